@@ -1,0 +1,66 @@
+"""The error family and the named exit codes: one place for everything that can go wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+__all__ = [
+    "DateError",
+    "ExitStatus",
+    "OutputError",
+    "Problem",
+    "QueryError",
+    "RelationsError",
+    "TimelineError",
+]
+
+
+class ExitStatus(IntEnum):
+    """Exit codes, as documented in the README."""
+
+    OK = 0
+    NO_MATCH = 1
+    ERROR = 2
+    INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a timeline file, at a 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class RelationsError(Exception):
+    """Base of every error the tool reports as one line and exit status 2."""
+
+    exit_status = ExitStatus.ERROR
+
+
+class TimelineError(RelationsError):
+    """The timeline file is missing, unreadable or invalid."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        if not problems:
+            raise ValueError("a TimelineError needs at least one problem")
+        self.problems = problems
+        super().__init__(str(problems[0]))
+
+
+class QueryError(RelationsError):
+    """A filter or argument value cannot be understood."""
+
+
+class DateError(QueryError):
+    """A date, in a timeline or a filter, cannot be read."""
+
+
+class OutputError(RelationsError):
+    """The output file cannot or must not be written."""

@@ -1,0 +1,154 @@
+"""The timeline model: frozen dataclasses, built by the loader and read by everything else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+
+__all__ = [
+    "Event",
+    "Figure",
+    "Period",
+    "Person",
+    "Precision",
+    "Quote",
+    "Source",
+    "Timeline",
+]
+
+
+class Precision(str, Enum):
+    """How much of a date was written: a year names a whole year, never its 1 January."""
+
+    YEAR = "year"
+    QUARTER = "quarter"
+    MONTH = "month"
+    DAY = "day"
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A date at the precision it was written, as the inclusive range of days it covers."""
+
+    start: date
+    end: date
+    precision: Precision = field(compare=False)
+    text: str = field(compare=False)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def overlaps(self, start: date, end: date) -> bool:
+        return self.start <= end and start <= self.end
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone the timeline names, with the names they may be found by."""
+
+    name: str
+    role: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Quote:
+    by: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: str
+    unit: str = ""
+    change: str = ""
+
+    @property
+    def number(self) -> float | None:
+        """The value as a number when it is one (values stay text as written)."""
+        try:
+            return float(self.value.replace(",", ""))
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str = ""
+    publisher: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated event; `line` is where it starts in its file (for messages and ordering)."""
+
+    id: str
+    date: Period
+    title: str
+    end: Period | None = None
+    summary: str = ""
+    category: str = ""
+    actors: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    place: str = ""
+    tags: tuple[str, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    sources: tuple[Source, ...] = ()
+    date_note: str = ""
+    line: int = 0
+
+    @property
+    def first_day(self) -> date:
+        return self.date.start
+
+    @property
+    def last_day(self) -> date:
+        return (self.end or self.date).end
+
+    @property
+    def when(self) -> str:
+        """The date as written, with its end when it has one: `2015-09-03..2015-09-05`."""
+        return f"{self.date.text}..{self.end.text}" if self.end else self.date.text
+
+    @property
+    def named_people(self) -> tuple[str, ...]:
+        """Everyone the event names: its people, then quote speakers not already listed."""
+        names = list(self.people)
+        for quote in self.quotes:
+            if quote.by and quote.by not in names:
+                names.append(quote.by)
+        return tuple(names)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A loaded timeline: events in chronological order, and the people registry."""
+
+    events: tuple[Event, ...]
+    people: tuple[Person, ...] = ()
+    title: str = ""
+    description: str = ""
+    path: str = ""
+
+    def person(self, name: str) -> Person | None:
+        """The registry entry for a name or alias, if there is one."""
+        folded = name.casefold()
+        for person in self.people:
+            if any(n.casefold() == folded for n in person.names):
+                return person
+        return None
+
+    def event(self, event_id: str) -> Event | None:
+        for event in self.events:
+            if event.id == event_id:
+                return event
+        return None
