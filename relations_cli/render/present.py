@@ -1,0 +1,151 @@
+"""Choosing format, color and destination, and writing a result there.
+
+This is the one place that knows whether stdout is a terminal. Rich is imported only for the
+`pretty` and `table` views.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from relations_cli.errors import QueryError
+from relations_cli.model import Event, Timeline
+from relations_cli.output import atomic_output
+from relations_cli.render.formats import FORMATS, format_for_path, no_style, style_plain
+
+__all__ = ["OutputSettings", "decide_color", "deliver", "silence_stdout"]
+
+OFF_TERMINAL_WIDTH = 100
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    format: str | None = None
+    color: str = "auto"
+    output: str | None = None
+    force: bool = False
+    width: int | None = None
+
+
+def _env_on(name: str) -> bool:
+    value = os.environ.get(name, "")
+    return bool(value) and value != "0"
+
+
+def decide_color(option: str, is_terminal: bool) -> bool:
+    """--color wins; then NO_COLOR; then FORCE_COLOR or CLICOLOR_FORCE; then the terminal."""
+    if option == "always":
+        return True
+    if option == "never" or os.environ.get("NO_COLOR", ""):
+        return False
+    if _env_on("FORCE_COLOR") or _env_on("CLICOLOR_FORCE"):
+        return True
+    return is_terminal and os.environ.get("TERM", "") != "dumb"
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def silence_stdout() -> None:
+    """After the reader of a pipe has gone, send what is left nowhere instead of failing."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+@contextlib.contextmanager
+def _destination(settings: OutputSettings, protected: Path | None) -> Iterator[IO[str]]:
+    if settings.output and settings.output != "-":
+        with atomic_output(settings.output, settings.force, protected) as stream:
+            yield stream
+    else:
+        yield sys.stdout
+
+
+def _choose_format(settings: OutputSettings, is_terminal: bool) -> str:
+    if settings.format:
+        return settings.format
+    if settings.output and settings.output != "-":
+        return format_for_path(settings.output) or "plain"
+    return "pretty" if is_terminal else "plain"
+
+
+def deliver(
+    settings: OutputSettings,
+    events: Sequence[Event],
+    *,
+    timeline: Timeline | None = None,
+    terms: Sequence[str] = (),
+    protected: Path | None = None,
+    detail: bool = False,
+) -> None:
+    """Write events (or, with detail, the one event in full) in the chosen format and place."""
+    try:
+        with _destination(settings, protected) as stream:
+            to_file = stream is not sys.stdout
+            is_terminal = not to_file and _isatty(stream)
+            fmt = _choose_format(settings, is_terminal)
+            color = False if to_file and settings.color != "always" else decide_color(
+                settings.color, is_terminal)
+            if fmt in ("pretty", "table"):
+                _draw(stream, fmt, events, timeline, terms, color, is_terminal, settings.width,
+                      detail)
+            else:
+                _write(stream, _chunks(fmt, events, timeline, detail, color))
+    except BrokenPipeError:
+        silence_stdout()
+
+
+def _chunks(fmt: str, events: Sequence[Event], timeline: Timeline | None, detail: bool,
+            color: bool) -> Iterable[str]:
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown format '{fmt}'")
+    if detail and timeline is not None and fmt in ("plain", "markdown"):
+        from relations_cli.render.detail import detail_markdown, detail_plain
+
+        render = detail_plain if fmt == "plain" else detail_markdown
+        return render(events[0], timeline)
+    if detail and fmt == "json":
+        from relations_cli.render.formats import event_record
+        from relations_cli.render.safe import json_dumps
+
+        return [json_dumps(event_record(events[0]), indent=2) + "\n"]
+    return FORMATS[fmt].render(events, style_plain if color else no_style)
+
+
+def _write(stream: IO[str], chunks: Iterable[str]) -> None:
+    for chunk in chunks:
+        stream.write(chunk)
+    stream.flush()
+
+
+def _draw(stream: IO[str], fmt: str, events: Sequence[Event], timeline: Timeline | None,
+          terms: Sequence[str], color: bool, is_terminal: bool, width: int | None,
+          detail: bool) -> None:
+    from relations_cli.render import terminal
+
+    if width is None and is_terminal:
+        width = shutil.get_terminal_size().columns
+    elif width is None:
+        # Off a terminal a table is as wide as its longest row; the chronology's rules need
+        # a width, so it is drawn at a fixed one.
+        width = 10_000 if fmt == "table" else OFF_TERMINAL_WIDTH
+    console = terminal.make_console(stream, color, width)
+    if detail and timeline is not None:
+        terminal.print_event(console, events[0], timeline)
+    elif fmt == "table":
+        terminal.print_table(console, events, terms)
+    else:
+        terminal.print_chronology(console, events, terms)

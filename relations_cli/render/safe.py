@@ -1,0 +1,49 @@
+"""Text from a timeline is shown as text: control, bidi and invisible characters are escaped."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+__all__ = ["json_dumps", "neutralise_formula", "visible"]
+
+# C0 and C1 controls, DEL, zero-width and bidi controls, line/paragraph separators, the BOM,
+# interlinear annotation marks and lone surrogates: none may reach a terminal raw.
+_UNSAFE_REST = (
+    "\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff"
+)
+_UNSAFE_RE = re.compile(f"[\x00-\x1f{_UNSAFE_REST}]")
+_UNSAFE_KEEP_LINES_RE = re.compile(f"[\x00-\x09\x0b-\x1f{_UNSAFE_REST}]")
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\x1b": "\\e"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(text: str, keep_newlines: bool = False) -> str:
+    """The text with every unsafe character written as a visible escape such as `\\e`."""
+    pattern = _UNSAFE_KEEP_LINES_RE if keep_newlines else _UNSAFE_RE
+    return pattern.sub(_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_dumps(value: Any, indent: int | None = None) -> str:
+    """JSON that round-trips exactly but carries no raw control or bidi character."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    # Inside JSON these characters can only stand in strings, where \\uXXXX means the same.
+    return _UNSAFE_RE.sub(_json_escape, text)
+
+
+def neutralise_formula(cell: str) -> str:
+    """A CSV cell that a spreadsheet would run as a formula is prefixed with a quote."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

@@ -1,0 +1,199 @@
+"""The Rich views for a terminal: the colored chronology, tables and an event in full.
+
+Every value from a timeline goes into a `Text` after `visible()`: never into markup.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import IO
+
+from rich import box
+from rich.console import Console
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from relations_cli.model import Event, Timeline
+from relations_cli.render.safe import visible
+
+__all__ = [
+    "category_style",
+    "make_console",
+    "print_chronology",
+    "print_event",
+    "print_table",
+]
+
+_KNOWN = {
+    "diplomacy": "bright_blue",
+    "security": "red",
+    "trade": "green",
+    "economy": "yellow",
+    "commentary": "magenta",
+    "history": "cyan",
+}
+_PALETTE = ("bright_cyan", "bright_magenta", "bright_green", "bright_yellow", "blue",
+            "bright_red", "dark_orange", "orchid", "spring_green2", "deep_sky_blue1")
+MATCH_STYLE = "bold black on yellow"
+MAX_DATE_WIDTH = 22
+
+
+def category_style(category: str) -> str:
+    """A stable color per category: the same category is the same color in every run."""
+    if not category:
+        return "white"
+    known = _KNOWN.get(category.casefold())
+    return known or _PALETTE[zlib.crc32(category.casefold().encode()) % len(_PALETTE)]
+
+
+def make_console(file: IO[str], color: bool, width: int | None = None) -> Console:
+    return Console(
+        file=file,
+        force_terminal=color,
+        no_color=not color,
+        color_system="auto" if color else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        width=width,
+        soft_wrap=False,
+    )
+
+
+def _text(value: str, style: str = "", terms: Sequence[str] = ()) -> Text:
+    text = Text(visible(value), style=style)
+    if terms:
+        text.highlight_words([visible(t) for t in terms], MATCH_STYLE, case_sensitive=False)
+    return text
+
+
+def print_chronology(console: Console, events: Iterable[Event], terms: Sequence[str] = (),
+                     brief: bool = False) -> int:
+    """Events oldest first under year rules, a colored mark per category; returns the count."""
+    shown: list[Event] = []
+    counts: Counter[str] = Counter()
+    year = None
+    events = list(events)
+    date_width = min(MAX_DATE_WIDTH, max((len(e.when) for e in events), default=10))
+    indent = date_width + 4
+    for event in events:
+        if event.first_day.year != year:
+            year = event.first_day.year
+            console.print(Rule(Text(f"{year:04d}", style="bold"), style="dim", align="left"))
+        prefix = Text(f"{event.when:<{date_width}}  ", style="cyan")
+        prefix.append("● ", style=category_style(event.category))
+        heading = _text(event.title, "bold", terms)
+        if event.category:
+            heading.append("  ")
+            heading.append_text(_text(event.category, category_style(event.category)))
+        _print_hanging(console, prefix, heading, indent)
+        if event.summary and not brief:
+            summary = _text(" ".join(event.summary.split()), "dim", terms)
+            _print_hanging(console, Text(" " * indent), summary, indent)
+        shown.append(event)
+        counts[event.category or "-"] += 1
+    if shown:
+        _print_legend(console, shown, counts)
+    return len(shown)
+
+
+def _print_hanging(console: Console, prefix: Text, body: Text, indent: int) -> None:
+    """Body wrapped to the console's width, its later lines indented under the first."""
+    width = max(10, console.width - indent)
+    lines = body.wrap(console, width, overflow="fold")
+    for number, line in enumerate(lines):
+        line.rstrip()
+        console.print(Text.assemble(prefix if number == 0 else " " * indent, line),
+                      overflow="fold", crop=False)
+
+
+def _print_legend(console: Console, events: Sequence[Event], counts: Counter[str]) -> None:
+    legend = Text()
+    for category, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        legend.append("● ", style=category_style(category if category != "-" else ""))
+        legend.append(f"{visible(category)} {count}   ")
+    legend.rstrip()
+    start = min(e.first_day for e in events)
+    end = max(e.last_day for e in events)
+    noun = "event" if len(events) == 1 else "events"
+    console.print()
+    console.print(legend, overflow="fold")
+    console.print(Text(f"{len(events)} {noun}, {start} to {end}", style="dim"))
+
+
+def print_table(console: Console, events: Iterable[Event], terms: Sequence[str] = ()) -> int:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for name in ("Date", "ID", "Category", "Title", "Place"):
+        table.add_column(name, overflow="fold")
+    count = 0
+    for event in events:
+        table.add_row(
+            Text(event.when, style="cyan"),
+            Text(event.id, style="dim"),
+            _text(event.category, category_style(event.category)),
+            _text(event.title, "bold", terms),
+            _text(event.place),
+        )
+        count += 1
+    console.print(table)
+    return count
+
+
+def print_event(console: Console, event: Event, timeline: Timeline) -> None:
+    """One event in full: dates and how they were derived, people, quotes, figures, sources."""
+    console.print(Text(visible(event.title), style="bold"), overflow="fold")
+    console.print(Text(event.id, style="dim"))
+    fields = Table.grid(padding=(0, 2))
+    fields.add_column(style="bold cyan", no_wrap=True)
+    fields.add_column(overflow="fold")
+    fields.add_row("date", Text(event.date.text + f" ({event.date.precision.value})"))
+    if event.end:
+        fields.add_row("end", Text(event.end.text + f" ({event.end.precision.value})"))
+    for label, value in (("how dated", event.date_note), ("category", event.category),
+                         ("place", event.place), ("actors", ", ".join(event.actors)),
+                         ("tags", ", ".join(event.tags))):
+        if value:
+            style = category_style(value) if label == "category" else ""
+            fields.add_row(label, _text(" ".join(value.split()), style))
+    console.print(Padding(fields, (1, 0, 0, 0)))
+    if event.summary:
+        console.print(Padding(_text(" ".join(event.summary.split())), (1, 0, 0, 0)))
+    people = event.named_people
+    if people:
+        console.print(Text("\nPeople", style="bold"))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column(style="dim", overflow="fold")
+        for name in people:
+            person = timeline.person(name)
+            grid.add_row(_text(name), _text(person.role if person else ""))
+        console.print(Padding(grid, (0, 0, 0, 2)))
+    if event.quotes:
+        console.print(Text("\nQuotes", style="bold"))
+        for quote in event.quotes:
+            text = Text("“") + _text(" ".join(quote.text.split()), "italic") + Text("”")
+            text.append_text(Text(" — ") + _text(quote.by, "bold"))
+            console.print(Padding(text, (0, 0, 0, 2)), overflow="fold")
+    if event.figures:
+        console.print(Text("\nFigures", style="bold"))
+        grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        for name in ("Figure", "Value", "Unit", "Change"):
+            grid.add_column(name, overflow="fold", justify="right" if name == "Value" else "left")
+        for figure in event.figures:
+            grid.add_row(_text(figure.label), _text(figure.value), _text(figure.unit),
+                         _text(figure.change))
+        console.print(Padding(grid, (0, 0, 0, 2)))
+    if event.sources:
+        console.print(Text("\nSources", style="bold"))
+        for source in event.sources:
+            line = _text(source.title, "bold")
+            details = ", ".join(v for v in (source.publisher, source.date) if v)
+            if details:
+                line.append_text(Text(" — ") + _text(details))
+            if source.url:
+                line.append_text(Text("  ") + _text(source.url, "underline"))
+            console.print(Padding(line, (0, 0, 0, 2)), overflow="fold")
