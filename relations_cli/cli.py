@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Sequence
 from enum import Enum
 from typing import Annotated, Any
 
@@ -23,14 +25,15 @@ __all__ = ["app", "main"]
 class _Boundary(TyperGroup):
     """Turns every outcome into an exit status once: one stderr line, never a traceback."""
 
-    def main(self, args: Any = None, prog_name: str | None = None,
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
-             **extra: Any) -> Any:
+             windows_expand_args: bool = True, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv or bool(os.environ.get("RELATIONS_DEBUG"))
         try:
             result = super().main(argv, prog_name or "relations", complete_var,
-                                  standalone_mode=False, **extra)
+                                  standalone_mode=False,
+                                  windows_expand_args=windows_expand_args, **extra)
             status = result if isinstance(result, int) else ExitStatus.OK
         except ClickException as error:
             hint = ""
@@ -62,10 +65,8 @@ def _fail(message: str, status: int) -> int:
 
 def note(message: str) -> None:
     """A message for the person, on stderr, prefixed with the program's name."""
-    try:
+    with contextlib.suppress(BrokenPipeError, ValueError):
         print(f"relations: {message}", file=sys.stderr, flush=True)
-    except (BrokenPipeError, ValueError):
-        pass
 
 
 app = typer.Typer(
@@ -354,6 +355,13 @@ def validate(
          f"{len(loaded.people) if loaded else 0} people")
 
 
+def _utf8_argument(argument: str) -> str:
+    try:
+        return os.fsencode(argument).decode("utf-8")
+    except (UnicodeError, ValueError):
+        return argument
+
+
 def main() -> None:
     """The console script's entry point."""
     _prepare_streams()
@@ -361,7 +369,11 @@ def main() -> None:
 
 
 def _prepare_streams() -> None:
-    # In a non-UTF-8 locale, names in Chinese or Russian become escapes instead of crashing.
+    # In a non-UTF-8 locale, arguments arrive as undecodable bytes: read them as UTF-8, the
+    # encoding of the timeline they are matched against.
+    if sys.getfilesystemencoding().lower().replace("-", "") != "utf8":
+        sys.argv[1:] = [_utf8_argument(arg) for arg in sys.argv[1:]]
+    # Output to such a locale turns names in Chinese or Russian into escapes, never a crash.
     for stream in (sys.stdout, sys.stderr):
         encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
         if encoding != "utf8" and hasattr(stream, "reconfigure"):

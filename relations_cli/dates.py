@@ -35,9 +35,8 @@ def period(year: int, month: int | None = None, day: int | None = None) -> Perio
         raise DateError(f"month {month:02d} does not exist")
     if day is None:
         last = calendar.monthrange(year, month)[1]
-        return Period(
-            date(year, month, 1), date(year, month, last), Precision.MONTH, f"{year:04d}-{month:02d}"
-        )
+        text = f"{year:04d}-{month:02d}"
+        return Period(date(year, month, 1), date(year, month, last), Precision.MONTH, text)
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         raise DateError(f"{year:04d}-{month:02d}-{day:02d} does not exist ({_month_name(month)} "
@@ -97,7 +96,7 @@ def _parse_free_form(text: str) -> Period:
     from dateutil import parser
 
     hint = f"cannot read '{text}' as a date (try {FILTER_DATE_HELP})"
-    if not text or not any(ch.isalpha() for ch in text) and not any(ch.isdigit() for ch in text):
+    if not any(ch.isalnum() for ch in text):
         raise DateError(hint)
     try:
         # Parsing twice with different defaults shows which parts the text really gave:

@@ -134,8 +134,8 @@ def validate_file(path: str | os.PathLike[str]) -> tuple[Timeline | None, list[P
 def parse_timeline(text: str, name: str = "<timeline>") -> tuple[Timeline | None, list[Problem]]:
     """Validate timeline text; the timeline is None whenever there is any problem."""
     root, problem = _compose(text, name)
-    if problem:
-        return None, [problem]
+    if problem or root is None:
+        return None, [problem] if problem else []
     builder = _Builder(name, text)
     timeline = builder.timeline(root)
     problems = sorted(builder.problems, key=lambda p: (p.line, p.column))
@@ -146,7 +146,8 @@ def _yaml_loader() -> type[yaml.BaseLoader]:
     import yaml
 
     # BaseLoader resolves no implicit types: every scalar is text as written.
-    return getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # type: ignore[no-any-return]
+    loader: type[yaml.BaseLoader] = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+    return loader
 
 
 def _compose(text: str, name: str) -> tuple[yaml.Node | None, Problem | None]:
@@ -157,7 +158,7 @@ def _compose(text: str, name: str) -> tuple[yaml.Node | None, Problem | None]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, Problem(name, line, column, _yaml_message(error))
+        return None, Problem(name, line, column, _yaml_message(error, _char_at(text, mark)))
     except yaml.YAMLError as error:
         return None, Problem(name, 1, 1, f"not valid YAML: {error}")
     except RecursionError:
@@ -168,9 +169,17 @@ def _compose(text: str, name: str) -> tuple[yaml.Node | None, Problem | None]:
     return root, None
 
 
-def _yaml_message(error: yaml.MarkedYAMLError) -> str:
+def _char_at(text: str, mark: yaml.Mark | None) -> str:
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return line[mark.column : mark.column + 1]
+
+
+def _yaml_message(error: yaml.MarkedYAMLError, char: str) -> str:
     problem = (error.problem or "").strip()
-    if "'\\t'" in problem or "\\t" in problem:
+    if char == "\t" or "'\\t'" in problem:
         return "a tab character is not allowed here; indent YAML with spaces"
     if "special characters are not allowed" in problem or "control characters" in problem:
         return "a control character is not allowed in YAML text; write it as an escape"
@@ -181,6 +190,14 @@ def _yaml_message(error: yaml.MarkedYAMLError) -> str:
 
 def _short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org") else tag
+
+
+class _Fields(dict[str, "yaml.Node"]):
+    """A mapping's fields by name, remembering which names misspelled keys seemed to mean."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.misspelled: set[str] = set()
 
 
 @dataclass
@@ -213,7 +230,7 @@ class _Builder:
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
         try:
             for event in yaml.parse(self.source_text, Loader=_yaml_loader()):
-                if isinstance(event, yaml.AliasEvent):
+                if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
                     line, column = event.start_mark.line + 1, event.start_mark.column + 1
                     break
         except yaml.YAMLError:  # the text composed once already; keep the anchor's place
@@ -236,7 +253,7 @@ class _Builder:
         return True
 
     def mapping(self, node: yaml.Node, what: str, fields: tuple[str, ...],
-                ) -> dict[str, yaml.Node] | None:
+                ) -> _Fields | None:
         import yaml
 
         if not self._plain(node):
@@ -245,7 +262,7 @@ class _Builder:
             self.problem(node, f"{what} must be a mapping of {', '.join(fields[:3])}, ..., "
                          f"not {_kind(node)}")
             return None
-        result: dict[str, yaml.Node] = {}
+        result = _Fields()
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not self._plain(key_node):
@@ -260,6 +277,7 @@ class _Builder:
             first_line[key] = key_node.start_mark.line + 1
             if key not in fields:
                 close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
+                result.misspelled.update(close)
                 hint = f" (did you mean '{close[0]}'?)" if close else \
                     f" (fields: {', '.join(fields)})"
                 self.problem(key_node, f"unknown field '{key}' in {what}{hint}")
@@ -273,7 +291,8 @@ class _Builder:
 
         node = fields.get(key)
         if node is None:
-            if required:
+            # A misspelling of a required field is reported once, as the misspelling.
+            if required and key not in getattr(fields, "misspelled", ()):
                 self._missing(key, what)
             return ""
         if not self._plain(node):

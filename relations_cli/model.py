@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+import datetime as dt
 from enum import Enum
 
 __all__ = [
@@ -31,15 +31,15 @@ class Precision(str, Enum):
 class Period:
     """A date at the precision it was written, as the inclusive range of days it covers."""
 
-    start: date
-    end: date
+    start: dt.date
+    end: dt.date
     precision: Precision = field(compare=False)
     text: str = field(compare=False)
 
     def __str__(self) -> str:
         return self.text
 
-    def overlaps(self, start: date, end: date) -> bool:
+    def overlaps(self, start: dt.date, end: dt.date) -> bool:
         return self.start <= end and start <= self.end
 
 
@@ -107,11 +107,11 @@ class Event:
     line: int = 0
 
     @property
-    def first_day(self) -> date:
+    def first_day(self) -> dt.date:
         return self.date.start
 
     @property
-    def last_day(self) -> date:
+    def last_day(self) -> dt.date:
         return (self.end or self.date).end
 
     @property

@@ -7,6 +7,7 @@ This is the one place that knows whether stdout is a terminal. Rich is imported 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import shutil
 import sys
@@ -142,10 +143,14 @@ def _draw(stream: IO[str], fmt: str, events: Sequence[Event], timeline: Timeline
         # Off a terminal a table is as wide as its longest row; the chronology's rules need
         # a width, so it is drawn at a fixed one.
         width = 10_000 if fmt == "table" else OFF_TERMINAL_WIDTH
-    console = terminal.make_console(stream, color, width)
+    # Off a terminal the drawing is captured and its padding trimmed, so files stay clean.
+    target: IO[str] = stream if is_terminal else io.StringIO()
+    console = terminal.make_console(target, color, width)
     if detail and timeline is not None:
         terminal.print_event(console, events[0], timeline)
     elif fmt == "table":
         terminal.print_table(console, events, terms)
     else:
         terminal.print_chronology(console, events, terms)
+    if isinstance(target, io.StringIO):
+        _write(stream, (line.rstrip(" ") + "\n" for line in target.getvalue().splitlines()))

@@ -16,6 +16,8 @@ _UNSAFE_REST = (
 )
 _UNSAFE_RE = re.compile(f"[\x00-\x1f{_UNSAFE_REST}]")
 _UNSAFE_KEEP_LINES_RE = re.compile(f"[\x00-\x09\x0b-\x1f{_UNSAFE_REST}]")
+# json.dumps escapes C0 itself; JSON's own layout newlines must stay.
+_JSON_UNSAFE_RE = re.compile(f"[{_UNSAFE_REST}]")
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\x1b": "\\e"}
 
 
@@ -41,7 +43,7 @@ def json_dumps(value: Any, indent: int | None = None) -> str:
     """JSON that round-trips exactly but carries no raw control or bidi character."""
     text = json.dumps(value, ensure_ascii=False, indent=indent)
     # Inside JSON these characters can only stand in strings, where \\uXXXX means the same.
-    return _UNSAFE_RE.sub(_json_escape, text)
+    return _JSON_UNSAFE_RE.sub(_json_escape, text)
 
 
 def neutralise_formula(cell: str) -> str:

@@ -1,0 +1,118 @@
+"""Filters, search and ordering, on the core alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from relations_cli import Query, load_timeline, select
+from relations_cli.dates import parse_filter_date
+from relations_cli.errors import QueryError
+from relations_cli.model import Timeline
+from tests.conftest import BUNDLED, FIXTURES, ROOT
+
+
+@pytest.fixture(scope="module")
+def sample() -> Timeline:
+    return load_timeline(FIXTURES / "sample.yaml")
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Timeline:
+    return load_timeline(BUNDLED)
+
+
+def ids(timeline: Timeline, **fields: object) -> list[str]:
+    return [e.id for e in select(timeline, Query(**fields))]  # type: ignore[arg-type]
+
+
+def d(text: str) -> object:
+    return parse_filter_date(text)
+
+
+def test_no_filter_gives_everything_in_order(sample: Timeline) -> None:
+    assert ids(sample) == [e.id for e in sample.events]
+
+
+def test_since_takes_the_first_day_of_its_period(sample: Timeline) -> None:
+    # A year-dated event overlaps any part of its year; a span reaching into 2016 matches.
+    assert ids(sample, since=d("2015-12")) == ["year-only", "span", "trade-figures", "hostile"]
+
+
+def test_until_takes_the_last_day_of_its_period(sample: Timeline) -> None:
+    assert ids(sample, until=d("2015-09")) == ["year-only", "month-only", "parade"]
+
+
+def test_within_asks_for_the_whole_span(sample: Timeline) -> None:
+    assert ids(sample, since=d("2015-09"), until=d("2015-12"), within=True) == [
+        "month-only", "parade"]
+    assert ids(sample, on=d("2015"), within=True) == ["year-only", "month-only", "parade"]
+
+
+def test_on_names_one_period(sample: Timeline) -> None:
+    assert ids(sample, on=d("2016Q1")) == ["span", "trade-figures", "hostile"]
+    assert ids(sample, on=d("2015-09-03")) == ["year-only", "month-only", "parade"]
+
+
+def test_an_empty_range_is_an_error() -> None:
+    with pytest.raises(QueryError, match="the date range is empty"):
+        Query(since=parse_filter_date("2016"), until=parse_filter_date("2015"))
+
+
+def test_category_and_tag_are_case_insensitive_alternatives(sample: Timeline) -> None:
+    assert ids(sample, categories=("TRADE", "economy")) == ["year-only", "trade-figures"]
+    assert ids(sample, tags=("no",)) == ["hostile"]
+
+
+def test_person_matches_names_and_aliases_as_whole_words(sample: Timeline) -> None:
+    assert ids(sample, people=("Xi",)) == ["parade"]
+    assert ids(sample, people=("习近平",)) == ["parade"]
+    assert ids(sample, people=("си цзиньпин",)) == ["parade"]
+    # Hu is Hu Hao (quoted), not Huang Songping.
+    assert ids(sample, people=("Hu",)) == ["trade-figures"]
+    assert ids(sample, people=("Huang",)) == ["trade-figures"]
+
+
+def test_actor_and_place_match_whole_words(sample: Timeline) -> None:
+    assert ids(sample, actors=("russia",)) == ["parade"]
+    assert ids(sample, places=("Beijing",)) == ["parade"]
+    assert ids(sample, places=("Beij",)) == []
+
+
+def test_search_needs_every_term_unless_any(sample: Timeline) -> None:
+    assert ids(sample, terms=("parade", "beijing")) == ["parade"]
+    assert ids(sample, terms=("parade", "syria")) == []
+    assert ids(sample, terms=("parade", "syria"), any_term=True) == ["parade", "span"]
+
+
+def test_search_reads_quotes_people_and_aliases(sample: Timeline) -> None:
+    assert ids(sample, terms=("afraid",)) == ["trade-figures"]
+    assert ids(sample, terms=("习近平",)) == ["parade"]
+    assert ids(sample, terms=("PRESIDENT",)) == []  # roles are shown, not searched
+
+
+def test_limit_and_reverse(sample: Timeline) -> None:
+    assert ids(sample, reverse=True, limit=2) == ["hostile", "trade-figures"]
+
+
+def test_bundled_answers(bundled: Timeline) -> None:
+    kerry = ids(bundled, terms=("Kerry",))
+    assert kerry[:3] == ["kerry-sochi-visit", "kerry-moscow-visit-2015-12",
+                         "kerry-moscow-visit-2016-03"]
+    assert "palmyra-retaken" in ids(bundled, since=d("2015"))
+    assert ids(bundled, people=("Xi",)) == ids(bundled, people=("习近平",))
+
+
+def test_the_core_imports_neither_typer_nor_rich() -> None:
+    code = (
+        "import sys, relations_cli\n"
+        "from relations_cli import load_timeline, select, Query\n"
+        "import relations_cli.render.formats, relations_cli.datafile\n"
+        f"t = load_timeline({str(BUNDLED)!r})\n"
+        "select(t, Query(terms=('Kerry',)))\n"
+        "bad = [m for m in ('typer', 'rich', 'click') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
