@@ -82,7 +82,9 @@ def read_timeline_text(path: str | os.PathLike[str]) -> str:
             raise _file_error(name, f"is {info.st_size:,} bytes, over the {limit:,}-byte limit "
                               "(set RELATIONS_MAX_BYTES to raise it)")
         with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+            # Read what stat promised plus a byte: a file growing past the limit is caught,
+            # and no buffer the size of the limit is ever allocated.
+            data = handle.read(min(info.st_size, limit) + 1)
     except FileNotFoundError:
         raise _file_error(name, "no such file") from None
     except PermissionError:
@@ -92,7 +94,8 @@ def read_timeline_text(path: str | os.PathLike[str]) -> str:
     except OSError as error:
         raise _file_error(name, f"cannot read: {error.strerror or error}") from None
     if len(data) > limit:
-        raise _file_error(name, f"is over the {limit:,}-byte limit (set RELATIONS_MAX_BYTES)")
+        raise _file_error(name, f"is over the {limit:,}-byte limit (set RELATIONS_MAX_BYTES "
+                          "to raise it)")
     return decode_utf8(data, name)
 
 

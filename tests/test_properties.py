@@ -76,7 +76,8 @@ def timelines(draw: st.DrawFn) -> dict[str, object]:
 
 
 def to_yaml(document: dict[str, object]) -> str:
-    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+    # Double quotes keep every character: in a plain scalar YAML folds NEL and friends.
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, default_style='"')
 
 
 def load(document: dict[str, object]) -> Timeline:
