@@ -44,7 +44,8 @@ def test_the_article_dates(bundled: Timeline) -> None:
 def test_withdrawal_was_twelve_days_before_palmyra(bundled: Timeline) -> None:
     palmyra = bundled.event("palmyra-retaken")
     withdrawal = bundled.event("russia-partial-withdrawal-syria")
-    assert palmyra and withdrawal
+    assert palmyra is not None
+    assert withdrawal is not None
     assert (palmyra.first_day - withdrawal.first_day).days == 12
 
 
