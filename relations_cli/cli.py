@@ -85,7 +85,7 @@ app = typer.Typer(
     """,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -127,6 +127,37 @@ class ColorMode(str, Enum):
     never = "never"
 
 
+def _completion_timeline(ctx: typer.Context) -> Any:
+    """The timeline in use while a shell completes a word; None if it cannot be read."""
+    from relations_cli.datafile import open_timeline
+
+    try:
+        return open_timeline(ctx.params.get("data"))
+    except RelationsError:
+        return None
+
+
+def _completer(values_of: Any) -> Any:
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        timeline = _completion_timeline(ctx)
+        if timeline is None:
+            return []
+        values = sorted({v for v in values_of(timeline) if v})
+        folded = incomplete.casefold()
+        return [v for v in values if v.casefold().startswith(folded)]
+
+    return complete
+
+
+complete_ids = _completer(lambda t: [e.id for e in t.events])
+complete_categories = _completer(lambda t: [e.category for e in t.events])
+complete_tags = _completer(lambda t: [tag for e in t.events for tag in e.tags])
+complete_actors = _completer(lambda t: [a for e in t.events for a in e.actors])
+complete_places = _completer(lambda t: [e.place for e in t.events])
+complete_people = _completer(lambda t: [p.name for p in t.people]
+                             + [n for e in t.events for n in e.named_people])
+
+
 DataOpt = Annotated[str | None, typer.Option(
     "--data", "-d", metavar="PATH", show_default=False,
     help="Timeline file to read [default: $RELATIONS_DATA, else the bundled timeline].")]
@@ -154,18 +185,20 @@ OnOpt = Annotated[str | None, typer.Option(
 WithinOpt = Annotated[bool, typer.Option(
     "--within", help="Only events whose whole span lies inside the dates, not just touches.")]
 CategoryOpt = Annotated[list[str] | None, typer.Option(
-    "--category", "-c", metavar="NAME", show_default=False,
+    "--category", "-c", metavar="NAME", show_default=False, autocompletion=complete_categories,
     help="Only this category; repeat for either.")]
 TagOpt = Annotated[list[str] | None, typer.Option(
-    "--tag", "-t", metavar="TAG", show_default=False, help="Only events with this tag.")]
+    "--tag", "-t", metavar="TAG", show_default=False, autocompletion=complete_tags,
+    help="Only events with this tag.")]
 ActorOpt = Annotated[list[str] | None, typer.Option(
-    "--actor", "-a", metavar="NAME", show_default=False,
+    "--actor", "-a", metavar="NAME", show_default=False, autocompletion=complete_actors,
     help="Only events with this actor (whole words).")]
 PersonOpt = Annotated[list[str] | None, typer.Option(
-    "--person", "-p", metavar="NAME", show_default=False,
+    "--person", "-p", metavar="NAME", show_default=False, autocompletion=complete_people,
     help="Only events naming this person, by name or alias (whole words).")]
 PlaceOpt = Annotated[list[str] | None, typer.Option(
-    "--place", metavar="NAME", show_default=False, help="Only events at this place.")]
+    "--place", metavar="NAME", show_default=False, autocompletion=complete_places,
+    help="Only events at this place.")]
 LimitOpt = Annotated[int | None, typer.Option(
     "--limit", "-n", min=1, show_default=False, help="At most this many events.")]
 ReverseOpt = Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")]
@@ -210,22 +243,33 @@ def _settings(fmt: FormatName | None, color: ColorMode, output: str | None, forc
     return OutputSettings(fmt.value if fmt else None, color.value, output, force, width)
 
 
+def _select(data: str | None, query: Query) -> tuple[Any, list[Event]]:
+    """The timeline in use and the events a query selects from it."""
+    from relations_cli.datafile import open_timeline
+    from relations_cli.query import MemoryEngine
+
+    loaded = open_timeline(data)
+    return loaded, MemoryEngine(loaded).select(query)
+
+
+def _protected(data: str | None) -> Any:
+    from relations_cli.datafile import resolve_data_path
+
+    return resolve_data_path(data)
+
+
 def _list_events(data: str | None, query: Query, settings: Any) -> None:
     """The shared body of `timeline` and `search`: select, render, and exit 1 on nothing."""
-    from relations_cli.datafile import open_timeline, resolve_data_path
-    from relations_cli.query import MemoryEngine
     from relations_cli.render.present import deliver
 
-    timeline = open_timeline(data)
-    events = MemoryEngine(timeline).select(query)
-    deliver(settings, events, timeline=timeline, terms=query.terms,
-            protected=resolve_data_path(data))
-    _exit_if_empty(events, len(timeline.events))
+    loaded, events = _select(data, query)
+    deliver(settings, events, timeline=loaded, terms=query.terms, protected=_protected(data))
+    _exit_if_empty(events, len(loaded.events))
 
 
-def _exit_if_empty(events: list[Event], total: int) -> None:
-    if not events:
-        note(f"no events match ({total} in the timeline)")
+def _exit_if_empty(items: Sequence[object], total: int, what: str = "events") -> None:
+    if not items:
+        note(f"no {what} match ({total} events in the timeline)")
         raise typer.Exit(ExitStatus.NO_MATCH)
 
 
@@ -287,7 +331,8 @@ def search(
 
 @app.command()
 def show(
-    event_id: Annotated[str, typer.Argument(metavar="ID", help="The event's id.")],
+    event_id: Annotated[str, typer.Argument(metavar="ID", help="The event's id.",
+                                            autocompletion=complete_ids)],
     data: DataOpt = None, fmt: FormatOpt = None, color: ColorOpt = ColorMode.auto,
     output: OutputOpt = None, force: ForceOpt = False, width: WidthOpt = None,
 ) -> None:
@@ -353,6 +398,276 @@ def validate(
     count = len(loaded.events) if loaded else 0
     note(f"{visible(str(target))} is valid: {count} events, "
          f"{len(loaded.people) if loaded else 0} people")
+
+
+
+class Grouping(str, Enum):
+    year = "year"
+    quarter = "quarter"
+    month = "month"
+    category = "category"
+    actor = "actor"
+    person = "person"
+    tag = "tag"
+    place = "place"
+
+
+class Lanes(str, Enum):
+    category = "category"
+    actor = "actor"
+    person = "person"
+
+
+_FILTER_NAMES = ("since", "until", "on", "within", "category", "tag", "actor", "person",
+                 "place", "limit", "reverse")
+
+
+def _filters(values: dict[str, Any]) -> Query:
+    """The Query a command's filter options describe (its locals, filtered by name)."""
+    return build_query(**{name: values[name] for name in _FILTER_NAMES if name in values})
+
+
+@app.command()
+def summary(
+    by: Annotated[list[Grouping] | None, typer.Option(
+        "--by", "-b", case_sensitive=False, show_default=False,
+        help="Group counts by this [default: year]; give two for a cross table.")] = None,
+    since: SinceOpt = None, until: UntilOpt = None, on: OnOpt = None, within: WithinOpt = False,
+    category: CategoryOpt = None, tag: TagOpt = None, actor: ActorOpt = None,
+    person: PersonOpt = None, place: PlaceOpt = None, data: DataOpt = None,
+    fmt: FormatOpt = None, color: ColorOpt = ColorMode.auto, output: OutputOpt = None,
+    force: ForceOpt = False, width: WidthOpt = None,
+) -> None:
+    """The span, count, first and last events, the busiest month, and counts by period
+    or field. Events dated more coarsely than a period grouping are counted apart.
+
+    \b
+    Examples:
+      relations summary
+      relations summary --by month --since 2015
+      relations summary --by year --by category --format csv
+    """
+    from relations_cli.render.present import deliver_report
+    from relations_cli.render.reports import summary_report
+    from relations_cli.summary import summarize
+
+    loaded, events = _select(data, _filters(locals()))
+    report = summary_report(summarize(events, [g.value for g in by or [Grouping.year]]))
+    deliver_report(_settings(fmt, color, output, force, width), report, _protected(data))
+    _exit_if_empty(events, len(loaded.events))
+
+
+@app.command()
+def chart(
+    by: Annotated[Lanes, typer.Option("--by", "-b", case_sensitive=False,
+                                      help="One lane per category, actor or person.")
+                  ] = Lanes.category,
+    since: SinceOpt = None, until: UntilOpt = None, on: OnOpt = None, within: WithinOpt = False,
+    category: CategoryOpt = None, tag: TagOpt = None, actor: ActorOpt = None,
+    person: PersonOpt = None, place: PlaceOpt = None, data: DataOpt = None,
+    fmt: FormatOpt = None, color: ColorOpt = ColorMode.auto, output: OutputOpt = None,
+    force: ForceOpt = False, width: WidthOpt = None,
+) -> None:
+    """A time axis across the terminal: one lane per category (or actor, or person), each
+    event a mark at its date and each span a bar.
+
+    \b
+    Examples:
+      relations chart
+      relations chart --since 2015 --by person
+      relations chart --width 200 --output chart.txt
+    """
+    from relations_cli.render.chart import layout_chart
+    from relations_cli.render.present import deliver_chart
+
+    loaded, events = _select(data, _filters(locals()))
+    def lanes_of(event: Event) -> list[str]:
+        if by is Lanes.category:
+            names = [event.category] if event.category else []
+        elif by is Lanes.actor:
+            names = list(event.actors)
+        else:
+            names = [_canonical_name(loaded, n) for n in event.named_people]
+        return names or ["(none)"]
+
+    settings = _settings(fmt, color, output, force, width)
+    drawn = layout_chart(events, lanes_of, settings.width or _chart_width(settings))
+    lanes: dict[str, list[dict[str, Any]]] = {}
+    for event in events:
+        for lane in lanes_of(event):
+            lanes.setdefault(lane, []).append({"id": event.id, "date": event.date.text,
+                                               "end": event.end.text if event.end else None,
+                                               "title": event.title,
+                                               "category": event.category})
+    document = {
+        "start": drawn.start.isoformat() if drawn else None,
+        "end": drawn.end.isoformat() if drawn else None,
+        "by": by.value,
+        "lanes": [{"lane": name, "events": items} for name, items in lanes.items()],
+    }
+    deliver_chart(settings, drawn, by is Lanes.category, document, _protected(data))
+    _exit_if_empty(events, len(loaded.events))
+
+
+def _chart_width(settings: Any) -> int:
+    import shutil
+
+    from relations_cli.render.present import OFF_TERMINAL_WIDTH
+
+    if settings.output or not sys.stdout.isatty():
+        return OFF_TERMINAL_WIDTH
+    return shutil.get_terminal_size().columns
+
+
+def _canonical_name(loaded: Any, name: str) -> str:
+    person = loaded.person(name)
+    return person.name if person else name
+
+
+@app.command()
+def people(
+    name: Annotated[str | None, typer.Argument(
+        metavar="[NAME]", show_default=False, autocompletion=complete_people,
+        help="Show this person's events and quotes, by name or alias.")] = None,
+    since: SinceOpt = None, until: UntilOpt = None, on: OnOpt = None,
+    category: CategoryOpt = None, data: DataOpt = None, fmt: FormatOpt = None,
+    color: ColorOpt = ColorMode.auto, output: OutputOpt = None, force: ForceOpt = False,
+    width: WidthOpt = None,
+) -> None:
+    """Everyone the timeline names, with role, aliases, events, quotes and first and last
+    appearance; or, given a NAME, that person's events and quotes in order.
+
+    \b
+    Examples:
+      relations people
+      relations people Gabuev
+      relations people 习近平 --format json
+    """
+    from relations_cli.render.present import deliver_report
+    from relations_cli.render.reports import people_report, person_report
+    from relations_cli.summary import find_people, people_stats, quote_rows
+
+    loaded, events = _select(data, _filters(locals()))
+    settings = _settings(fmt, color, output, force, width)
+    if name is None:
+        stats = [p for p in people_stats(loaded, events) if p.events or p.quotes]
+        deliver_report(settings, people_report(stats), _protected(data))
+        _exit_if_empty(stats, len(loaded.events), "people")
+        return
+    found = find_people(loaded, name)
+    if not found:
+        raise QueryError(f"no person named '{name}' ('relations people' lists them)")
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise QueryError(f"'{name}' names {len(found)} people: {names}; be more specific")
+    person = found[0]
+    own = [e for e in events
+           if any(_canonical_name(loaded, n) == person.name for n in e.named_people)]
+    report = person_report(person, own, quote_rows(loaded, own, [person]))
+    deliver_report(settings, report, _protected(data))
+    _exit_if_empty(own, len(loaded.events))
+
+
+@app.command()
+def quotes(
+    by: Annotated[list[str] | None, typer.Option(
+        "--by", metavar="PERSON", show_default=False, autocompletion=complete_people,
+        help="Only this speaker's quotes, by name or alias; repeat for either.")] = None,
+    since: SinceOpt = None, until: UntilOpt = None, on: OnOpt = None, within: WithinOpt = False,
+    category: CategoryOpt = None, tag: TagOpt = None, actor: ActorOpt = None,
+    person: PersonOpt = None, place: PlaceOpt = None, data: DataOpt = None,
+    fmt: FormatOpt = None, color: ColorOpt = ColorMode.auto, output: OutputOpt = None,
+    force: ForceOpt = False, width: WidthOpt = None,
+) -> None:
+    """Every quote, with its speaker, role, date and event.
+
+    \b
+    Examples:
+      relations quotes
+      relations quotes --by Gabuev
+      relations quotes --since 2016-03 --format csv
+    """
+    from relations_cli.render.present import deliver_report
+    from relations_cli.render.reports import quotes_report
+    from relations_cli.summary import find_people, quote_rows
+
+    loaded, events = _select(data, _filters(locals()))
+    speakers = None
+    if by:
+        speakers = [p for wanted in by for p in find_people(loaded, wanted)]
+        if not speakers:
+            raise QueryError(f"no person named {' or '.join(repr(b) for b in by)} "
+                             "('relations people' lists them)")
+    rows = quote_rows(loaded, events, speakers)
+    deliver_report(_settings(fmt, color, output, force, width), quotes_report(rows),
+                   _protected(data))
+    _exit_if_empty(rows, len(loaded.events), "quotes")
+
+
+@app.command()
+def figures(
+    since: SinceOpt = None, until: UntilOpt = None, on: OnOpt = None, within: WithinOpt = False,
+    category: CategoryOpt = None, tag: TagOpt = None, actor: ActorOpt = None,
+    person: PersonOpt = None, place: PlaceOpt = None, data: DataOpt = None,
+    fmt: FormatOpt = None, color: ColorOpt = ColorMode.auto, output: OutputOpt = None,
+    force: ForceOpt = False, width: WidthOpt = None,
+) -> None:
+    """The figures the timeline records, with a bar for each among figures of its unit.
+
+    \b
+    Examples:
+      relations figures
+      relations figures --category trade --format csv > figures.csv
+    """
+    from relations_cli.render.present import deliver_report
+    from relations_cli.render.reports import figures_report
+    from relations_cli.summary import figure_rows
+
+    loaded, events = _select(data, _filters(locals()))
+    rows = figure_rows(events)
+    deliver_report(_settings(fmt, color, output, force, width), figures_report(rows),
+                   _protected(data))
+    _exit_if_empty(rows, len(loaded.events), "figures")
+
+
+@app.command("on-this-day")
+def on_this_day(
+    day: Annotated[str | None, typer.Argument(
+        metavar="[DATE]", show_default=False,
+        help="A day of the year (03-27, March 27) or a date [default: today].")] = None,
+    category: CategoryOpt = None, data: DataOpt = None, fmt: FormatOpt = None,
+    color: ColorOpt = ColorMode.auto, output: OutputOpt = None, force: ForceOpt = False,
+    width: WidthOpt = None,
+) -> None:
+    """Events on the same day and month in other years. Only events dated to the day count.
+
+    \b
+    Examples:
+      relations on-this-day
+      relations on-this-day 03-27
+      relations on-this-day "September 3"
+    """
+    from datetime import date as calendar_date
+
+    from relations_cli.dates import parse_month_day
+    from relations_cli.render.present import deliver
+    from relations_cli.summary import on_this_day as same_day
+
+    year: int | None
+    if day is None:
+        # The one command about today: "on this day" means the day it is run.
+        today = calendar_date.today()
+        month, number, year = today.month, today.day, today.year
+    else:
+        try:
+            month, number, year = parse_month_day(day)
+        except DateError as error:
+            raise QueryError(f"DATE: {error}") from None
+    loaded, events = _select(data, _filters(locals()))
+    matched = same_day(events, month, number, year)
+    deliver(_settings(fmt, color, output, force, width), matched, timeline=loaded,
+            protected=_protected(data))
+    _exit_if_empty(matched, len(loaded.events))
 
 
 def _utf8_argument(argument: str) -> str:

@@ -120,6 +120,36 @@ def _parse_free_form(text: str) -> Period:
     return period(low.year)
 
 
+_MONTH_DAY = re.compile(r"(?:(\d{4})-)?(\d{1,2})-(\d{1,2})")
+
+
+def parse_month_day(text: str) -> tuple[int, int, int | None]:
+    """A day of the year, with its year if one is written: `03-27`, `March 27`, `2016-03-27`."""
+    stripped = text.strip()
+    match = _MONTH_DAY.fullmatch(stripped)
+    if match:
+        year, month, day = match.groups()
+        try:
+            # Checked against 2000, a leap year, so 02-29 is a day of the year.
+            period(int(year) if year else 2000, int(month), int(day))
+        except DateError:
+            raise DateError(f"'{text}' is not a day of the year") from None
+        return int(month), int(day), int(year) if year else None
+    from datetime import datetime
+
+    from dateutil import parser
+
+    hint = f"cannot read '{text}' as a day of the year (try 03-27, March 27 or 2016-03-27)"
+    try:
+        low = parser.parse(stripped, default=datetime(2000, 1, 1))
+        high = parser.parse(stripped, default=datetime(2004, 2, 2))
+    except (ValueError, OverflowError):
+        raise DateError(hint) from None
+    if low.month != high.month or low.day != high.day:
+        raise DateError(hint)
+    return low.month, low.day, low.year if low.year == high.year else None
+
+
 def bucket_label(day: date, precision: Precision) -> str:
     """The label of the period of the given precision that holds a day (for grouping)."""
     if precision is Precision.YEAR:

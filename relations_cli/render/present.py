@@ -11,17 +11,26 @@ import io
 import os
 import shutil
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from relations_cli.errors import QueryError
 from relations_cli.model import Event, Timeline
 from relations_cli.output import atomic_output
+from relations_cli.render.chart import Chart
 from relations_cli.render.formats import FORMATS, format_for_path, no_style, style_plain
+from relations_cli.render.tables import Report, render_report
 
-__all__ = ["OutputSettings", "decide_color", "deliver", "silence_stdout"]
+__all__ = [
+    "OutputSettings",
+    "decide_color",
+    "deliver",
+    "deliver_chart",
+    "deliver_report",
+    "silence_stdout",
+]
 
 OFF_TERMINAL_WIDTH = 100
 
@@ -83,6 +92,33 @@ def _choose_format(settings: OutputSettings, is_terminal: bool) -> str:
     return "pretty" if is_terminal else "plain"
 
 
+@dataclass(frozen=True)
+class _Target:
+    stream: IO[str]
+    format: str
+    color: bool
+    is_terminal: bool
+    width: int | None
+
+
+@contextlib.contextmanager
+def _opened(settings: OutputSettings, protected: Path | None,
+            default_off_terminal: str = "plain") -> Iterator[_Target]:
+    """The destination with its format and color decided; a closed pipe ends quietly."""
+    try:
+        with _destination(settings, protected) as stream:
+            to_file = stream is not sys.stdout
+            is_terminal = not to_file and _isatty(stream)
+            fmt = _choose_format(settings, is_terminal)
+            if fmt == "plain" and not settings.format and not to_file:
+                fmt = default_off_terminal
+            color = False if to_file and settings.color != "always" else decide_color(
+                settings.color, is_terminal)
+            yield _Target(stream, fmt, color, is_terminal, settings.width)
+    except BrokenPipeError:
+        silence_stdout()
+
+
 def deliver(
     settings: OutputSettings,
     events: Sequence[Event],
@@ -93,20 +129,45 @@ def deliver(
     detail: bool = False,
 ) -> None:
     """Write events (or, with detail, the one event in full) in the chosen format and place."""
-    try:
-        with _destination(settings, protected) as stream:
-            to_file = stream is not sys.stdout
-            is_terminal = not to_file and _isatty(stream)
-            fmt = _choose_format(settings, is_terminal)
-            color = False if to_file and settings.color != "always" else decide_color(
-                settings.color, is_terminal)
-            if fmt in ("pretty", "table"):
-                _draw(stream, fmt, events, timeline, terms, color, is_terminal, settings.width,
-                      detail)
-            else:
-                _write(stream, _chunks(fmt, events, timeline, detail, color))
-    except BrokenPipeError:
-        silence_stdout()
+    with _opened(settings, protected) as target:
+        if target.format in ("pretty", "table"):
+
+            def view(console: Any, terminal: Any) -> None:
+                if detail and timeline is not None:
+                    terminal.print_event(console, events[0], timeline)
+                elif target.format == "table":
+                    terminal.print_table(console, events, terms)
+                else:
+                    terminal.print_chronology(console, events, terms)
+
+            _draw(target, view)
+        else:
+            _write(target.stream, _chunks(target.format, events, timeline, detail,
+                                          target.color))
+
+
+def deliver_report(settings: OutputSettings, report: Report, protected: Path | None) -> None:
+    """A summary-like report: drawn with bars on a terminal, a plain table or data otherwise."""
+    with _opened(settings, protected) as target:
+        if target.format in ("pretty", "table"):
+            _draw(target, lambda console, terminal: terminal.print_report(console, report))
+        else:
+            _write(target.stream, render_report(report, target.format))
+
+
+def deliver_chart(settings: OutputSettings, chart: Chart | None, lanes_are_categories: bool,
+                  document: Any, protected: Path | None) -> None:
+    """The chart as a picture (colored on a terminal), or its lanes as data."""
+    with _opened(settings, protected, default_off_terminal="pretty") as target:
+        if target.format in ("json", "jsonl"):
+            _write(target.stream, render_report(Report(document=document), target.format))
+        elif target.format in ("pretty", "plain", "table"):
+            if chart is not None:
+                _draw(target, lambda console, terminal: terminal.print_chart(
+                    console, chart, lanes_are_categories), plain=target.format == "plain")
+        else:
+            raise QueryError(f"chart cannot be written as {target.format}; "
+                             "use pretty, plain or json")
 
 
 def _chunks(fmt: str, events: Sequence[Event], timeline: Timeline | None, detail: bool,
@@ -132,25 +193,20 @@ def _write(stream: IO[str], chunks: Iterable[str]) -> None:
     stream.flush()
 
 
-def _draw(stream: IO[str], fmt: str, events: Sequence[Event], timeline: Timeline | None,
-          terms: Sequence[str], color: bool, is_terminal: bool, width: int | None,
-          detail: bool) -> None:
+def _draw(target: _Target, view: Callable[[Any, Any], object], plain: bool = False) -> None:
+    """Draw a Rich view; off a terminal it is captured and its line padding trimmed."""
     from relations_cli.render import terminal
 
-    if width is None and is_terminal:
+    width = target.width
+    if width is None and target.is_terminal:
         width = shutil.get_terminal_size().columns
     elif width is None:
-        # Off a terminal a table is as wide as its longest row; the chronology's rules need
-        # a width, so it is drawn at a fixed one.
-        width = 10_000 if fmt == "table" else OFF_TERMINAL_WIDTH
-    # Off a terminal the drawing is captured and its padding trimmed, so files stay clean.
-    target: IO[str] = stream if is_terminal else io.StringIO()
-    console = terminal.make_console(target, color, width)
-    if detail and timeline is not None:
-        terminal.print_event(console, events[0], timeline)
-    elif fmt == "table":
-        terminal.print_table(console, events, terms)
-    else:
-        terminal.print_chronology(console, events, terms)
-    if isinstance(target, io.StringIO):
-        _write(stream, (line.rstrip(" ") + "\n" for line in target.getvalue().splitlines()))
+        # Off a terminal a table is as wide as its longest row; other drawings need a width.
+        width = 10_000 if target.format == "table" else OFF_TERMINAL_WIDTH
+    color = target.color and not plain
+    buffer: IO[str] = target.stream if target.is_terminal else io.StringIO()
+    console = terminal.make_console(buffer, color, width)
+    view(console, terminal)
+    if isinstance(buffer, io.StringIO):
+        _write(target.stream, (line.rstrip(" ") + "\n"
+                               for line in buffer.getvalue().splitlines()))

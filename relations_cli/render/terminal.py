@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import IO
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.padding import Padding
 from rich.rule import Rule
@@ -18,13 +19,18 @@ from rich.table import Table
 from rich.text import Text
 
 from relations_cli.model import Event, Timeline
+from relations_cli.render.chart import LEGEND, Chart
 from relations_cli.render.safe import visible
+from relations_cli.render.tables import Report, bar_cells, bar_fractions, shown_columns
+from relations_cli.render.tables import Table as DataTable
 
 __all__ = [
     "category_style",
     "make_console",
+    "print_chart",
     "print_chronology",
     "print_event",
+    "print_report",
     "print_table",
 ]
 
@@ -197,3 +203,106 @@ def print_event(console: Console, event: Event, timeline: Timeline) -> None:
             if source.url:
                 line.append_text(Text("  ") + _text(source.url, "underline"))
             console.print(Padding(line, (0, 0, 0, 2)), overflow="fold")
+
+
+def print_report(console: Console, report: Report) -> None:
+    """Facts as a grid, then each table with a bar per row where the table has one."""
+    if report.facts:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold cyan", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for label, value in report.facts:
+            grid.add_row(label, _text(value))
+        console.print(grid)
+    for table in report.tables:
+        if report.facts or len(report.tables) > 1:
+            console.print()
+            console.print(Text(table.title, style="bold"))
+        if report.terminal_view == "quotes":
+            _print_quotes(console, table)
+        else:
+            console.print(_rich_table(console, table))
+
+
+def _print_quotes(console: Console, table: DataTable) -> None:
+    """Each quote as a block: date, speaker and role, then the words, then the event."""
+    column = {name: index for index, name in enumerate(table.columns)}
+    date_width = max((len(_cell_text(row[column["date"]])) for row in table.rows), default=10)
+    indent = date_width + 2
+    for row in table.rows:
+        heading = _text(_cell_text(row[column["by"]]), "bold")
+        role = _cell_text(row[column["role"]])
+        if role:
+            heading.append_text(Text(", ") + _text(role, "dim"))
+        prefix = Text(f"{_cell_text(row[column['date']]):<{date_width}}  ", style="cyan")
+        _print_hanging(console, prefix, heading, indent)
+        words = Text("“") + _text(" ".join(_cell_text(row[column["quote"]]).split()),
+                                  "italic") + Text("”")
+        _print_hanging(console, Text(" " * indent), words, indent)
+        _print_hanging(console, Text(" " * indent),
+                       _text(_cell_text(row[column["event"]]), "dim"), indent)
+
+
+# Columns a table never breaks inside: names, dates and numbers.
+_UNBROKEN = ("name", "by", "date", "first", "last", "count", "events", "quotes", "value",
+             "precision")
+
+
+def _rich_table(console: Console, table: DataTable) -> Table:
+    shown = list(shown_columns(table))
+    indexes = [table.columns.index(name) for name in shown]
+    rows = [[_cell_text(row[i]) for i in indexes] for row in table.rows]
+    widths = [max([cell_len(name), *(cell_len(cells[n]) for cells in rows)])
+              for n, name in enumerate(shown)]
+    # The bar takes what the columns leave, up to 40; with under 8 left it is not drawn.
+    room = console.width - sum(widths) - 3 * len(widths)
+    bar_width = min(40, room) if table.bar and room >= 8 else 0
+    rich = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for name in shown:
+        numeric = any(isinstance(row[table.columns.index(name)], (int, float))
+                      for row in table.rows)
+        rich.add_column(name, justify="right" if numeric else "left", overflow="fold",
+                        no_wrap=name in _UNBROKEN)
+    if bar_width:
+        rich.add_column("", no_wrap=True)
+    for cells, fraction in zip(rows, bar_fractions(table), strict=True):
+        styled = [_text(cell, category_style(cell) if name == "category" else "")
+                  for name, cell in zip(shown, cells, strict=True)]
+        if bar_width:
+            styled.append(Text(bar_cells(fraction, bar_width), style="green"))
+        rich.add_row(*styled)
+    return rich
+
+
+def _cell_text(cell: object) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        return f"{cell:g}"
+    return str(cell)
+
+
+def print_chart(console: Console, chart: Chart, lanes_are_categories: bool) -> None:
+    """The chart, each mark in its event's category color, with a legend."""
+    for number, (label, cells) in enumerate(chart.lines()):
+        line = Text()
+        if number < len(chart.lanes):
+            lane = chart.lanes[number]
+            line.append(label, style=category_style(lane.label) if lanes_are_categories
+                        else "bold")
+            line.append(cells[0], style="dim")
+            for mark, category in zip(lane.cells, lane.categories, strict=True):
+                line.append(mark, style=category_style(category) if category else "")
+            line.rstrip()
+        else:
+            line.append(label + cells, style="dim" if number == len(chart.lanes) else "")
+        console.print(line, overflow="crop", no_wrap=True, crop=False)
+    console.print()
+    console.print(Text(LEGEND, style="dim"), overflow="fold")
+    if not lanes_are_categories:
+        legend = Text()
+        for category in sorted({c for lane in chart.lanes for c in lane.categories if c}):
+            legend.append("● ", style=category_style(category))
+            legend.append(visible(category) + "   ")
+        legend.rstrip()
+        console.print(legend, overflow="fold")

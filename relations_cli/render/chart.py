@@ -1,0 +1,184 @@
+"""The time chart as characters: lanes of marks over a time axis. Pure: no Rich, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from relations_cli.model import Event, Precision
+from relations_cli.render.safe import visible
+
+__all__ = ["LEGEND", "Chart", "layout_chart"]
+
+POINT, SEVERAL, FUZZY_POINT, SPAN, FUZZY_SPAN, EMPTY = "●", "◆", "○", "━", "┄", " "
+_RANK = {EMPTY: 0, FUZZY_SPAN: 1, SPAN: 2, FUZZY_POINT: 3, POINT: 4, SEVERAL: 5}
+LEGEND = (f"{POINT} event  {SEVERAL} several  {SPAN} span (date to end)  "
+          f"{FUZZY_SPAN} {FUZZY_POINT} dated only to the month or year")
+MAX_LABEL = 16
+
+
+@dataclass(frozen=True)
+class Lane:
+    label: str
+    cells: list[str]
+    # The category of the event that drew each cell, so a terminal can color it.
+    categories: list[str]
+
+
+@dataclass(frozen=True)
+class Chart:
+    start: date
+    end: date
+    label_width: int
+    axis_width: int
+    lanes: list[Lane]
+    ticks: list[tuple[int, str]]
+
+    def lines(self) -> Iterator[tuple[str, str]]:
+        """(lane label, cells) for each lane, then the axis and its labels; all plain text."""
+        for lane in self.lanes:
+            yield _fit(lane.label, self.label_width), "│" + "".join(lane.cells)
+        axis = ["─"] * self.axis_width
+        for column, _ in self.ticks:
+            axis[column] = "┬"
+        yield " " * self.label_width, "└" + "".join(axis)
+        labels = [" "] * (self.axis_width + 1)
+        for start, label in _place(self.ticks, self.axis_width)[0]:
+            labels[start : start + len(label)] = label
+        yield " " * self.label_width, "".join(labels).rstrip()
+
+
+def _place(ticks: Sequence[tuple[int, str]], width: int,
+           ) -> tuple[list[tuple[int, str]], bool]:
+    """Where each tick's label starts under an axis of `width`, and whether all of them fit.
+
+    A label that would run past the axis moves left; one that would touch the label before
+    it is left out (and then not all fit).
+    """
+    placed: list[tuple[int, str]] = []
+    free_from = 0
+    for column, label in ticks:
+        start = min(column + 1, width + 1 - len(label))
+        if start < free_from or start < 0:
+            continue
+        placed.append((start, label))
+        free_from = start + len(label) + 1
+    return placed, len(placed) == len(ticks)
+
+
+def _fit(label: str, width: int) -> str:
+    label = visible(label)
+    return (label if len(label) <= width else label[: width - 1] + "…").ljust(width)
+
+
+def layout_chart(events: Sequence[Event], lanes_of: Callable[[Event], Sequence[str]],
+                 width: int) -> Chart | None:
+    """Place events on lanes across `width` columns; None when there is nothing to draw."""
+    if not events:
+        return None
+    start = min(e.first_day for e in events)
+    end = max(e.last_day for e in events)
+    order: dict[str, None] = {}
+    for event in sorted(events, key=lambda e: (e.first_day, e.last_day)):
+        for lane_name in lanes_of(event):
+            order.setdefault(lane_name, None)
+    longest = max(len(visible(name)) for name in order)
+    label_width = min(MAX_LABEL, longest, max(3, width // 4)) + 1
+    axis_width = max(10, width - label_width - 1)
+    days = (end - start).days + 1
+
+    def column(day: date) -> int:
+        if days == 1:
+            return axis_width // 2
+        return min(axis_width - 1, (day - start).days * axis_width // days)
+
+    lanes = {name: Lane(name, [EMPTY] * axis_width, [""] * axis_width) for name in order}
+    for event in events:
+        first, last = column(event.first_day), column(event.last_day)
+        fuzzy = event.end is None and event.date.precision is not Precision.DAY
+        for name in lanes_of(event):
+            lane = lanes[name]
+            if first == last:
+                _put(lane, first, FUZZY_POINT if fuzzy else POINT, event.category)
+            else:
+                for col in range(first, last + 1):
+                    _put(lane, col, FUZZY_SPAN if fuzzy else SPAN, event.category)
+                if not fuzzy and event.date.precision is Precision.DAY:
+                    _put(lane, first, POINT, event.category)
+    return Chart(start, end, label_width, axis_width, list(lanes.values()),
+                 _ticks(start, end, axis_width, column))
+
+
+def _put(lane: Lane, col: int, mark: str, category: str) -> None:
+    current = lane.cells[col]
+    if mark in (POINT, FUZZY_POINT) and current in (POINT, FUZZY_POINT, SEVERAL):
+        mark = SEVERAL
+    if _RANK[mark] >= _RANK[current]:
+        lane.cells[col] = mark
+        lane.categories[col] = category
+
+
+def _boundaries(start: date, end: date, unit: str, step: int) -> list[date]:
+    found: list[date] = []
+    if unit == "day":
+        ordinal = start.toordinal()
+        while ordinal <= end.toordinal() and len(found) < 10_000:
+            found.append(date.fromordinal(ordinal))
+            ordinal += step
+        return found
+    year = start.year
+    month = start.month if unit != "year" else 1
+    if unit == "year":
+        # Ticks fall on round years: multiples of the step.
+        year = max(step, -(-start.year // step) * step) if step > 1 else start.year
+        if date(year, 1, 1) < start:
+            year += step
+        while year <= end.year and len(found) < 10_000:
+            found.append(date(year, 1, 1))
+            year += step
+        return found
+    months = 3 if unit == "quarter" else 1
+    index = year * 12 + month - 1
+    index = -(-index // months) * months if start.day != 1 or index % months else index
+    while True:
+        year, month = divmod(index, 12)
+        if year > end.year or year > 9999 or len(found) >= 10_000:
+            break
+        day = date(year, month + 1, 1)
+        if day > end:
+            break
+        if day >= start:
+            found.append(day)
+        index += months
+    return found
+
+
+_UNITS = [("day", 1), ("day", 7), ("month", 1), ("quarter", 1), ("year", 1), ("year", 2),
+          ("year", 5), ("year", 10), ("year", 20), ("year", 50), ("year", 100), ("year", 200),
+          ("year", 500), ("year", 1000), ("year", 2000)]
+
+
+def _label(day: date, unit: str) -> str:
+    if unit == "day":
+        return day.isoformat()
+    if unit == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    if unit == "quarter":
+        return f"{day.year:04d}Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year:04d}"
+
+
+def _ticks(start: date, end: date, width: int,
+           column: Callable[[date], int]) -> list[tuple[int, str]]:
+    """The finest ticks whose labels all fit side by side under the axis."""
+    chosen: list[tuple[int, str]] = [(column(start), _label(start, "day"))]
+    for unit, step in _UNITS:
+        days = _boundaries(start, end, unit, step)
+        if not days:
+            continue
+        labelled = [(column(day), _label(day, unit)) for day in days]
+        if _place(labelled, width)[1]:
+            return labelled
+        chosen = labelled[:1]
+    return chosen

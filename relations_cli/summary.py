@@ -1,0 +1,235 @@
+"""Summaries of selected events: counts by period or field, people, quotes and figures. Pure."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from relations_cli.dates import bucket_label
+from relations_cli.errors import QueryError
+from relations_cli.model import Event, Figure, Person, Precision, Timeline
+from relations_cli.query import words
+
+__all__ = [
+    "GROUPINGS",
+    "FigureRow",
+    "PersonStats",
+    "QuoteRow",
+    "Summary",
+    "figure_rows",
+    "on_this_day",
+    "people_stats",
+    "person_matches",
+    "quote_rows",
+    "summarize",
+]
+
+TIME_GROUPINGS = {"year": Precision.YEAR, "quarter": Precision.QUARTER, "month": Precision.MONTH}
+FIELD_GROUPINGS = ("category", "actor", "person", "tag", "place")
+GROUPINGS = (*TIME_GROUPINGS, *FIELD_GROUPINGS)
+NONE_LABEL = "(none)"
+_FINENESS = {Precision.YEAR: 0, Precision.QUARTER: 1, Precision.MONTH: 2, Precision.DAY: 3}
+
+
+def _values(event: Event, key: str) -> tuple[list[str], bool]:
+    """An event's labels for one grouping, and whether its date is too coarse for it."""
+    if key in TIME_GROUPINGS:
+        precision = TIME_GROUPINGS[key]
+        coarse = _FINENESS[event.date.precision] < _FINENESS[precision]
+        if coarse:
+            # Shown apart under the period it does name: "2015" in a by-month summary.
+            return [bucket_label(event.first_day, event.date.precision)], True
+        return [bucket_label(event.first_day, precision)], False
+    values = {
+        "category": [event.category] if event.category else [],
+        "actor": list(event.actors),
+        "person": list(event.named_people),
+        "tag": list(event.tags),
+        "place": [event.place] if event.place else [],
+    }[key]
+    return (values or [NONE_LABEL]), False
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a set of events says at a glance."""
+
+    count: int
+    start: date | None
+    end: date | None
+    first: Event | None
+    last: Event | None
+    busiest: tuple[str, int] | None
+    by: tuple[str, ...]
+    groups: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
+    # Events whose date is coarser than a time grouping, counted under the period they name.
+    apart: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
+
+
+def summarize(events: Sequence[Event], by: Sequence[str] = ("year",)) -> Summary:
+    unknown = [key for key in by if key not in GROUPINGS]
+    if unknown:
+        raise QueryError(f"cannot group by '{unknown[0]}' (choose from {', '.join(GROUPINGS)})")
+    if len(set(by)) != len(by):
+        raise QueryError("each --by may be given once")
+    groups: Counter[tuple[str, ...]] = Counter()
+    apart: Counter[tuple[str, ...]] = Counter()
+    for event in events:
+        combos: list[tuple[tuple[str, ...], bool]] = [((), False)]
+        for key in by:
+            values, coarse = _values(event, key)
+            combos = [((*combo, value), was or coarse) for combo, was in combos
+                      for value in values]
+        for combo, coarse in combos:
+            (apart if coarse else groups)[combo] += 1
+    ordered = sorted(groups.items(), key=lambda item: _order_key(item[0], by))
+    ordered_apart = sorted(apart.items(), key=lambda item: _order_key(item[0], by))
+    chronological = sorted(events, key=lambda e: (e.first_day, e.last_day))
+    return Summary(
+        count=len(events),
+        start=min((e.first_day for e in events), default=None),
+        end=max((e.last_day for e in events), default=None),
+        first=chronological[0] if chronological else None,
+        last=max(events, key=lambda e: (e.first_day, e.last_day)) if events else None,
+        busiest=_busiest(events),
+        by=tuple(by),
+        groups=ordered,
+        apart=ordered_apart,
+    )
+
+
+def _order_key(combo: tuple[str, ...], by: Sequence[str]) -> tuple[tuple[int, str], ...]:
+    # Periods in time order; other labels alphabetical, with (none) last.
+    return tuple((1 if value == NONE_LABEL else 0, value if key in TIME_GROUPINGS
+                  else value.casefold()) for key, value in zip(by, combo, strict=True))
+
+
+def _busiest(events: Sequence[Event]) -> tuple[str, int] | None:
+    """The month with most events dated at least to the month (else the busiest year)."""
+    months = Counter(bucket_label(e.first_day, Precision.MONTH) for e in events
+                     if e.date.precision in (Precision.MONTH, Precision.DAY))
+    counts = months or Counter(bucket_label(e.first_day, Precision.YEAR) for e in events)
+    if not counts:
+        return None
+    label, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
+    return label, count
+
+
+# -- people ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonStats:
+    name: str
+    role: str
+    aliases: tuple[str, ...]
+    events: int
+    quotes: int
+    first: Event | None
+    last: Event | None
+
+
+def _canonical(name: str, timeline: Timeline) -> str:
+    person = timeline.person(name)
+    return person.name if person else name
+
+
+def people_stats(timeline: Timeline, events: Sequence[Event]) -> list[PersonStats]:
+    """Everyone the timeline names (registry first), with their counts among `events`."""
+    appearances: dict[str, list[Event]] = {}
+    quotes: Counter[str] = Counter()
+    for event in events:
+        for name in event.named_people:
+            appearances.setdefault(_canonical(name, timeline), []).append(event)
+        for quote in event.quotes:
+            quotes[_canonical(quote.by, timeline)] += 1
+    registry = {p.name: p for p in timeline.people}
+    names = list(registry) + sorted(n for n in appearances if n not in registry)
+    stats = []
+    for name in names:
+        seen = sorted(appearances.get(name, []), key=lambda e: (e.first_day, e.last_day))
+        person = registry.get(name, Person(name))
+        stats.append(PersonStats(name, person.role, person.aliases, len(seen), quotes[name],
+                                 seen[0] if seen else None, seen[-1] if seen else None))
+    return stats
+
+
+def person_matches(query: str, person: Person) -> bool:
+    """A name asked for matches a person's name or alias as whole words (`Hu` is Hu Hao)."""
+    wanted = words(query)
+    if not wanted:
+        return False
+    for name in person.names:
+        have = words(name)
+        if any(have[i : i + len(wanted)] == wanted for i in range(len(have) - len(wanted) + 1)):
+            return True
+    return False
+
+
+def find_people(timeline: Timeline, query: str) -> list[Person]:
+    known = [p for p in timeline.people if person_matches(query, p)]
+    named = {n for e in timeline.events for n in e.named_people}
+    others = [Person(n) for n in sorted(named) if timeline.person(n) is None
+              and person_matches(query, Person(n))]
+    return known + others
+
+
+# -- quotes and figures ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    event: Event
+    by: str
+    role: str
+    text: str
+
+
+def quote_rows(timeline: Timeline, events: Iterable[Event],
+               speakers: Sequence[Person] | None = None) -> list[QuoteRow]:
+    """Every quote of the events, in order; only the given speakers' when `speakers` is set."""
+    wanted = {p.name for p in speakers} if speakers is not None else None
+    rows = []
+    for event in events:
+        for quote in event.quotes:
+            person = timeline.person(quote.by)
+            name = person.name if person else quote.by
+            if wanted is None or name in wanted:
+                rows.append(QuoteRow(event, quote.by, person.role if person else "", quote.text))
+    return rows
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    event: Event
+    figure: Figure
+    share: float | None  # the value as a share of the largest of its unit, for bars
+
+
+def figure_rows(events: Iterable[Event]) -> list[FigureRow]:
+    pairs = [(event, figure) for event in events for figure in event.figures]
+    largest: dict[str, float] = {}
+    for _, figure in pairs:
+        number = figure.number
+        if number is not None:
+            largest[figure.unit] = max(largest.get(figure.unit, 0.0), abs(number))
+    rows = []
+    for event, figure in pairs:
+        number = figure.number
+        top = largest.get(figure.unit, 0.0)
+        share = abs(number) / top if number is not None and top else None
+        rows.append(FigureRow(event, figure, share))
+    return rows
+
+
+# -- on this day ----------------------------------------------------------------------------------
+
+
+def on_this_day(events: Iterable[Event], month: int, day: int,
+                skip_year: int | None = None) -> list[Event]:
+    """Events dated to the day, on this month and day, in years other than `skip_year`."""
+    return [e for e in events if e.date.precision is Precision.DAY
+            and (e.first_day.month, e.first_day.day) == (month, day)
+            and e.first_day.year != skip_year]
