@@ -88,7 +88,7 @@ def people_report(stats: Sequence[PersonStats]) -> Report:
     document = [{"name": p.name, "role": p.role, "aliases": list(p.aliases),
                  "events": p.events, "quotes": p.quotes,
                  "first": _event_ref(p.first), "last": _event_ref(p.last)} for p in stats]
-    table = Table(PEOPLE_COLUMNS, rows, "People", bar="events",
+    table = Table(PEOPLE_COLUMNS, rows, "People",
                   shown=("name", "role", "events", "quotes", "first", "last"))
     return Report([], [table], document)
 

@@ -254,9 +254,10 @@ def _rich_table(console: Console, table: DataTable) -> Table:
     rows = [[_cell_text(row[i]) for i in indexes] for row in table.rows]
     widths = [max([cell_len(name), *(cell_len(cells[n]) for cells in rows)])
               for n, name in enumerate(shown)]
-    # The bar takes what the columns leave, up to 40; with under 8 left it is not drawn.
+    # The bar takes what the columns leave, from 10 to 40 cells (text columns fold to make
+    # room); only a terminal under 60 columns goes without.
     room = console.width - sum(widths) - 3 * len(widths)
-    bar_width = min(40, room) if table.bar and room >= 8 else 0
+    bar_width = max(10, min(40, room)) if table.bar and console.width >= 60 else 0
     rich = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for name in shown:
         numeric = any(isinstance(row[table.columns.index(name)], (int, float))
