@@ -1,8 +1,10 @@
 """The Typer app: thin commands, options defined once, and the one exit-code boundary."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Typer would evaluate every string annotation
+# of every command on each run, which costs start-up time.
 
 import contextlib
+import copy
 import os
 import sys
 from collections.abc import Sequence
@@ -680,7 +682,26 @@ def _utf8_argument(argument: str) -> str:
 def main() -> None:
     """The console script's entry point."""
     _prepare_streams()
-    app()
+    _app_for(sys.argv[1:])()
+
+
+def _app_for(argv: Sequence[str]) -> typer.Typer:
+    """The app with only the command asked for: Typer builds a parser for every command it
+    holds on each run, a few milliseconds each, and a run needs one. Help without a command,
+    completion and unknown names get the whole app."""
+    name = next((arg for arg in argv if not arg.startswith("-")), None)
+    if name is None or any(key.startswith("_RELATIONS_COMPLETE") for key in os.environ):
+        return app
+    chosen = [info for info in app.registered_commands if _command_name(info) == name]
+    if not chosen:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands = chosen
+    return lean
+
+
+def _command_name(info: Any) -> str:
+    return str(info.name or info.callback.__name__.lower().replace("_", "-"))
 
 
 def _prepare_streams() -> None:
