@@ -8,6 +8,7 @@ import copy
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from enum import Enum
 from typing import Annotated, Any
 
@@ -130,11 +131,13 @@ class ColorMode(str, Enum):
 
 
 def _completion_timeline(ctx: typer.Context) -> Any:
-    """The timeline in use while a shell completes a word; None if it cannot be read."""
-    from relations_cli.datafile import open_timeline
+    """The timeline in use while a shell completes a word (from its index); None if it cannot
+    be read."""
+    from relations_cli.datafile import open_engine
 
     try:
-        return open_timeline(ctx.params.get("data"))
+        engine = open_engine(ctx.params.get("data"))
+        return replace(engine.registry, events=tuple(engine.select(Query())))
     except RelationsError:
         return None
 
@@ -163,6 +166,8 @@ complete_people = _completer(lambda t: [p.name for p in t.people]
 DataOpt = Annotated[str | None, typer.Option(
     "--data", "-d", metavar="PATH", show_default=False,
     help="Timeline file to read [default: $RELATIONS_DATA, else the bundled timeline].")]
+NoCacheOpt = Annotated[bool, typer.Option(
+    "--no-cache", help="Read the YAML afresh, without the index in the cache.")]
 FormatOpt = Annotated[FormatName | None, typer.Option(
     "--format", "-f", show_default=False, case_sensitive=False,
     help="Output format [default: pretty on a terminal, plain when piped, or from --output's "
@@ -245,13 +250,18 @@ def _settings(fmt: FormatName | None, color: ColorMode, output: str | None, forc
     return OutputSettings(fmt.value if fmt else None, color.value, output, force, width)
 
 
-def _select(data: str | None, query: Query) -> tuple[Any, list[Event]]:
-    """The timeline in use and the events a query selects from it."""
-    from relations_cli.datafile import open_timeline
-    from relations_cli.query import MemoryEngine
+def _select(data: str | None, no_cache: bool, query: Query) -> tuple[Any, list[Event]]:
+    """The engine for the timeline in use and the events a query selects from it."""
+    engine = _engine(data, no_cache)
+    return engine, engine.select(query)
 
-    loaded = open_timeline(data)
-    return loaded, MemoryEngine(loaded).select(query)
+
+def _engine(data: str | None, no_cache: bool) -> Any:
+    from relations_cli.datafile import open_engine
+    from relations_cli.render.progress import indexing_progress
+
+    with indexing_progress() as progress:
+        return open_engine(data, use_cache=not no_cache, progress=progress)
 
 
 def _protected(data: str | None) -> Any:
@@ -260,13 +270,14 @@ def _protected(data: str | None) -> Any:
     return resolve_data_path(data)
 
 
-def _list_events(data: str | None, query: Query, settings: Any) -> None:
+def _list_events(data: str | None, no_cache: bool, query: Query, settings: Any) -> None:
     """The shared body of `timeline` and `search`: select, render, and exit 1 on nothing."""
     from relations_cli.render.present import deliver
 
-    loaded, events = _select(data, query)
-    deliver(settings, events, timeline=loaded, terms=query.terms, protected=_protected(data))
-    _exit_if_empty(events, len(loaded.events))
+    loaded, events = _select(data, no_cache, query)
+    deliver(settings, events, timeline=loaded.registry, terms=query.terms,
+            protected=_protected(data))
+    _exit_if_empty(events, loaded.count())
 
 
 def _exit_if_empty(items: Sequence[object], total: int, what: str = "events") -> None:
@@ -283,7 +294,8 @@ def timeline(
     since: SinceOpt = None, until: UntilOpt = None, on: OnOpt = None, within: WithinOpt = False,
     category: CategoryOpt = None, tag: TagOpt = None, actor: ActorOpt = None,
     person: PersonOpt = None, place: PlaceOpt = None, limit: LimitOpt = None,
-    reverse: ReverseOpt = False, data: DataOpt = None, fmt: FormatOpt = None,
+    reverse: ReverseOpt = False, data: DataOpt = None,
+    no_cache: NoCacheOpt = False, fmt: FormatOpt = None,
     color: ColorOpt = ColorMode.auto, output: OutputOpt = None, force: ForceOpt = False,
     width: WidthOpt = None,
 ) -> None:
@@ -299,7 +311,7 @@ def timeline(
     query = build_query(since=since, until=until, on=on, within=within, category=category,
                         tag=tag, actor=actor, person=person, place=place, limit=limit,
                         reverse=reverse)
-    _list_events(data, query, _settings(fmt, color, output, force, width))
+    _list_events(data, no_cache, query, _settings(fmt, color, output, force, width))
 
 
 @app.command()
@@ -311,7 +323,8 @@ def search(
     since: SinceOpt = None, until: UntilOpt = None, on: OnOpt = None, within: WithinOpt = False,
     category: CategoryOpt = None, tag: TagOpt = None, actor: ActorOpt = None,
     person: PersonOpt = None, place: PlaceOpt = None, limit: LimitOpt = None,
-    reverse: ReverseOpt = False, data: DataOpt = None, fmt: FormatOpt = None,
+    reverse: ReverseOpt = False, data: DataOpt = None,
+    no_cache: NoCacheOpt = False, fmt: FormatOpt = None,
     color: ColorOpt = ColorMode.auto, output: OutputOpt = None, force: ForceOpt = False,
     width: WidthOpt = None,
 ) -> None:
@@ -328,14 +341,15 @@ def search(
     query = build_query(since=since, until=until, on=on, within=within, category=category,
                         tag=tag, actor=actor, person=person, place=place, limit=limit,
                         reverse=reverse, terms=terms, any_term=any_term)
-    _list_events(data, query, _settings(fmt, color, output, force, width))
+    _list_events(data, no_cache, query, _settings(fmt, color, output, force, width))
 
 
 @app.command()
 def show(
     event_id: Annotated[str, typer.Argument(metavar="ID", help="The event's id.",
                                             autocompletion=complete_ids)],
-    data: DataOpt = None, fmt: FormatOpt = None, color: ColorOpt = ColorMode.auto,
+    data: DataOpt = None,
+    no_cache: NoCacheOpt = False, fmt: FormatOpt = None, color: ColorOpt = ColorMode.auto,
     output: OutputOpt = None, force: ForceOpt = False, width: WidthOpt = None,
 ) -> None:
     """One event in full: dates and how they were derived, people with roles, quotes,
@@ -346,20 +360,19 @@ def show(
       relations show palmyra-retaken
       relations show customs-2015-trade-figures --format json
     """
-    from relations_cli.datafile import open_timeline, resolve_data_path
     from relations_cli.render.present import deliver
 
-    loaded = open_timeline(data)
+    loaded = _engine(data, no_cache)
     event = loaded.event(event_id)
     if event is None:
         import difflib
 
-        close = difflib.get_close_matches(event_id, [e.id for e in loaded.events], n=3)
+        close = difflib.get_close_matches(event_id, loaded.ids(), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else \
             " ('relations timeline' lists the ids)"
         raise QueryError(f"no event with id '{event_id}'{hint}")
-    deliver(_settings(fmt, color, output, force, width), [event], timeline=loaded,
-            protected=resolve_data_path(data), detail=True)
+    deliver(_settings(fmt, color, output, force, width), [event], timeline=loaded.registry,
+            protected=_protected(data), detail=True)
 
 
 @app.command()
@@ -367,6 +380,7 @@ def validate(
     path: Annotated[str | None, typer.Argument(metavar="[PATH]", show_default=False,
                                                help="Timeline file [default: as --data].")] = None,
     data: DataOpt = None,
+    no_cache: NoCacheOpt = False,
     fmt: Annotated[FormatName | None, typer.Option(
         "--format", "-f", show_default=False, case_sensitive=False,
         help="plain (FILE:LINE:COL: problem lines) or json.")] = None,
@@ -381,11 +395,19 @@ def validate(
       relations validate mine.yaml --format json | jq '.[].message'
     """
     from relations_cli.datafile import resolve_data_path
-    from relations_cli.loader import validate_file
+    from relations_cli.loader import stream_timeline
+    from relations_cli.render.progress import indexing_progress
     from relations_cli.render.safe import json_dumps, visible
 
     target = resolve_data_path(path or data)
-    loaded, problems = validate_file(target)
+    counted = [0]
+
+    def count(_: Event) -> None:
+        counted[0] += 1
+
+    # Streamed, so a file of any length is checked in bounded memory.
+    with indexing_progress("checking") as progress:
+        header, problems = stream_timeline(target, count, progress)
     if fmt is FormatName.json:
         records = [{"file": p.path, "line": p.line, "column": p.column, "message": p.message}
                    for p in problems]
@@ -397,9 +419,7 @@ def validate(
         noun = "problem" if len(problems) == 1 else "problems"
         note(f"{len(problems)} {noun} in {visible(str(target))}")
         raise typer.Exit(ExitStatus.ERROR)
-    count = len(loaded.events) if loaded else 0
-    note(f"{visible(str(target))} is valid: {count} events, "
-         f"{len(loaded.people) if loaded else 0} people")
+    note(f"{visible(str(target))} is valid: {counted[0]} events, {len(header.people)} people")
 
 
 
@@ -437,6 +457,7 @@ def summary(
     since: SinceOpt = None, until: UntilOpt = None, on: OnOpt = None, within: WithinOpt = False,
     category: CategoryOpt = None, tag: TagOpt = None, actor: ActorOpt = None,
     person: PersonOpt = None, place: PlaceOpt = None, data: DataOpt = None,
+    no_cache: NoCacheOpt = False,
     fmt: FormatOpt = None, color: ColorOpt = ColorMode.auto, output: OutputOpt = None,
     force: ForceOpt = False, width: WidthOpt = None,
 ) -> None:
@@ -451,12 +472,13 @@ def summary(
     """
     from relations_cli.render.present import deliver_report
     from relations_cli.render.reports import summary_report
-    from relations_cli.summary import summarize
 
-    loaded, events = _select(data, _filters(locals()))
-    report = summary_report(summarize(events, [g.value for g in by or [Grouping.year]]))
-    deliver_report(_settings(fmt, color, output, force, width), report, _protected(data))
-    _exit_if_empty(events, len(loaded.events))
+    query = _filters(locals())
+    loaded = _engine(data, no_cache)
+    counted = loaded.summarize(query, [g.value for g in by or [Grouping.year]])
+    deliver_report(_settings(fmt, color, output, force, width), summary_report(counted),
+                   _protected(data))
+    _exit_if_empty(range(counted.count), loaded.count())
 
 
 @app.command()
@@ -467,6 +489,7 @@ def chart(
     since: SinceOpt = None, until: UntilOpt = None, on: OnOpt = None, within: WithinOpt = False,
     category: CategoryOpt = None, tag: TagOpt = None, actor: ActorOpt = None,
     person: PersonOpt = None, place: PlaceOpt = None, data: DataOpt = None,
+    no_cache: NoCacheOpt = False,
     fmt: FormatOpt = None, color: ColorOpt = ColorMode.auto, output: OutputOpt = None,
     force: ForceOpt = False, width: WidthOpt = None,
 ) -> None:
@@ -482,14 +505,14 @@ def chart(
     from relations_cli.render.chart import layout_chart
     from relations_cli.render.present import deliver_chart
 
-    loaded, events = _select(data, _filters(locals()))
+    loaded, events = _select(data, no_cache, _filters(locals()))
     def lanes_of(event: Event) -> list[str]:
         if by is Lanes.category:
             names = [event.category] if event.category else []
         elif by is Lanes.actor:
             names = list(event.actors)
         else:
-            names = [_canonical_name(loaded, n) for n in event.named_people]
+            names = [_canonical_name(loaded.registry, n) for n in event.named_people]
         return names or ["(none)"]
 
     settings = _settings(fmt, color, output, force, width)
@@ -508,7 +531,7 @@ def chart(
         "lanes": [{"lane": name, "events": items} for name, items in lanes.items()],
     }
     deliver_chart(settings, drawn, by is Lanes.category, document, _protected(data))
-    _exit_if_empty(events, len(loaded.events))
+    _exit_if_empty(events, loaded.count())
 
 
 def _chart_width(settings: Any) -> int:
@@ -532,7 +555,8 @@ def people(
         metavar="[NAME]", show_default=False, autocompletion=complete_people,
         help="Show this person's events and quotes, by name or alias.")] = None,
     since: SinceOpt = None, until: UntilOpt = None, on: OnOpt = None,
-    category: CategoryOpt = None, data: DataOpt = None, fmt: FormatOpt = None,
+    category: CategoryOpt = None, data: DataOpt = None,
+    no_cache: NoCacheOpt = False, fmt: FormatOpt = None,
     color: ColorOpt = ColorMode.auto, output: OutputOpt = None, force: ForceOpt = False,
     width: WidthOpt = None,
 ) -> None:
@@ -549,14 +573,14 @@ def people(
     from relations_cli.render.reports import people_report, person_report
     from relations_cli.summary import find_people, people_stats, quote_rows
 
-    loaded, events = _select(data, _filters(locals()))
+    loaded, events = _select(data, no_cache, _filters(locals()))
     settings = _settings(fmt, color, output, force, width)
     if name is None:
-        stats = [p for p in people_stats(loaded, events) if p.events or p.quotes]
+        stats = [p for p in people_stats(loaded.registry, events) if p.events or p.quotes]
         deliver_report(settings, people_report(stats), _protected(data))
-        _exit_if_empty(stats, len(loaded.events), "people")
+        _exit_if_empty(stats, loaded.count(), "people")
         return
-    found = find_people(loaded, name)
+    found = find_people(loaded.registry, events, name)
     if not found:
         raise QueryError(f"no person named '{name}' ('relations people' lists them)")
     if len(found) > 1:
@@ -564,10 +588,10 @@ def people(
         raise QueryError(f"'{name}' names {len(found)} people: {names}; be more specific")
     person = found[0]
     own = [e for e in events
-           if any(_canonical_name(loaded, n) == person.name for n in e.named_people)]
-    report = person_report(person, own, quote_rows(loaded, own, [person]))
+           if any(_canonical_name(loaded.registry, n) == person.name for n in e.named_people)]
+    report = person_report(person, own, quote_rows(loaded.registry, own, [person]))
     deliver_report(settings, report, _protected(data))
-    _exit_if_empty(own, len(loaded.events))
+    _exit_if_empty(own, loaded.count())
 
 
 @app.command()
@@ -578,6 +602,7 @@ def quotes(
     since: SinceOpt = None, until: UntilOpt = None, on: OnOpt = None, within: WithinOpt = False,
     category: CategoryOpt = None, tag: TagOpt = None, actor: ActorOpt = None,
     person: PersonOpt = None, place: PlaceOpt = None, data: DataOpt = None,
+    no_cache: NoCacheOpt = False,
     fmt: FormatOpt = None, color: ColorOpt = ColorMode.auto, output: OutputOpt = None,
     force: ForceOpt = False, width: WidthOpt = None,
 ) -> None:
@@ -593,17 +618,17 @@ def quotes(
     from relations_cli.render.reports import quotes_report
     from relations_cli.summary import find_people, quote_rows
 
-    loaded, events = _select(data, _filters(locals()))
+    loaded, events = _select(data, no_cache, _filters(locals()))
     speakers = None
     if by:
-        speakers = [p for wanted in by for p in find_people(loaded, wanted)]
+        speakers = [p for wanted in by for p in find_people(loaded.registry, events, wanted)]
         if not speakers:
             raise QueryError(f"no person named {' or '.join(repr(b) for b in by)} "
                              "('relations people' lists them)")
-    rows = quote_rows(loaded, events, speakers)
+    rows = quote_rows(loaded.registry, events, speakers)
     deliver_report(_settings(fmt, color, output, force, width), quotes_report(rows),
                    _protected(data))
-    _exit_if_empty(rows, len(loaded.events), "quotes")
+    _exit_if_empty(rows, loaded.count(), "quotes")
 
 
 @app.command()
@@ -611,6 +636,7 @@ def figures(
     since: SinceOpt = None, until: UntilOpt = None, on: OnOpt = None, within: WithinOpt = False,
     category: CategoryOpt = None, tag: TagOpt = None, actor: ActorOpt = None,
     person: PersonOpt = None, place: PlaceOpt = None, data: DataOpt = None,
+    no_cache: NoCacheOpt = False,
     fmt: FormatOpt = None, color: ColorOpt = ColorMode.auto, output: OutputOpt = None,
     force: ForceOpt = False, width: WidthOpt = None,
 ) -> None:
@@ -625,11 +651,11 @@ def figures(
     from relations_cli.render.reports import figures_report
     from relations_cli.summary import figure_rows
 
-    loaded, events = _select(data, _filters(locals()))
+    loaded, events = _select(data, no_cache, _filters(locals()))
     rows = figure_rows(events)
     deliver_report(_settings(fmt, color, output, force, width), figures_report(rows),
                    _protected(data))
-    _exit_if_empty(rows, len(loaded.events), "figures")
+    _exit_if_empty(rows, loaded.count(), "figures")
 
 
 @app.command("on-this-day")
@@ -637,7 +663,8 @@ def on_this_day(
     day: Annotated[str | None, typer.Argument(
         metavar="[DATE]", show_default=False,
         help="A day of the year (03-27, March 27) or a date [default: today].")] = None,
-    category: CategoryOpt = None, data: DataOpt = None, fmt: FormatOpt = None,
+    category: CategoryOpt = None, data: DataOpt = None,
+    no_cache: NoCacheOpt = False, fmt: FormatOpt = None,
     color: ColorOpt = ColorMode.auto, output: OutputOpt = None, force: ForceOpt = False,
     width: WidthOpt = None,
 ) -> None:
@@ -665,11 +692,11 @@ def on_this_day(
             month, number, year = parse_month_day(day)
         except DateError as error:
             raise QueryError(f"DATE: {error}") from None
-    loaded, events = _select(data, _filters(locals()))
+    loaded, events = _select(data, no_cache, _filters(locals()))
     matched = same_day(events, month, number, year)
-    deliver(_settings(fmt, color, output, force, width), matched, timeline=loaded,
+    deliver(_settings(fmt, color, output, force, width), matched, timeline=loaded.registry,
             protected=_protected(data))
-    _exit_if_empty(matched, len(loaded.events))
+    _exit_if_empty(matched, loaded.count())
 
 
 def _utf8_argument(argument: str) -> str:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from relations_cli.loader import default_data_path, load_timeline
 from relations_cli.model import Timeline
 
-__all__ = ["open_timeline", "resolve_data_path"]
+if TYPE_CHECKING:
+    from relations_cli.query import Engine
+
+__all__ = ["open_engine", "open_timeline", "resolve_data_path"]
 
 DATA_ENV = "RELATIONS_DATA"
 
@@ -22,3 +27,11 @@ def resolve_data_path(option: str | None) -> Path:
 
 def open_timeline(option: str | None) -> Timeline:
     return load_timeline(resolve_data_path(option))
+
+
+def open_engine(option: str | None, use_cache: bool = True,
+                progress: Callable[[int, int], None] | None = None) -> Engine:
+    """The query engine for the timeline in use: its index, from the cache when fresh."""
+    from relations_cli.index import open_index
+
+    return open_index(resolve_data_path(option), use_cache, progress)

@@ -1,21 +1,26 @@
-"""YAML to model: strict loading and validation, every problem with its FILE:LINE:COL.
+"""YAML to model: strict, streaming loading and validation, every problem with FILE:LINE:COL.
 
-The YAML is composed into nodes with no implicit typing, so `NO`, `010` and `2015` stay text
-as written, and every value keeps the line and column it came from. Nothing is constructed by
-PyYAML itself: tags, anchors and aliases never expand into objects.
+The YAML is read as a stream of parser events and composed, one event of the timeline at a
+time, into small nodes with no implicit typing: `NO`, `010` and `2015` stay text as written,
+and every value keeps the line and column it came from. Nothing is constructed by PyYAML:
+tags are refused and aliases never expand. Memory stays bounded by the largest single event,
+so a timeline of a million events can be indexed as it is read.
 """
 
 from __future__ import annotations
 
-import difflib
+import codecs
+import gc
+import io
 import os
 import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import IO, Any, TypeVar
 
 from relations_cli.dates import parse_event_date
 from relations_cli.errors import DateError, Problem, TimelineError
@@ -30,15 +35,14 @@ from relations_cli.model import (
     Timeline,
 )
 
-if TYPE_CHECKING:
-    import yaml
-
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "EVENT_FIELDS",
+    "Header",
+    "default_data_path",
     "load_timeline",
     "parse_timeline",
-    "read_timeline_text",
+    "stream_timeline",
     "validate_file",
 ]
 
@@ -59,6 +63,7 @@ _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _PLAIN_TAGS = {_STR, _SEQ, _MAP}
+_CHUNK = 1 << 16
 T = TypeVar("T")
 
 
@@ -67,8 +72,15 @@ def max_bytes() -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_BYTES
 
 
-def read_timeline_text(path: str | os.PathLike[str]) -> str:
-    """The file's text: a regular file, within the size limit, UTF-8 (a BOM is dropped)."""
+# -- reading the file ----------------------------------------------------------------------------
+
+
+def _file_error(name: str, message: str) -> TimelineError:
+    return TimelineError([Problem(name, 1, 1, message)])
+
+
+def open_timeline_file(path: str | os.PathLike[str]) -> tuple[IO[bytes], int]:
+    """A regular file within the size limit, opened for reading, and its size."""
     name = str(path)
     limit = max_bytes()
     try:
@@ -81,10 +93,7 @@ def read_timeline_text(path: str | os.PathLike[str]) -> str:
         if info.st_size > limit:
             raise _file_error(name, f"is {info.st_size:,} bytes, over the {limit:,}-byte limit "
                               "(set RELATIONS_MAX_BYTES to raise it)")
-        with open(path, "rb") as handle:
-            # Read what stat promised plus a byte: a file growing past the limit is caught,
-            # and no buffer the size of the limit is ever allocated.
-            data = handle.read(min(info.st_size, limit) + 1)
+        return open(path, "rb"), info.st_size
     except FileNotFoundError:
         raise _file_error(name, "no such file") from None
     except PermissionError:
@@ -93,109 +102,91 @@ def read_timeline_text(path: str | os.PathLike[str]) -> str:
         raise _file_error(name, "is a directory, not a timeline file") from None
     except OSError as error:
         raise _file_error(name, f"cannot read: {error.strerror or error}") from None
-    if len(data) > limit:
-        raise _file_error(name, f"is over the {limit:,}-byte limit (set RELATIONS_MAX_BYTES "
-                          "to raise it)")
-    return decode_utf8(data, name)
 
 
-def decode_utf8(data: bytes, name: str) -> str:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        line_start = data.rfind(b"\n", 0, error.start) + 1
-        column = error.start - line_start + 1
-        byte = data[error.start]
-        raise TimelineError([Problem(name, line, column,
-                                     f"invalid UTF-8: byte 0x{byte:02x} at byte offset "
-                                     f"{error.start}; save the file as UTF-8")]) from None
-    return text.removeprefix("\ufeff")
+class _Utf8Source:
+    """Feeds the YAML parser text decoded strictly as UTF-8, dropping a leading BOM, and
+    names the line, column and byte of the first invalid byte; counts bytes for progress."""
+
+    def __init__(self, raw: IO[bytes], name: str, limit: int,
+                 progress: Callable[[int], None] | None = None) -> None:
+        self.raw = raw
+        self.name = name
+        self.limit = limit
+        self.progress = progress
+        self.offset = 0  # bytes read so far
+        self.line = 1  # lines seen in bytes already decoded
+        self.line_start = 0  # byte offset where the current line starts
+        self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        self.first = True
+        self.done = False
+
+    def read(self, size: int = _CHUNK) -> str:
+        if self.done:
+            return ""
+        data = self.raw.read(max(size, _CHUNK))
+        final = not data
+        try:
+            text = self.decoder.decode(data, final=final)
+        except UnicodeDecodeError as error:
+            raise self._invalid(data, error) from None
+        if final:
+            self.done = True
+        start = self.offset
+        self.offset += len(data)
+        if self.offset > self.limit:
+            raise _file_error(self.name, f"is over the {self.limit:,}-byte limit (set "
+                              "RELATIONS_MAX_BYTES to raise it)")
+        newlines = data.count(b"\n")
+        if newlines:
+            self.line += newlines
+            self.line_start = start + data.rfind(b"\n") + 1
+        if self.progress is not None:
+            self.progress(self.offset)
+        if self.first:
+            self.first = False
+            text = text.removeprefix("\ufeff")
+        return text
+
+    def _invalid(self, data: bytes, error: UnicodeDecodeError) -> TimelineError:
+        # The decoder's input may begin with up to 3 bytes held back from the chunk before.
+        held = len(error.object) - len(data)
+        at = error.start - held  # index in `data`; negative when the bad byte was held
+        before = data[: max(at, 0)]
+        line = self.line + before.count(b"\n")
+        newline = before.rfind(b"\n")
+        line_start = self.offset + newline + 1 if newline >= 0 else self.line_start
+        absolute = self.offset + at
+        column = absolute - line_start + 1
+        return TimelineError([Problem(self.name, line, column,
+                                      f"invalid UTF-8: byte 0x{error.object[error.start]:02x} "
+                                      f"at byte offset {absolute}; save the file as UTF-8")])
 
 
-def _file_error(name: str, message: str) -> TimelineError:
-    return TimelineError([Problem(name, 1, 1, message)])
+# -- nodes ----------------------------------------------------------------------------------------
+
+SCALAR, SEQUENCE, MAPPING, ALIAS = 0, 1, 2, 3
 
 
-def load_timeline(path: str | os.PathLike[str]) -> Timeline:
-    """Load and validate a timeline; raises TimelineError listing every problem found."""
-    timeline, problems = validate_file(path)
-    if problems or timeline is None:
-        raise TimelineError(problems)
-    return timeline
+class _Node:
+    """A composed YAML node: kind, tag, value (text, list or key-value pairs) and position."""
+
+    __slots__ = ("column", "kind", "line", "plain", "tag", "value")
+
+    def __init__(self, kind: int, tag: str, value: Any, line: int, column: int,
+                 plain: bool = False) -> None:
+        self.kind = kind
+        self.tag = tag
+        self.value = value
+        self.line = line
+        self.column = column
+        self.plain = plain
 
 
-def validate_file(path: str | os.PathLike[str]) -> tuple[Timeline | None, list[Problem]]:
-    """Every problem in a file, in file order, and the timeline when there are none."""
-    try:
-        text = read_timeline_text(path)
-    except TimelineError as error:
-        return None, error.problems
-    return parse_timeline(text, str(path))
+# -- the model from nodes -------------------------------------------------------------------------
 
 
-def parse_timeline(text: str, name: str = "<timeline>") -> tuple[Timeline | None, list[Problem]]:
-    """Validate timeline text; the timeline is None whenever there is any problem."""
-    root, problem = _compose(text, name)
-    if problem or root is None:
-        return None, [problem] if problem else []
-    builder = _Builder(name, text)
-    timeline = builder.timeline(root)
-    problems = sorted(builder.problems, key=lambda p: (p.line, p.column))
-    return (None if problems else timeline), problems
-
-
-def _yaml_loader() -> type[yaml.BaseLoader]:
-    import yaml
-
-    # BaseLoader resolves no implicit types: every scalar is text as written.
-    loader: type[yaml.BaseLoader] = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
-    return loader
-
-
-def _compose(text: str, name: str) -> tuple[yaml.Node | None, Problem | None]:
-    import yaml
-
-    try:
-        root = yaml.compose(text, Loader=_yaml_loader())
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, Problem(name, line, column, _yaml_message(error, _char_at(text, mark)))
-    except yaml.YAMLError as error:
-        return None, Problem(name, 1, 1, f"not valid YAML: {error}")
-    except RecursionError:
-        return None, Problem(name, 1, 1, "nesting is too deep to be a timeline")
-    if root is None:
-        return None, Problem(name, 1, 1, "the file is empty; a timeline is a mapping with an "
-                             "'events:' list")
-    return root, None
-
-
-def _char_at(text: str, mark: yaml.Mark | None) -> str:
-    if mark is None:
-        return ""
-    lines = text.split("\n")
-    line = lines[mark.line] if mark.line < len(lines) else ""
-    return line[mark.column : mark.column + 1]
-
-
-def _yaml_message(error: yaml.MarkedYAMLError, char: str) -> str:
-    problem = (error.problem or "").strip()
-    if char == "\t" or "'\\t'" in problem:
-        return "a tab character is not allowed here; indent YAML with spaces"
-    if "special characters are not allowed" in problem or "control characters" in problem:
-        return "a control character is not allowed in YAML text; write it as an escape"
-    context = (error.context or "").strip()
-    detail = f"{context}: {problem}" if context and problem else problem or context
-    return f"not valid YAML: {detail}" if detail else "not valid YAML"
-
-
-def _short_tag(tag: str) -> str:
-    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org") else tag
-
-
-class _Fields(dict[str, "yaml.Node"]):
+class _Fields(dict[str, _Node]):
     """A mapping's fields by name, remembering which names misspelled keys seemed to mean."""
 
     def __init__(self) -> None:
@@ -203,104 +194,100 @@ class _Fields(dict[str, "yaml.Node"]):
         self.misspelled: set[str] = set()
 
 
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org") else tag
+
+
+def _kind(node: _Node) -> str:
+    if node.kind == MAPPING:
+        return "a mapping"
+    if node.kind == SEQUENCE:
+        return "a list"
+    return f"text ('{node.value}')" if len(str(node.value)) <= 20 else "text"
+
+
+@lru_cache(maxsize=4096)
+def _cached_date(text: str) -> Period:
+    return parse_event_date(text)
+
+
 @dataclass
 class _Builder:
-    """Walks composed nodes into the model, collecting every problem rather than stopping."""
+    """Builds the model from nodes, collecting every problem rather than stopping."""
 
     name: str
-    source_text: str
     problems: list[Problem] = field(default_factory=list)
     # Where the mapping being built starts: a missing field is reported there.
     _current: tuple[int, int] = (1, 1)
-    _seen: set[int] = field(default_factory=set)
-    _alias_reported: bool = False
     _ids: dict[str, int] = field(default_factory=dict)
     _person_lines: dict[str, int] = field(default_factory=dict)
 
-    # -- problems ---------------------------------------------------------------------------
+    def problem(self, node: _Node, message: str) -> None:
+        self.problems.append(Problem(self.name, node.line, node.column, message))
 
-    def problem(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(
-            Problem(self.name, node.start_mark.line + 1, node.start_mark.column + 1, message)
-        )
+    def problem_at(self, line: int, column: int, message: str) -> None:
+        self.problems.append(Problem(self.name, line, column, message))
 
-    def _alias_problem(self, node: yaml.Node) -> None:
-        if self._alias_reported:
-            return
-        self._alias_reported = True
-        import yaml
-
-        line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        try:
-            for event in yaml.parse(self.source_text, Loader=_yaml_loader()):
-                if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
-                    line, column = event.start_mark.line + 1, event.start_mark.column + 1
-                    break
-        except yaml.YAMLError:  # the text composed once already; keep the anchor's place
-            pass
-        self.problems.append(Problem(self.name, line, column,
-                                     "aliases (*name) are not supported; write the value out"))
-
-    # -- node checks ------------------------------------------------------------------------
-
-    def _plain(self, node: yaml.Node) -> bool:
-        """Check a node is untagged and met once; report it otherwise."""
-        if id(node) in self._seen:
-            self._alias_problem(node)
+    def plain(self, node: _Node) -> bool:
+        """Check a node is untagged and no alias; report a tag (aliases are reported once,
+        where they stand, by the composer)."""
+        if node.kind == ALIAS:
             return False
-        self._seen.add(id(node))
         if node.tag not in _PLAIN_TAGS:
             self.problem(node, f"tag {_short_tag(node.tag)} is not supported; write plain text, "
                          "lists and mappings")
             return False
         return True
 
-    def mapping(self, node: yaml.Node, what: str, fields: tuple[str, ...],
-                ) -> _Fields | None:
-        import yaml
-
-        if not self._plain(node):
+    def mapping(self, node: _Node, what: str, fields: tuple[str, ...]) -> _Fields | None:
+        if not self.plain(node):
             return None
-        if not isinstance(node, yaml.MappingNode):
+        if node.kind != MAPPING:
             self.problem(node, f"{what} must be a mapping of {', '.join(fields[:3])}, ..., "
                          f"not {_kind(node)}")
             return None
         result = _Fields()
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
-            if not self._plain(key_node):
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problem(key_node, f"a key in {what} must be text, not {_kind(key_node)}")
-                continue
-            key = key_node.value
-            if key in first_line:
-                self.problem(key_node, f"duplicate key '{key}' (first at line {first_line[key]})")
-                continue
-            first_line[key] = key_node.start_mark.line + 1
-            if key not in fields:
-                close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
-                result.misspelled.update(close)
-                hint = f" (did you mean '{close[0]}'?)" if close else \
-                    f" (fields: {', '.join(fields)})"
-                self.problem(key_node, f"unknown field '{key}' in {what}{hint}")
-                continue
-            result[key] = value_node
+            key = self.key(key_node, what, fields, first_line, result.misspelled)
+            if key is not None:
+                result[key] = value_node
         return result
 
-    def text(self, fields: dict[str, yaml.Node], key: str, what: str,
-             required: bool = False) -> str:
-        import yaml
+    def key(self, key_node: _Node, what: str, fields: tuple[str, ...],
+            first_line: dict[str, int], misspelled: set[str]) -> str | None:
+        """A key's name when it is a known field met for the first time; else a problem."""
+        if not self.plain(key_node):
+            return None
+        if key_node.kind != SCALAR:
+            self.problem(key_node, f"a key in {what} must be text, not {_kind(key_node)}")
+            return None
+        key = str(key_node.value)
+        if key in first_line:
+            self.problem(key_node, f"duplicate key '{key}' (first at line {first_line[key]})")
+            return None
+        first_line[key] = key_node.line
+        if key not in fields:
+            import difflib
 
+            close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
+            misspelled.update(close)
+            hint = f" (did you mean '{close[0]}'?)" if close else \
+                f" (fields: {', '.join(fields)})"
+            self.problem(key_node, f"unknown field '{key}' in {what}{hint}")
+            return None
+        return key
+
+    def text(self, fields: _Fields, key: str, what: str, required: bool = False) -> str:
         node = fields.get(key)
         if node is None:
             # A misspelling of a required field is reported once, as the misspelling.
-            if required and key not in getattr(fields, "misspelled", ()):
-                self._missing(key, what)
+            if required and key not in fields.misspelled:
+                self.missing(key, what)
             return ""
-        if not self._plain(node):
+        if not self.plain(node):
             return ""
-        if not isinstance(node, yaml.ScalarNode):
+        if node.kind != SCALAR:
             self.problem(node, f"'{key}' in {what} must be text, not {_kind(node)}")
             return ""
         value = str(node.value).strip()
@@ -308,35 +295,35 @@ class _Builder:
             self.problem(node, f"'{key}' in {what} is empty")
         return value
 
-    def _missing(self, key: str, what: str) -> None:
+    def missing(self, key: str, what: str) -> None:
         line, column = self._current
         self.problems.append(Problem(self.name, line, column, f"{what} has no '{key}'"))
 
-    def texts(self, fields: dict[str, yaml.Node], key: str, what: str) -> tuple[str, ...]:
-        return tuple(
-            value for value in self.items(fields, key, what, self._item_text) if value
-        )
+    def texts(self, fields: _Fields, key: str, what: str) -> tuple[str, ...]:
+        return tuple(value for value in self.items(fields, key, what, self._item_text) if value)
 
-    def _item_text(self, node: yaml.Node, what: str) -> str | None:
-        import yaml
-
-        if not self._plain(node):
+    def _item_text(self, node: _Node, what: str) -> str | None:
+        if not self.plain(node):
             return None
-        if not isinstance(node, yaml.ScalarNode):
+        if node.kind != SCALAR:
             self.problem(node, f"each item of {what} must be text, not {_kind(node)}")
             return None
         return str(node.value).strip()
 
-    def items(self, fields: dict[str, yaml.Node], key: str, what: str,
-              build: Callable[[yaml.Node, str], T | None]) -> Iterator[T]:
-        import yaml
-
+    def items(self, fields: _Fields, key: str, what: str,
+              build: Callable[[_Node, str], T | None]) -> Iterator[T]:
         node = fields.get(key)
-        if node is None or not self._plain(node):
+        if node is None:
             return
-        if isinstance(node, yaml.ScalarNode) and node.value == "" and node.style is None:
+        yield from self.list_items(node, key, what, build)
+
+    def list_items(self, node: _Node, key: str, what: str,
+                   build: Callable[[_Node, str], T | None]) -> Iterator[T]:
+        if not self.plain(node):
+            return
+        if node.kind == SCALAR and node.value == "" and node.plain:
             return  # `tags:` with nothing after it is an empty list
-        if not isinstance(node, yaml.SequenceNode):
+        if node.kind != SEQUENCE:
             self.problem(node, f"'{key}' in {what} must be a list, not {_kind(node)}")
             return
         for item in node.value:
@@ -344,45 +331,10 @@ class _Builder:
             if built is not None:
                 yield built
 
-    def at(self, node: yaml.Node) -> None:
-        self._current = (node.start_mark.line + 1, node.start_mark.column + 1)
+    def at(self, node: _Node) -> None:
+        self._current = (node.line, node.column)
 
-    # -- the model --------------------------------------------------------------------------
-
-    def timeline(self, root: yaml.Node) -> Timeline | None:
-        import yaml
-
-        if not isinstance(root, yaml.MappingNode):
-            if self._plain(root):
-                self.problem(root, "the top level must be a mapping with an 'events:' list, not "
-                             f"{_kind(root)}")
-            return None
-        self.at(root)
-        top = self.mapping(root, "the timeline", TOP_FIELDS)
-        if top is None:
-            return None
-        title = self.text(top, "title", "the timeline")
-        description = self.text(top, "description", "the timeline")
-        people = tuple(self.items(top, "people", "the timeline", self.person))
-        self._check_unique_people(people)
-        if "events" not in top:
-            self.at(root)
-            self._missing("events", "the timeline")
-            return None
-        events = list(self.items(top, "events", "the timeline", self.event))
-        events.sort(key=lambda e: (e.first_day, e.last_day, e.line))
-        return Timeline(tuple(events), people, title, description, self.name)
-
-    def _check_unique_people(self, people: tuple[Person, ...]) -> None:
-        seen: set[str] = set()
-        for person in people:
-            folded = person.name.casefold()
-            if folded in seen:
-                self.problems.append(Problem(self.name, self._person_lines[person.name], 1,
-                                             f"'{person.name}' is listed twice in people"))
-            seen.add(folded)
-
-    def person(self, node: yaml.Node, what: str) -> Person | None:
+    def person(self, node: _Node, what: str) -> Person | None:
         self.at(node)
         fields = self.mapping(node, f"a person in {what}", PERSON_FIELDS)
         if fields is None:
@@ -392,10 +344,19 @@ class _Builder:
         aliases = self.texts(fields, "aliases", f"person '{name}'")
         if not name:
             return None
-        self._person_lines.setdefault(name, node.start_mark.line + 1)
+        self._person_lines.setdefault(name, node.line)
         return Person(name, role, aliases)
 
-    def event(self, node: yaml.Node, what: str) -> Event | None:
+    def check_unique_people(self, people: tuple[Person, ...]) -> None:
+        seen: set[str] = set()
+        for person in people:
+            folded = person.name.casefold()
+            if folded in seen:
+                self.problem_at(self._person_lines[person.name], 1,
+                                f"'{person.name}' is listed twice in people")
+            seen.add(folded)
+
+    def event(self, node: _Node, what: str = "") -> Event | None:
         self.at(node)
         fields = self.mapping(node, "an event", EVENT_FIELDS)
         if fields is None:
@@ -410,7 +371,7 @@ class _Builder:
             self.problem(fields["id"], f"duplicate id '{event_id}' (first at line "
                          f"{self._ids[event_id]})")
         elif event_id:
-            self._ids[event_id] = fields["id"].start_mark.line + 1
+            self._ids[event_id] = fields["id"].line
         self.at(node)
         start = self.date(fields, "date", label, required=True)
         end = self.date(fields, "end", label)
@@ -436,22 +397,22 @@ class _Builder:
             figures=tuple(self.items(fields, "figures", label, self.figure)),
             sources=tuple(self.items(fields, "sources", label, self.source)),
             date_note=self.text(fields, "date_note", label),
-            line=node.start_mark.line + 1,
+            line=node.line,
         )
         return event if len(self.problems) == before else None
 
-    def date(self, fields: dict[str, yaml.Node], key: str, what: str,
-             required: bool = False) -> Period | None:
+    def date(self, fields: _Fields, key: str, what: str, required: bool = False,
+             ) -> Period | None:
         text = self.text(fields, key, what, required=required)
         if not text:
             return None
         try:
-            return parse_event_date(text)
+            return _cached_date(text)
         except DateError as error:
             self.problem(fields[key], f"{key} of {what}: {error}")
             return None
 
-    def quote(self, node: yaml.Node, what: str) -> Quote | None:
+    def quote(self, node: _Node, what: str) -> Quote | None:
         self.at(node)
         fields = self.mapping(node, f"a quote in {what}", QUOTE_FIELDS)
         if fields is None:
@@ -460,7 +421,7 @@ class _Builder:
         text = self.text(fields, "text", "a quote", required=True)
         return Quote(by, text) if by and text else None
 
-    def figure(self, node: yaml.Node, what: str) -> Figure | None:
+    def figure(self, node: _Node, what: str) -> Figure | None:
         self.at(node)
         fields = self.mapping(node, f"a figure in {what}", FIGURE_FIELDS)
         if fields is None:
@@ -471,7 +432,7 @@ class _Builder:
         change = self.text(fields, "change", "a figure")
         return Figure(label, value, unit, change) if label and value else None
 
-    def source(self, node: yaml.Node, what: str) -> Source | None:
+    def source(self, node: _Node, what: str) -> Source | None:
         self.at(node)
         fields = self.mapping(node, f"a source in {what}", SOURCE_FIELDS)
         if fields is None:
@@ -487,14 +448,296 @@ class _Builder:
 _NO_DATE = Period(date.min, date.min, Precision.DAY, "")
 
 
-def _kind(node: yaml.Node) -> str:
+# -- the stream -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Header:
+    """Everything in a timeline but its events."""
+
+    title: str = ""
+    description: str = ""
+    people: tuple[Person, ...] = ()
+
+
+class _Walker:
+    """Pulls parser events, composes nodes and hands each timeline event to `sink` at once."""
+
+    def __init__(self, parser: Any, builder: _Builder, sink: Callable[[Event], None]) -> None:
+        import yaml
+
+        self.get_event = parser.get_event
+        self.builder = builder
+        self.sink = sink
+        self.y = yaml
+
+    def _next(self) -> Any:
+        event = self.get_event()
+        if event is None:
+            raise StopIteration
+        return event
+
+    def node(self, event: Any) -> _Node:
+        """The complete node that starts with `event`, composed without recursion.
+
+        This loop runs for every value of a large timeline, so it is written for speed.
+        """
+        y = self.y
+        scalar_event, alias_event = y.ScalarEvent, y.AliasEvent
+        sequence_end, mapping_end = y.SequenceEndEvent, y.MappingEndEvent
+        kind = type(event)
+        if kind is scalar_event:
+            return self._scalar(event)
+        if kind is alias_event:
+            return self._alias(event)
+        root = self._container(event)
+        # Each open container, with the key it waits to pair with a value (mappings only).
+        stack: list[list[Any]] = [[root, None]]
+        get_event = self.get_event
+        while stack:
+            event = get_event()
+            kind = type(event)
+            if kind is scalar_event:
+                mark = event.start_mark
+                tag = event.tag
+                child = _Node(SCALAR, _STR if tag is None or tag == "!" else tag, event.value,
+                              mark.line + 1, mark.column + 1, event.style is None)
+            elif kind is sequence_end or kind is mapping_end:
+                stack.pop()
+                continue
+            elif kind is alias_event:
+                child = self._alias(event)
+            elif event is None:
+                raise StopIteration
+            else:
+                child = self._container(event)
+            entry = stack[-1]
+            parent = entry[0]
+            if parent.kind == SEQUENCE:
+                parent.value.append(child)
+            elif entry[1] is None:
+                entry[1] = child
+            else:
+                parent.value.append((entry[1], child))
+                entry[1] = None
+            if child.kind == SEQUENCE or child.kind == MAPPING:
+                stack.append([child, None])
+        return root
+
+    def _scalar(self, event: Any) -> _Node:
+        mark = event.start_mark
+        tag = event.tag if event.tag not in (None, "!") else _STR
+        return _Node(SCALAR, tag, event.value, mark.line + 1, mark.column + 1,
+                     event.style is None)
+
+    def _container(self, event: Any) -> _Node:
+        mark = event.start_mark
+        is_map = type(event) is self.y.MappingStartEvent
+        tag = event.tag if event.tag not in (None, "!") else (_MAP if is_map else _SEQ)
+        return _Node(MAPPING if is_map else SEQUENCE, tag, [], mark.line + 1, mark.column + 1)
+
+    def _alias(self, event: Any) -> _Node:
+        mark = event.start_mark
+        self.builder.problem_at(mark.line + 1, mark.column + 1,
+                                "aliases (*name) are not supported; write the value out")
+        return _Node(ALIAS, _STR, "", mark.line + 1, mark.column + 1)
+
+    def run(self) -> Header:
+        y = self.y
+        builder = self.builder
+        self._next()  # the stream's start
+        start = self._next()
+        if type(start) is y.StreamEndEvent:
+            builder.problem_at(1, 1, "the file is empty; a timeline is a mapping with an "
+                               "'events:' list")
+            return Header()
+        root = self._next()
+        if type(root) is not y.MappingStartEvent or root.tag not in (None, "!", _MAP):
+            node = self.node(root)
+            if builder.plain(node):
+                builder.problem(node, "the top level must be a mapping with an 'events:' list, "
+                                f"not {_kind(node)}")
+            self._finish()
+            return Header()
+        header = self._top_level(self._container(root))
+        self._finish()
+        return header
+
+    def _top_level(self, root: _Node) -> Header:
+        y = self.y
+        builder = self.builder
+        first_line: dict[str, int] = {}
+        misspelled: set[str] = set()
+        values: dict[str, _Node] = {}
+        has_events = False
+        while True:
+            event = self._next()
+            if type(event) is y.MappingEndEvent:
+                break
+            key_node = self.node(event)
+            key = builder.key(key_node, "the timeline", TOP_FIELDS, first_line, misspelled)
+            value_start = self._next()
+            if key == "events":
+                has_events = True
+                self._events(value_start)
+            elif key is not None:
+                values[key] = self.node(value_start)
+            else:
+                self.node(value_start)  # read past it; the problem is reported
+        fields = _Fields()
+        fields.update(values)
+        fields.misspelled = misspelled
+        builder.at(root)
+        title = builder.text(fields, "title", "the timeline")
+        description = builder.text(fields, "description", "the timeline")
+        people = tuple(builder.items(fields, "people", "the timeline", builder.person))
+        builder.check_unique_people(people)
+        if not has_events:
+            builder.at(root)
+            builder.missing("events", "the timeline")
+        return Header(title, description, people)
+
+    def _events(self, start: Any) -> None:
+        y = self.y
+        if type(start) is not y.SequenceStartEvent or start.tag not in (None, "!", _SEQ):
+            node = self.node(start)
+            for event in self.builder.list_items(node, "events", "the timeline",
+                                                 self.builder.event):
+                self.sink(event)
+            return
+        build, sink, next_event = self.builder.event, self.sink, self._next
+        sequence_end = y.SequenceEndEvent
+        while True:
+            event = next_event()
+            if type(event) is sequence_end:
+                return
+            built = build(self.node(event))
+            if built is not None:
+                sink(built)
+
+    def _finish(self) -> None:
+        y = self.y
+        self._next()  # the document's end
+        event = self._next()
+        if type(event) is y.DocumentStartEvent:
+            mark = event.start_mark
+            self.builder.problem_at(mark.line + 1, mark.column + 1,
+                                    "the file holds more than one YAML document; a timeline "
+                                    "is one")
+
+
+def _yaml_loader() -> Any:
     import yaml
 
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return f"text ('{node.value}')" if len(str(node.value)) <= 20 else "text"
+    # BaseLoader resolves no implicit types; the C parser when PyYAML was built with libyaml.
+    return getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+
+def _yaml_message(error: Any, char: str) -> str:
+    problem = (error.problem or "").strip()
+    if char == "\t" or "'\\t'" in problem:
+        return "a tab character is not allowed here; indent YAML with spaces"
+    if "special characters are not allowed" in problem or "control characters" in problem:
+        return "a control character is not allowed in YAML text; write it as an escape"
+    context = (error.context or "").strip()
+    detail = f"{context}: {problem}" if context and problem else problem or context
+    return f"not valid YAML: {detail}" if detail else "not valid YAML"
+
+
+def _stream(source: Any, name: str, sink: Callable[[Event], None],
+            line_of: Callable[[int], str]) -> tuple[Header, list[Problem]]:
+    """Walk a whole stream; every problem found, sorted, and the header."""
+    import yaml
+
+    builder = _Builder(name)
+    header = Header()
+    walker = _Walker(_yaml_loader()(source), builder, sink)
+    # Millions of small objects live only briefly: the cyclic collector would only slow this.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        header = walker.run()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        text = line_of(line)
+        char = text[column - 1 : column] if mark else ""
+        builder.problem_at(line, column, _yaml_message(error, char))
+    except yaml.YAMLError as error:
+        builder.problem_at(1, 1, f"not valid YAML: {error}")
+    except TimelineError as error:
+        builder.problems.extend(error.problems)
+    except StopIteration:
+        builder.problem_at(1, 1, "not valid YAML: the file ends too soon")
+    finally:
+        if collecting:
+            gc.enable()
+    problems = sorted(builder.problems, key=lambda p: (p.line, p.column))
+    return header, problems
+
+
+def stream_timeline(path: str | os.PathLike[str], sink: Callable[[Event], None],
+                    progress: Callable[[int, int], None] | None = None,
+                    ) -> tuple[Header, list[Problem]]:
+    """Read a timeline file, handing each valid event to `sink` as soon as it is read.
+
+    Returns the header and every problem found; the caller must not trust what reached the
+    sink when there are problems. `progress(bytes_read, file_size)` follows the reading.
+    """
+    name = str(path)
+    try:
+        raw, size = open_timeline_file(path)
+    except TimelineError as error:
+        return Header(), error.problems
+    with raw:
+        report = (lambda done: progress(done, size)) if progress else None
+        source = _Utf8Source(raw, name, max_bytes(), report)
+        return _stream(source, name, sink, lambda line: _read_line(path, line))
+
+
+def _read_line(path: str | os.PathLike[str], number: int) -> str:
+    """One line of a file, read again only to word an error message."""
+    try:
+        with open(path, "rb") as handle:
+            for count, line in enumerate(handle, start=1):
+                if count == number:
+                    return line.decode("utf-8", "replace")
+    except OSError:
+        pass
+    return ""
+
+
+def parse_timeline(text: str, name: str = "<timeline>") -> tuple[Timeline | None, list[Problem]]:
+    """Validate timeline text; the timeline is None whenever there is any problem."""
+    events: list[Event] = []
+    lines = text.split("\n")
+    header, problems = _stream(io.StringIO(text.removeprefix("\ufeff")), name, events.append,
+                               lambda n: lines[n - 1] if 0 < n <= len(lines) else "")
+    if problems:
+        return None, problems
+    return _timeline(events, header, name), []
+
+
+def _timeline(events: list[Event], header: Header, name: str) -> Timeline:
+    events.sort(key=lambda e: (e.first_day, e.last_day, e.line))
+    return Timeline(tuple(events), header.people, header.title, header.description, name)
+
+
+def validate_file(path: str | os.PathLike[str]) -> tuple[Timeline | None, list[Problem]]:
+    """Every problem in a file, in file order, and the timeline when there are none."""
+    events: list[Event] = []
+    header, problems = stream_timeline(path, events.append)
+    if problems:
+        return None, problems
+    return _timeline(events, header, str(path)), []
+
+
+def load_timeline(path: str | os.PathLike[str]) -> Timeline:
+    """Load and validate a timeline; raises TimelineError listing every problem found."""
+    timeline, problems = validate_file(path)
+    if problems or timeline is None:
+        raise TimelineError(problems)
+    return timeline
 
 
 def default_data_path() -> Path:

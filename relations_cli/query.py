@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from relations_cli.errors import QueryError
 from relations_cli.model import Event, Period, Timeline
 
-__all__ = ["Engine", "MemoryEngine", "Query", "search_text", "select", "words"]
+if TYPE_CHECKING:
+    from relations_cli.summary import Summary
+
+__all__ = [
+    "Engine",
+    "MemoryEngine",
+    "Query",
+    "own_search_text",
+    "search_text",
+    "select",
+    "words",
+]
 
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -130,22 +141,43 @@ def person_names(event: Event, timeline: Timeline) -> list[tuple[str, ...]]:
     return names
 
 
-def search_text(event: Event, timeline: Timeline) -> str:
-    """The case-folded text that `search` looks in, one field a line."""
+def own_search_text(event: Event) -> str:
+    """The case-folded text `search` looks in that an event holds itself, one field a line."""
     parts = [event.id, event.title, event.summary, event.place, event.category, *event.actors,
              *event.tags]
     for quote in event.quotes:
         parts += [quote.by, quote.text]
+    parts += event.named_people
+    return "\n".join(parts).casefold()
+
+
+def search_text(event: Event, timeline: Timeline) -> str:
+    """All the text `search` looks in: the event's own, and every name and alias of the
+    people it names (so `search 习近平` finds events naming Xi Jinping)."""
+    names: list[str] = []
     for name in event.named_people:
         person = timeline.person(name)
-        parts += person.names if person else (name,)
-    return "\n".join(parts).casefold()
+        if person:
+            names += person.names
+    own = own_search_text(event)
+    return own + "\n" + "\n".join(names).casefold() if names else own
 
 
 class Engine(Protocol):
     """Answers queries over one timeline; the in-memory engine and the index both are one."""
 
+    # The timeline's title, description and people (its events are not held here).
+    registry: Timeline
+
     def select(self, query: Query) -> list[Event]: ...
+
+    def count(self) -> int: ...
+
+    def event(self, event_id: str) -> Event | None: ...
+
+    def ids(self) -> list[str]: ...
+
+    def summarize(self, query: Query, by: Sequence[str]) -> Summary: ...
 
 
 class MemoryEngine:
@@ -153,6 +185,7 @@ class MemoryEngine:
 
     def __init__(self, timeline: Timeline) -> None:
         self.timeline = timeline
+        self.registry = timeline
         self._haystacks: dict[str, str] = {}
         self._names: dict[str, list[tuple[str, ...]]] = {}
 
@@ -176,6 +209,20 @@ class MemoryEngine:
 
     def select(self, query: Query) -> list[Event]:
         return query.order(self._matching(query))
+
+    def count(self) -> int:
+        return len(self.timeline.events)
+
+    def event(self, event_id: str) -> Event | None:
+        return self.timeline.event(event_id)
+
+    def ids(self) -> list[str]:
+        return [event.id for event in self.timeline.events]
+
+    def summarize(self, query: Query, by: Sequence[str]) -> Summary:
+        from relations_cli.summary import summarize
+
+        return summarize(self.select(replace(query, limit=None, reverse=False)), by)
 
 
 def select(timeline: Timeline, query: Query) -> list[Event]:

@@ -19,6 +19,7 @@ __all__ = [
     "QuoteRow",
     "Summary",
     "figure_rows",
+    "find_people",
     "on_this_day",
     "people_stats",
     "person_matches",
@@ -36,12 +37,7 @@ _FINENESS = {Precision.YEAR: 0, Precision.QUARTER: 1, Precision.MONTH: 2, Precis
 def _values(event: Event, key: str) -> tuple[list[str], bool]:
     """An event's labels for one grouping, and whether its date is too coarse for it."""
     if key in TIME_GROUPINGS:
-        precision = TIME_GROUPINGS[key]
-        coarse = _FINENESS[event.date.precision] < _FINENESS[precision]
-        if coarse:
-            # Shown apart under the period it does name: "2015" in a by-month summary.
-            return [bucket_label(event.first_day, event.date.precision)], True
-        return [bucket_label(event.first_day, precision)], False
+        return time_label(event.first_day, event.date.precision, key)
     values = {
         "category": [event.category] if event.category else [],
         "actor": list(event.actors),
@@ -50,6 +46,16 @@ def _values(event: Event, key: str) -> tuple[list[str], bool]:
         "place": [event.place] if event.place else [],
     }[key]
     return (values or [NONE_LABEL]), False
+
+
+def time_label(first_day: date, precision: Precision, key: str) -> tuple[list[str], bool]:
+    """The period label an event starting on `first_day` counts under for a time grouping,
+    and whether its date is coarser than the grouping (then it names its own period)."""
+    wanted = TIME_GROUPINGS[key]
+    if _FINENESS[precision] < _FINENESS[wanted]:
+        # Shown apart under the period it does name: "2015" in a by-month summary.
+        return [bucket_label(first_day, precision)], True
+    return [bucket_label(first_day, wanted)], False
 
 
 @dataclass(frozen=True)
@@ -68,36 +74,63 @@ class Summary:
     apart: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
 
 
-def summarize(events: Sequence[Event], by: Sequence[str] = ("year",)) -> Summary:
+def check_groupings(by: Sequence[str]) -> None:
     unknown = [key for key in by if key not in GROUPINGS]
     if unknown:
         raise QueryError(f"cannot group by '{unknown[0]}' (choose from {', '.join(GROUPINGS)})")
     if len(set(by)) != len(by):
         raise QueryError("each --by may be given once")
+
+
+def count_groups(labelled: Iterable[tuple[list[tuple[list[str], bool]], int]],
+                 ) -> tuple[Counter[tuple[str, ...]], Counter[tuple[str, ...]]]:
+    """Counts for every combination of labels; `labelled` gives, per event (or per group of
+    alike events), the labels of each grouping and how many events they stand for."""
     groups: Counter[tuple[str, ...]] = Counter()
     apart: Counter[tuple[str, ...]] = Counter()
-    for event in events:
+    for per_key, weight in labelled:
         combos: list[tuple[tuple[str, ...], bool]] = [((), False)]
-        for key in by:
-            values, coarse = _values(event, key)
+        for values, coarse in per_key:
             combos = [((*combo, value), was or coarse) for combo, was in combos
                       for value in values]
         for combo, coarse in combos:
-            (apart if coarse else groups)[combo] += 1
-    ordered = sorted(groups.items(), key=lambda item: _order_key(item[0], by))
-    ordered_apart = sorted(apart.items(), key=lambda item: _order_key(item[0], by))
+            (apart if coarse else groups)[combo] += weight
+    return groups, apart
+
+
+def summarize(events: Sequence[Event], by: Sequence[str] = ("year",)) -> Summary:
+    check_groupings(by)
+    groups, apart = count_groups(([_values(event, key) for key in by], 1) for event in events)
     chronological = sorted(events, key=lambda e: (e.first_day, e.last_day))
-    return Summary(
+    return make_summary(
         count=len(events),
         start=min((e.first_day for e in events), default=None),
         end=max((e.last_day for e in events), default=None),
         first=chronological[0] if chronological else None,
         last=max(events, key=lambda e: (e.first_day, e.last_day)) if events else None,
         busiest=_busiest(events),
-        by=tuple(by),
-        groups=ordered,
-        apart=ordered_apart,
+        by=by, groups=groups, apart=apart,
     )
+
+
+def make_summary(*, count: int, start: date | None, end: date | None, first: Event | None,
+                 last: Event | None, busiest: tuple[str, int] | None, by: Sequence[str],
+                 groups: Counter[tuple[str, ...]], apart: Counter[tuple[str, ...]]) -> Summary:
+    return Summary(
+        count=count, start=start, end=end, first=first, last=last, busiest=busiest,
+        by=tuple(by),
+        groups=sorted(groups.items(), key=lambda item: _order_key(item[0], by)),
+        apart=sorted(apart.items(), key=lambda item: _order_key(item[0], by)),
+    )
+
+
+def busiest_of(months: Counter[str], years: Counter[str]) -> tuple[str, int] | None:
+    """The month with most events dated at least to the month, else the busiest year."""
+    counts = months or years
+    if not counts:
+        return None
+    label, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
+    return label, count
 
 
 def _order_key(combo: tuple[str, ...], by: Sequence[str]) -> tuple[tuple[int, str], ...]:
@@ -107,14 +140,10 @@ def _order_key(combo: tuple[str, ...], by: Sequence[str]) -> tuple[tuple[int, st
 
 
 def _busiest(events: Sequence[Event]) -> tuple[str, int] | None:
-    """The month with most events dated at least to the month (else the busiest year)."""
     months = Counter(bucket_label(e.first_day, Precision.MONTH) for e in events
                      if e.date.precision in (Precision.MONTH, Precision.DAY))
-    counts = months or Counter(bucket_label(e.first_day, Precision.YEAR) for e in events)
-    if not counts:
-        return None
-    label, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
-    return label, count
+    years = Counter(bucket_label(e.first_day, Precision.YEAR) for e in events)
+    return busiest_of(months, years)
 
 
 # -- people ---------------------------------------------------------------------------------------
@@ -168,9 +197,10 @@ def person_matches(query: str, person: Person) -> bool:
     return False
 
 
-def find_people(timeline: Timeline, query: str) -> list[Person]:
+def find_people(timeline: Timeline, events: Iterable[Event], query: str) -> list[Person]:
+    """The registry's people a name or alias asks for, then others the events name."""
     known = [p for p in timeline.people if person_matches(query, p)]
-    named = {n for e in timeline.events for n in e.named_people}
+    named = {n for e in events for n in e.named_people}
     others = [Person(n) for n in sorted(named) if timeline.person(n) is None
               and person_matches(query, Person(n))]
     return known + others

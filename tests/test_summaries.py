@@ -203,7 +203,7 @@ def test_people_by_alias_in_another_script() -> None:
 def test_people_name_that_matches_nobody_or_several() -> None:
     assert invoke("people", "Nobody").status == 2
     timeline = load_timeline(BUNDLED)
-    assert [p.name for p in find_people(timeline, "Hu")] == ["Hu Hao"]
+    assert [p.name for p in find_people(timeline, timeline.events, "Hu")] == ["Hu Hao"]
 
 
 def test_quotes_by_speaker() -> None:

@@ -6,9 +6,9 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from relations_cli.model import Event
+from relations_cli.records import event_record
 from relations_cli.render.safe import json_dumps, neutralise_formula, visible
 
 __all__ = [
@@ -16,7 +16,6 @@ __all__ = [
     "FORMATS",
     "JSON_EVENT_KEYS",
     "Format",
-    "event_record",
     "format_for_path",
     "style_plain",
 ]
@@ -30,32 +29,6 @@ CSV_COLUMNS = (
     "date_note", "sources",
 )  # fmt: skip
 LIST_SEPARATOR = "; "
-
-
-def event_record(event: Event) -> dict[str, Any]:
-    """The JSON contract for an event: every key always present, dates as written."""
-    return {
-        "id": event.id,
-        "date": event.date.text,
-        "end": event.end.text if event.end else None,
-        "title": event.title,
-        "summary": event.summary,
-        "category": event.category,
-        "actors": list(event.actors),
-        "people": list(event.people),
-        "place": event.place,
-        "tags": list(event.tags),
-        "quotes": [{"by": q.by, "text": q.text} for q in event.quotes],
-        "figures": [
-            {"label": f.label, "value": f.value, "unit": f.unit, "change": f.change}
-            for f in event.figures
-        ],
-        "sources": [
-            {"title": s.title, "url": s.url, "publisher": s.publisher, "date": s.date}
-            for s in event.sources
-        ],
-        "date_note": event.date_note,
-    }
 
 
 def _flat_row(event: Event) -> list[str]:

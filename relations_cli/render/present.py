@@ -180,7 +180,7 @@ def _chunks(fmt: str, events: Sequence[Event], timeline: Timeline | None, detail
         render = detail_plain if fmt == "plain" else detail_markdown
         return render(events[0], timeline)
     if detail and fmt == "json":
-        from relations_cli.render.formats import event_record
+        from relations_cli.records import event_record
         from relations_cli.render.safe import json_dumps
 
         return [json_dumps(event_record(events[0]), indent=2) + "\n"]

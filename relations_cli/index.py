@@ -1,0 +1,461 @@
+"""The index: a SQLite copy of a timeline that answers queries without reading the YAML.
+
+The YAML file stays the source of truth. The index is built while the file streams through
+the strict loader, kept in the user's cache keyed by the file's path, and trusted only while
+the file's size, modification time and inode and the tool's version all match what it was
+built from. It is written to a temporary file and renamed into place under a lock, so a
+concurrent run never sees half an index; a corrupt or foreign file is rebuilt, never trusted.
+
+Search runs on an FTS5 trigram index of the same case-folded text the in-memory search reads,
+so it finds the same substrings, Chinese and Russian names included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from relations_cli import __version__
+from relations_cli.errors import TimelineError
+from relations_cli.model import Event, Person, Precision, Timeline
+from relations_cli.query import Query, own_search_text, words
+from relations_cli.records import event_from_record, event_record
+from relations_cli.summary import (
+    TIME_GROUPINGS,
+    Summary,
+    busiest_of,
+    check_groupings,
+    count_groups,
+    make_summary,
+    summarize,
+    time_label,
+)
+
+__all__ = ["CacheEntry", "IndexEngine", "cache_dir", "cache_entries", "clear_cache",
+           "open_index"]
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x52454C41  # "RELA"
+_PRECISIONS = (Precision.YEAR, Precision.MONTH, Precision.DAY)
+_BATCH = 2000
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE events(
+    n INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    first_day INTEGER NOT NULL,
+    last_day INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    month INTEGER NOT NULL,
+    precision INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    category_folded TEXT NOT NULL,
+    place_words TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE TABLE tags(event INTEGER NOT NULL, folded TEXT NOT NULL);
+CREATE TABLE actors(event INTEGER NOT NULL, words TEXT NOT NULL);
+CREATE TABLE named(event INTEGER NOT NULL, folded TEXT NOT NULL, words TEXT NOT NULL);
+CREATE TABLE aliases(folded TEXT NOT NULL, words TEXT NOT NULL, names TEXT NOT NULL);
+CREATE VIRTUAL TABLE search USING fts5(body, tokenize='trigram case_sensitive 1', detail=none);
+"""
+_INDEXES = """
+CREATE INDEX events_order ON events(first_day, last_day, line);
+CREATE INDEX events_id ON events(id);
+CREATE INDEX tags_folded ON tags(folded, event);
+CREATE INDEX named_folded ON named(folded, event);
+CREATE INDEX actors_event ON actors(event);
+CREATE INDEX aliases_folded ON aliases(folded);
+"""
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "relations"
+
+
+def _fingerprint(path: Path) -> dict[str, str]:
+    info = os.stat(path)
+    return {"source": str(path.resolve()), "size": str(info.st_size),
+            "mtime_ns": str(info.st_mtime_ns), "inode": str(info.st_ino),
+            "version": __version__, "schema": str(SCHEMA_VERSION)}
+
+
+def _index_path(path: Path) -> Path:
+    key = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+    return cache_dir() / f"{key[:32]}.sqlite"
+
+
+# -- building ---------------------------------------------------------------------------------
+
+
+def _padded(text: str) -> str:
+    return " " + " ".join(words(text)) + " "
+
+
+class _Writer:
+    """Takes events one at a time from the streaming loader and writes them in batches."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.count = 0
+        self.rows: list[tuple[Any, ...]] = []
+        self.tags: list[tuple[int, str]] = []
+        self.actors: list[tuple[int, str]] = []
+        self.named: list[tuple[int, str, str]] = []
+        self.bodies: list[tuple[int, str]] = []
+
+    def add(self, event: Event) -> None:
+        self.count += 1
+        n = self.count
+        first = event.first_day
+        self.rows.append((
+            n, event.id, first.toordinal(), event.last_day.toordinal(), event.line,
+            first.year, first.month, _PRECISIONS.index(event.date.precision), event.category,
+            event.category.casefold(), _padded(event.place),
+            json.dumps(event_record(event), ensure_ascii=False, separators=(",", ":")),
+        ))
+        self.tags.extend((n, tag.casefold()) for tag in event.tags)
+        self.actors.extend((n, _padded(actor)) for actor in event.actors)
+        self.named.extend((n, name.casefold(), _padded(name)) for name in event.named_people)
+        self.bodies.append((n, own_search_text(event)))
+        if len(self.rows) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        db = self.db
+        db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self.rows)
+        db.executemany("INSERT INTO tags VALUES (?,?)", self.tags)
+        db.executemany("INSERT INTO actors VALUES (?,?)", self.actors)
+        db.executemany("INSERT INTO named VALUES (?,?,?)", self.named)
+        db.executemany("INSERT INTO search(rowid, body) VALUES (?,?)", self.bodies)
+        for batch in (self.rows, self.tags, self.actors, self.named, self.bodies):
+            batch.clear()
+
+
+def _build(db: sqlite3.Connection, source: Path,
+           progress: Callable[[int, int], None] | None) -> None:
+    from relations_cli.loader import stream_timeline
+
+    fingerprint = _fingerprint(source)
+    db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.executescript(_SCHEMA)
+    writer = _Writer(db)
+    header, problems = stream_timeline(source, writer.add, progress)
+    if problems:
+        raise TimelineError(problems)
+    writer.flush()
+    aliases: list[tuple[str, str, str]] = []
+    for person in header.people:
+        names = "\n".join(person.names).casefold()
+        for key in person.names:
+            aliases.extend((key.casefold(), _padded(name), names) for name in person.names)
+    db.executemany("INSERT INTO aliases VALUES (?,?,?)", aliases)
+    meta = {
+        **fingerprint,
+        "title": header.title,
+        "description": header.description,
+        "people": json.dumps([[p.name, p.role, list(p.aliases)] for p in header.people],
+                             ensure_ascii=False),
+        "count": str(writer.count),
+    }
+    db.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
+    db.executescript(_INDEXES)
+    # Written last: an index without it is never trusted.
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    db.commit()
+
+
+# -- opening ----------------------------------------------------------------------------------
+
+
+def _fresh(index: Path, source: Path) -> sqlite3.Connection | None:
+    """A read-only connection to the index when it matches the source as it is now."""
+    if not index.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        application = db.execute("PRAGMA application_id").fetchone()[0]
+        schema = db.execute("PRAGMA user_version").fetchone()[0]
+        if application != APPLICATION_ID or schema != SCHEMA_VERSION:
+            db.close()
+            return None
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        fingerprint = _fingerprint(source)
+        if any(meta.get(key) != value for key, value in fingerprint.items()):
+            db.close()
+            return None
+    except (sqlite3.Error, OSError):
+        db.close()
+        return None
+    return db
+
+
+@contextlib.contextmanager
+def _locked(lock_path: Path) -> Iterator[None]:
+    import fcntl
+
+    with open(lock_path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def open_index(source: Path, use_cache: bool = True,
+               progress: Callable[[int, int], None] | None = None) -> IndexEngine:
+    """The index of a timeline file: the cached one if fresh, else built now.
+
+    Raises TimelineError for a missing or invalid file (and then keeps no index). Without
+    the cache (or when the cache folder cannot be written) the index lives in memory.
+    """
+    if not source.is_file():
+        from relations_cli.loader import open_timeline_file
+
+        handle, _ = open_timeline_file(source)  # raises the file's own one-line problem
+        handle.close()
+    if use_cache:
+        index = _index_path(source)
+        db = _fresh(index, source)
+        if db is not None:
+            return IndexEngine(db, str(source))
+        with contextlib.suppress(OSError):
+            return _rebuild(index, source, progress)
+    db = sqlite3.connect(":memory:")
+    _build(db, source, progress)
+    return IndexEngine(db, str(source))
+
+
+def _rebuild(index: Path, source: Path,
+             progress: Callable[[int, int], None] | None) -> IndexEngine:
+    index.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(index.with_suffix(".lock")):
+        # Another run may have built it while this one waited for the lock.
+        db = _fresh(index, source)
+        if db is not None:
+            return IndexEngine(db, str(source))
+        fd, temporary = tempfile.mkstemp(prefix=index.name + ".", suffix=".tmp",
+                                         dir=index.parent)
+        os.close(fd)
+        try:
+            building = sqlite3.connect(temporary)
+            try:
+                _build(building, source, progress)
+            finally:
+                building.close()
+            os.replace(temporary, index)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    db = _fresh(index, source)
+    if db is None:  # the file changed while it was being indexed: answer from what was read
+        db = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+    return IndexEngine(db, str(source))
+
+
+# -- answering --------------------------------------------------------------------------------
+
+
+def _glob_literal(text: str) -> str:
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in text)
+
+
+class IndexEngine:
+    """Answers queries from an index; gives the same answers as the in-memory engine."""
+
+    def __init__(self, db: sqlite3.Connection, path: str) -> None:
+        self.db = db
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        people = tuple(Person(name, role, tuple(aliases))
+                       for name, role, aliases in json.loads(meta.get("people", "[]")))
+        self.registry = Timeline((), people, meta.get("title", ""),
+                                 meta.get("description", ""), path)
+        self.total = int(meta.get("count", "0"))
+
+    def count(self) -> int:
+        return self.total
+
+    def _where(self, query: Query) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        start, end = query.bounds
+        if query.within:
+            if start:
+                clauses.append("first_day >= ?")
+                params.append(start.toordinal())
+            if end:
+                clauses.append("last_day <= ?")
+                params.append(end.toordinal())
+        else:
+            if start:
+                clauses.append("last_day >= ?")
+                params.append(start.toordinal())
+            if end:
+                clauses.append("first_day <= ?")
+                params.append(end.toordinal())
+        if query.categories:
+            folded = sorted({c.casefold() for c in query.categories})
+            clauses.append(f"category_folded IN ({','.join('?' * len(folded))})")
+            params += folded
+        if query.tags:
+            folded = sorted({t.casefold() for t in query.tags})
+            clauses.append(f"n IN (SELECT event FROM tags WHERE folded IN "
+                           f"({','.join('?' * len(folded))}))")
+            params += folded
+        self._words_clause(query.actors, "n IN (SELECT event FROM actors WHERE instr(words, ?))",
+                           clauses, params)
+        self._words_clause(
+            query.people,
+            "n IN (SELECT event FROM named WHERE instr(words, ?) OR folded IN "
+            "(SELECT folded FROM aliases WHERE instr(words, ?)))",
+            clauses, params, repeat=2)
+        self._words_clause(query.places, "instr(place_words, ?)", clauses, params)
+        keys = [term.casefold() for term in query.terms if term.strip()]
+        if keys:
+            parts = []
+            for key in keys:
+                parts.append(
+                    "(n IN (SELECT rowid FROM search WHERE body GLOB ?) OR n IN (SELECT event "
+                    "FROM named WHERE folded IN (SELECT folded FROM aliases WHERE "
+                    "instr(names, ?))))")
+                params += [f"*{_glob_literal(key)}*", key]
+            clauses.append("(" + (" OR " if query.any_term else " AND ").join(parts) + ")")
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    @staticmethod
+    def _words_clause(values: Sequence[str], clause: str, clauses: list[str],
+                      params: list[Any], repeat: int = 1) -> None:
+        if not values:
+            return
+        needles = [" " + " ".join(words(value)) + " " for value in values if words(value)]
+        if not needles:
+            clauses.append("0")  # no value has a word: nothing can match, as in memory
+            return
+        clauses.append("(" + " OR ".join([clause] * len(needles)) + ")")
+        for needle in needles:
+            params += [needle] * repeat
+
+    def select(self, query: Query) -> list[Event]:
+        where, params = self._where(query)
+        order = "DESC" if query.reverse else "ASC"
+        sql = (f"SELECT record, line FROM events{where} ORDER BY first_day {order}, "
+               f"last_day {order}, line {order}")
+        if query.limit:
+            sql += " LIMIT ?"
+            params.append(query.limit)
+        return [event_from_record(json.loads(record), line)
+                for record, line in self.db.execute(sql, params)]
+
+    def event(self, event_id: str) -> Event | None:
+        row = self.db.execute("SELECT record, line FROM events WHERE id = ?",
+                              (event_id,)).fetchone()
+        return event_from_record(json.loads(row[0]), row[1]) if row else None
+
+    def ids(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT id FROM events")]
+
+    def summarize(self, query: Query, by: Sequence[str]) -> Summary:
+        """Counted in SQL for periods and categories; other groupings count selected events."""
+        check_groupings(by)
+        if any(key not in (*TIME_GROUPINGS, "category") for key in by):
+            return summarize(self.select(replace(query, limit=None, reverse=False)), by)
+        where, params = self._where(query)
+        rows = self.db.execute(
+            f"SELECT year, month, precision, category, count(*) FROM events{where} "
+            "GROUP BY year, month, precision, category", params).fetchall()
+        total = sum(row[4] for row in rows)
+
+        def labels(row: tuple[Any, ...]) -> list[tuple[list[str], bool]]:
+            first_day = date(row[0], row[1], 1)
+            precision = _PRECISIONS[row[2]]
+            return [time_label(first_day, precision, key) if key in TIME_GROUPINGS
+                    else ([row[3]] if row[3] else ["(none)"], False) for key in by]
+
+        groups, apart = count_groups((labels(row), row[4]) for row in rows)
+        months: Counter[str] = Counter()
+        years: Counter[str] = Counter()
+        for year, month, precision, _, count in rows:
+            years[f"{year:04d}"] += count
+            if _PRECISIONS[precision] is not Precision.YEAR:
+                months[f"{year:04d}-{month:02d}"] += count
+        first = last = None
+        start = end = None
+        if total:
+            bounds = self.db.execute(f"SELECT min(first_day), max(last_day) FROM events{where}",
+                                     params).fetchone()
+            start, end = date.fromordinal(bounds[0]), date.fromordinal(bounds[1])
+            first = self._one(where, params, "first_day ASC, last_day ASC, line ASC")
+            last = self._one(where, params, "first_day DESC, last_day DESC, line ASC")
+        return make_summary(count=total, start=start, end=end, first=first, last=last,
+                            busiest=busiest_of(months, years), by=by, groups=groups,
+                            apart=apart)
+
+    def _one(self, where: str, params: list[Any], order: str) -> Event | None:
+        row = self.db.execute(f"SELECT record, line FROM events{where} ORDER BY {order} LIMIT 1",
+                              params).fetchone()
+        return event_from_record(json.loads(row[0]), row[1]) if row else None
+
+
+# -- the cache command ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    index: Path
+    source: str
+    events: int
+    bytes: int
+    fresh: bool
+
+
+def cache_entries() -> list[CacheEntry]:
+    entries = []
+    folder = cache_dir()
+    for index in sorted(folder.glob("*.sqlite")) if folder.is_dir() else []:
+        source, events, fresh = "?", 0, False
+        try:
+            db = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+            try:
+                meta = dict(db.execute("SELECT key, value FROM meta"))
+                source, events = meta.get("source", "?"), int(meta.get("count", "0"))
+            finally:
+                db.close()
+            fresh_db = _fresh(index, Path(source)) if Path(source).is_file() else None
+            if fresh_db is not None:
+                fresh = True
+                fresh_db.close()
+        except (sqlite3.Error, ValueError, OSError):
+            source = "(unreadable: will be rebuilt)"
+        entries.append(CacheEntry(index, source, events, index.stat().st_size, fresh))
+    return entries
+
+
+def clear_cache() -> int:
+    """Remove every index (and lock) from the cache folder; the number of indexes removed."""
+    folder = cache_dir()
+    removed = 0
+    if folder.is_dir():
+        for item in folder.iterdir():
+            if item.suffix in (".sqlite", ".lock", ".tmp"):
+                with contextlib.suppress(OSError):
+                    item.unlink()
+                    removed += item.suffix == ".sqlite"
+    return removed

@@ -1,0 +1,65 @@
+"""Events as plain records (the JSON contract) and back: for output and for the index."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from relations_cli.dates import parse_event_date
+from relations_cli.model import Event, Figure, Period, Quote, Source
+
+__all__ = ["event_from_record", "event_record"]
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    """The JSON contract for an event: every key always present, dates as written."""
+    return {
+        "id": event.id,
+        "date": event.date.text,
+        "end": event.end.text if event.end else None,
+        "title": event.title,
+        "summary": event.summary,
+        "category": event.category,
+        "actors": list(event.actors),
+        "people": list(event.people),
+        "place": event.place,
+        "tags": list(event.tags),
+        "quotes": [{"by": q.by, "text": q.text} for q in event.quotes],
+        "figures": [
+            {"label": f.label, "value": f.value, "unit": f.unit, "change": f.change}
+            for f in event.figures
+        ],
+        "sources": [
+            {"title": s.title, "url": s.url, "publisher": s.publisher, "date": s.date}
+            for s in event.sources
+        ],
+        "date_note": event.date_note,
+    }
+
+
+@lru_cache(maxsize=8192)
+def _period(text: str) -> Period:
+    return parse_event_date(text)
+
+
+def event_from_record(record: dict[str, Any], line: int = 0) -> Event:
+    """The event a record describes (records come from event_record, already validated)."""
+    return Event(
+        id=record["id"],
+        date=_period(record["date"]),
+        end=_period(record["end"]) if record["end"] else None,
+        title=record["title"],
+        summary=record["summary"],
+        category=record["category"],
+        actors=tuple(record["actors"]),
+        people=tuple(record["people"]),
+        place=record["place"],
+        tags=tuple(record["tags"]),
+        quotes=tuple(Quote(q["by"], q["text"]) for q in record["quotes"]),
+        figures=tuple(Figure(f["label"], f["value"], f["unit"], f["change"])
+                      for f in record["figures"]),
+        sources=tuple(Source(s["title"], s["url"], s["publisher"], s["date"])
+                      for s in record["sources"]),
+        date_note=record["date_note"],
+        line=line,
+    )
