@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relations_cli import __version__
 from relations_cli.errors import TimelineError
@@ -40,6 +40,9 @@ from relations_cli.summary import (
     summarize,
     time_label,
 )
+
+if TYPE_CHECKING:
+    from relations_cli.loader import Header
 
 __all__ = ["CacheEntry", "IndexEngine", "cache_dir", "cache_entries", "clear_cache",
            "open_index"]
@@ -105,12 +108,18 @@ def _padded(text: str) -> str:
     return " " + " ".join(words(text)) + " "
 
 
-class _Writer:
-    """Takes events one at a time from the streaming loader and writes them in batches."""
+class _Rows:
+    """Turns events, one at a time from the streaming loader, into batches of table rows."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
+    def __init__(self, send: Callable[[tuple[list[Any], ...]], None], first_n: int = 0,
+                 line_delta: int = 0) -> None:
+        self.send = send
         self.count = 0
+        self.first_n = first_n
+        self.line_delta = line_delta
+        self._new()
+
+    def _new(self) -> None:
         self.rows: list[tuple[Any, ...]] = []
         self.tags: list[tuple[int, str]] = []
         self.actors: list[tuple[int, str]] = []
@@ -119,12 +128,13 @@ class _Writer:
 
     def add(self, event: Event) -> None:
         self.count += 1
-        n = self.count
+        n = self.first_n + self.count
         first = event.first_day
         self.rows.append((
-            n, event.id, first.toordinal(), event.last_day.toordinal(), event.line,
-            first.year, first.month, _PRECISIONS.index(event.date.precision), event.category,
-            event.category.casefold(), _padded(event.place),
+            n, event.id, first.toordinal(), event.last_day.toordinal(),
+            event.line + self.line_delta, first.year, first.month,
+            _PRECISIONS.index(event.date.precision), event.category, event.category.casefold(),
+            _padded(event.place),
             json.dumps(event_record(event), ensure_ascii=False, separators=(",", ":")),
         ))
         self.tags.extend((n, tag.casefold()) for tag in event.tags)
@@ -135,29 +145,33 @@ class _Writer:
             self.flush()
 
     def flush(self) -> None:
-        db = self.db
-        db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self.rows)
-        db.executemany("INSERT INTO tags VALUES (?,?)", self.tags)
-        db.executemany("INSERT INTO actors VALUES (?,?)", self.actors)
-        db.executemany("INSERT INTO named VALUES (?,?,?)", self.named)
-        db.executemany("INSERT INTO search(rowid, body) VALUES (?,?)", self.bodies)
-        for batch in (self.rows, self.tags, self.actors, self.named, self.bodies):
-            batch.clear()
+        if self.rows:
+            self.send((self.rows, self.tags, self.actors, self.named, self.bodies))
+            self._new()
+
+
+def _insert(db: sqlite3.Connection, batch: tuple[list[Any], ...]) -> None:
+    rows, tags, actors, named, bodies = batch
+    db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    db.executemany("INSERT INTO tags VALUES (?,?)", tags)
+    db.executemany("INSERT INTO actors VALUES (?,?)", actors)
+    db.executemany("INSERT INTO named VALUES (?,?,?)", named)
+    db.executemany("INSERT INTO search(rowid, body) VALUES (?,?)", bodies)
 
 
 def _build(db: sqlite3.Connection, source: Path,
            progress: Callable[[int, int], None] | None) -> None:
-    from relations_cli.loader import stream_timeline
+    from relations_cli import parallel
 
     fingerprint = _fingerprint(source)
     db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.executescript(_SCHEMA)
-    writer = _Writer(db)
-    header, problems = stream_timeline(source, writer.add, progress)
-    if problems:
-        raise TimelineError(problems)
-    writer.flush()
+    built = parallel.build(db, source, progress, _Rows, _insert)
+    if built is None:  # too small to split, or the split file needs the careful reading
+        _empty(db)
+        built = _sequential(db, source, progress)
+    header, count = built
     aliases: list[tuple[str, str, str]] = []
     for person in header.people:
         names = "\n".join(person.names).casefold()
@@ -170,13 +184,31 @@ def _build(db: sqlite3.Connection, source: Path,
         "description": header.description,
         "people": json.dumps([[p.name, p.role, list(p.aliases)] for p in header.people],
                              ensure_ascii=False),
-        "count": str(writer.count),
+        "count": str(count),
     }
     db.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
     db.executescript(_INDEXES)
     # Written last: an index without it is never trusted.
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     db.commit()
+
+
+def _sequential(db: sqlite3.Connection, source: Path,
+                progress: Callable[[int, int], None] | None) -> tuple[Header, int]:
+    from relations_cli.loader import stream_timeline
+
+    rows = _Rows(lambda batch: _insert(db, batch))
+    header, problems = stream_timeline(source, rows.add, progress)
+    if problems:
+        raise TimelineError(problems)
+    rows.flush()
+    return header, rows.count
+
+
+def _empty(db: sqlite3.Connection) -> None:
+    for table in ("events", "tags", "actors", "named", "aliases", "meta"):
+        db.execute(f"DELETE FROM {table}")
+    db.execute("DELETE FROM search")
 
 
 # -- opening ----------------------------------------------------------------------------------

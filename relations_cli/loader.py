@@ -42,6 +42,7 @@ __all__ = [
     "default_data_path",
     "load_timeline",
     "parse_timeline",
+    "stream_source",
     "stream_timeline",
     "validate_file",
 ]
@@ -458,6 +459,8 @@ class Header:
     title: str = ""
     description: str = ""
     people: tuple[Person, ...] = ()
+    # The top-level keys the file holds, in order (the index checks a split file with them).
+    keys: tuple[str, ...] = ()
 
 
 class _Walker:
@@ -595,7 +598,7 @@ class _Walker:
         if not has_events:
             builder.at(root)
             builder.missing("events", "the timeline")
-        return Header(title, description, people)
+        return Header(title, description, people, tuple(first_line))
 
     def _events(self, start: Any) -> None:
         y = self.y
@@ -691,8 +694,16 @@ def stream_timeline(path: str | os.PathLike[str], sink: Callable[[Event], None],
         return Header(), error.problems
     with raw:
         report = (lambda done: progress(done, size)) if progress else None
-        source = _Utf8Source(raw, name, max_bytes(), report)
-        return _stream(source, name, sink, lambda line: _read_line(path, line))
+        return stream_source(raw, name, sink, report, lambda line: _read_line(path, line))
+
+
+def stream_source(raw: IO[bytes], name: str, sink: Callable[[Event], None],
+                  progress: Callable[[int], None] | None = None,
+                  line_of: Callable[[int], str] = lambda line: "",
+                  ) -> tuple[Header, list[Problem]]:
+    """Like stream_timeline, from an open binary stream; `line_of(n)` gives line n's text
+    (used only to word a syntax error)."""
+    return _stream(_Utf8Source(raw, name, max_bytes(), progress), name, sink, line_of)
 
 
 def _read_line(path: str | os.PathLike[str], number: int) -> str:
