@@ -699,6 +699,44 @@ def on_this_day(
     _exit_if_empty(matched, loaded.count())
 
 
+
+@app.command()
+def cache(
+    clear: Annotated[bool, typer.Option("--clear", help="Remove every index.")] = False,
+    fmt: FormatOpt = None, color: ColorOpt = ColorMode.auto,
+) -> None:
+    """Show the indexes kept in the cache folder, or clear them.
+
+    An index answers queries without reading the YAML again. It is built on first use,
+    kept in $XDG_CACHE_HOME/relations (else ~/.cache/relations), and rebuilt whenever its
+    timeline file changes. Clearing is always safe.
+
+    \b
+    Examples:
+      relations cache
+      relations cache --clear
+    """
+    from relations_cli.index import cache_dir, cache_entries, clear_cache
+    from relations_cli.render.present import deliver_report
+    from relations_cli.render.tables import Report, Table
+
+    if clear:
+        removed = clear_cache()
+        note(f"removed {removed} {'index' if removed == 1 else 'indexes'} from {cache_dir()}")
+        return
+    entries = cache_entries()
+    rows = [(e.source, e.events, e.bytes, "fresh" if e.fresh else "stale", str(e.index))
+            for e in entries]
+    document = {"folder": str(cache_dir()),
+                "indexes": [{"source": e.source, "events": e.events, "bytes": e.bytes,
+                             "fresh": e.fresh, "index": str(e.index)} for e in entries]}
+    table = Table(("source", "events", "bytes", "state", "index"), rows, "Indexes",
+                  shown=("source", "events", "bytes", "state"))
+    report = Report([("folder", str(cache_dir())), ("indexes", str(len(entries)))], [table],
+                    document)
+    deliver_report(_settings(fmt, color, None, False), report, None)
+
+
 def _utf8_argument(argument: str) -> str:
     try:
         return os.fsencode(argument).decode("utf-8")

@@ -18,9 +18,12 @@ import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from relations_cli.loader import Header, max_bytes, stream_source
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 __all__ = ["PARALLEL_MIN_BYTES", "build", "split_point"]
 
@@ -130,7 +133,9 @@ def build(db: sqlite3.Connection, path: Path, progress: Callable[[int, int], Non
     from multiprocessing.connection import wait
 
     size = os.stat(path).st_size
-    if size < PARALLEL_MIN_BYTES or size > max_bytes() or (os.cpu_count() or 1) < 2:
+    threshold = os.environ.get("RELATIONS_PARALLEL_MIN_BYTES", "")
+    minimum = int(threshold) if threshold.isdigit() else PARALLEL_MIN_BYTES
+    if size < minimum or size > max_bytes() or (os.cpu_count() or 1) < 2:
         return None
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
@@ -153,16 +158,17 @@ def build(db: sqlite3.Connection, path: Path, progress: Callable[[int, int], Non
         sending.close()
         connections.append(receiving)
         processes.append(process)
-    outcomes: dict[int, tuple[Header, bool, int]] = {}
+    outcomes: dict[int, tuple[Any, ...]] = {}
     done = [0, 0]
     failed = False
     try:
         active = list(connections)
         while active and not failed:
-            for conn in wait(active):
-                half = connections.index(conn)  # type: ignore[arg-type]
+            for ready in wait(active):
+                conn = cast("Connection[Any, Any]", ready)
+                half = connections.index(conn)
                 try:
-                    message = conn.recv()  # type: ignore[union-attr]
+                    message = conn.recv()
                 except EOFError:
                     failed = True
                     break

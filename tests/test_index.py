@@ -1,0 +1,262 @@
+"""The index: the same answers as a fresh load, rebuilt when it should be, never trusted blind."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from relations_cli.dates import parse_filter_date
+from relations_cli.errors import TimelineError
+from relations_cli.index import _index_path, cache_entries, clear_cache, open_index
+from relations_cli.loader import load_timeline
+from relations_cli.query import MemoryEngine, Query
+from relations_cli.records import event_record
+from tests.conftest import BUNDLED, FIXTURES, LEAKY_VARIABLES, ROOT, invoke, write
+
+NAMES = ["Xi Jinping", "Hu Hao", "Huang Songping", "Анна Петрова", "王毅", "Kerry"]
+
+
+def generated(count: int, seed: int = 1, broken_at: int | None = None,
+              duplicate_at: int | None = None) -> str:
+    """A timeline in the layout people write by hand, big enough to be split when asked."""
+    import random
+
+    rng = random.Random(seed)
+    lines = ["title: Generated", "people:", "  - name: Xi Jinping",
+             "    aliases: [习近平, Си Цзиньпин]", "  - name: Hu Hao", "events:"]
+    for n in range(count):
+        event_id = "e-0" if n == duplicate_at else f"e-{n}"
+        day = date(2000 + rng.randint(0, 20), rng.randint(1, 12), rng.randint(1, 28))
+        when = rng.choice([day.isoformat(), day.isoformat()[:7], day.isoformat()[:4]])
+        lines += [f"  - id: {event_id}", f"    date: {when}" if n != broken_at else
+                  "    date: 2015-02-30",
+                  f"    title: Event {n} {rng.choice(['talks', 'Kerry', 'grain', '习近平'])}",
+                  f"    category: {rng.choice(['trade', 'security', 'Diplomacy'])}",
+                  f"    people: [{rng.choice(NAMES)}]",
+                  f"    tags: [{rng.choice(['a', 'B', 'NO'])}]",
+                  f"    actors: [{rng.choice(['China', 'Russia', 'United States'])}]",
+                  f"    place: {rng.choice(['Beijing', 'Moscow', 'New York'])}"]
+        if rng.random() < 0.2:
+            lines += ["    quotes:", f"      - by: {rng.choice(NAMES)}",
+                      "        text: We will trade more grain."]
+    return "\n".join(lines) + "\n"
+
+
+def answers(engine: object, query: Query) -> list[tuple[object, int]]:
+    return [(event_record(e), e.line) for e in engine.select(query)]  # type: ignore[attr-defined]
+
+
+QUERIES = [
+    Query(),
+    Query(since=parse_filter_date("2010"), until=parse_filter_date("2015-06")),
+    Query(on=parse_filter_date("2012Q2"), within=True),
+    Query(categories=("diplomacy",), reverse=True, limit=7),
+    Query(tags=("b", "no")),
+    Query(people=("Xi",)), Query(people=("习近平",)), Query(people=("hu",)),
+    Query(actors=("united states",)), Query(places=("york",)), Query(places=("new york",)),
+    Query(terms=("kerry",)), Query(terms=("习近平",)), Query(terms=("си",)),
+    Query(terms=("grain", "talks"), any_term=True), Query(terms=("e-1",)),
+    Query(terms=("*",)), Query(terms=("a_b%",)),
+]
+
+
+@pytest.mark.parametrize("number", range(len(QUERIES)))
+def test_the_index_answers_like_the_loaded_timeline(tmp_path: Path, number: int) -> None:
+    path = write(tmp_path, generated(300))
+    memory = MemoryEngine(load_timeline(path))
+    index = open_index(path, use_cache=False)
+    assert answers(index, QUERIES[number]) == answers(memory, QUERIES[number])
+
+
+@pytest.mark.parametrize("by", [["year"], ["month"], ["quarter", "category"], ["tag"],
+                                ["person", "year"]])
+def test_the_index_summarizes_like_the_loaded_timeline(tmp_path: Path, by: list[str]) -> None:
+    path = write(tmp_path, generated(300))
+    query = Query(since=parse_filter_date("2005"))
+    expected = MemoryEngine(load_timeline(path)).summarize(query, by)
+    got = open_index(path, use_cache=False).summarize(query, by)
+    assert got == expected
+
+
+texts = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=12)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(texts.filter(lambda t: t.strip() != ""), texts, texts,
+                          st.sampled_from(["2001", "2001-05", "2001-05-06", "2002"])),
+                min_size=1, max_size=8),
+       st.lists(texts, min_size=1, max_size=2), st.booleans())
+def test_search_and_filters_agree_on_any_text(tmp_path: Path,
+                                              items: list[tuple[str, str, str, str]],
+                                              terms: list[str], any_term: bool) -> None:
+    document = {"people": [{"name": "Xi Jinping", "aliases": ["习近平"]}],
+                "events": [{"id": f"e-{n}", "date": when, "title": title, "summary": summary,
+                            "people": [person] if person.strip() else [],
+                            "place": summary}
+                           for n, (title, summary, person, when) in enumerate(items)]}
+    path = tmp_path / "t.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, default_style='"'),
+                    encoding="utf-8")
+    memory = MemoryEngine(load_timeline(path))
+    index = open_index(path, use_cache=False)
+    for query in (Query(terms=tuple(terms), any_term=any_term), Query(people=tuple(terms)),
+                  Query(places=tuple(terms))):
+        assert answers(index, query) == answers(memory, query)
+
+
+def test_a_split_build_gives_the_same_index(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, generated(2000, seed=7) + "description: after the events\n")
+    sequential = open_index(path, use_cache=False)
+    monkeypatch.setenv("RELATIONS_PARALLEL_MIN_BYTES", "1000")
+    from relations_cli import parallel
+
+    assert parallel.split_point(path, path.stat().st_size) is not None
+    split = open_index(path, use_cache=False)
+    assert split.count() == sequential.count() == 2000
+    assert split.registry.description == "after the events"
+    for query in QUERIES:
+        assert answers(split, query) == answers(sequential, query)
+
+
+@pytest.mark.parametrize("problem", ["broken", "duplicate", "twice"])
+def test_a_split_build_reports_problems_as_the_careful_reading_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, problem: str) -> None:
+    text = {"broken": generated(2000, broken_at=1800),
+            "duplicate": generated(2000, duplicate_at=1900),
+            "twice": generated(2000) + "title: again\n"}[problem]
+    path = write(tmp_path, text)
+    with pytest.raises(TimelineError) as careful:
+        open_index(path, use_cache=False)
+    monkeypatch.setenv("RELATIONS_PARALLEL_MIN_BYTES", "1000")
+    with pytest.raises(TimelineError) as split:
+        open_index(path, use_cache=False)
+    assert split.value.problems == careful.value.problems
+
+
+def test_the_index_is_kept_and_a_touched_file_is_indexed_again(tmp_path: Path) -> None:
+    path = write(tmp_path, generated(20))
+    first = open_index(path)
+    index_file = _index_path(path)
+    assert index_file.is_file()
+    built = index_file.stat().st_mtime_ns
+    assert open_index(path).count() == first.count() == 20
+    assert index_file.stat().st_mtime_ns == built  # reused, not rebuilt
+    path.write_text(generated(21), encoding="utf-8")
+    assert open_index(path).count() == 21
+    assert invoke("search", "Event 20 ", "--data", str(path)).status == 0
+
+
+@pytest.mark.parametrize("damage", ["garbage", "foreign", "other-file", "truncated"])
+def test_a_corrupt_or_foreign_index_is_rebuilt(tmp_path: Path, damage: str) -> None:
+    path = write(tmp_path, generated(30))
+    expected = invoke("timeline", "--data", str(path), "--no-cache").stdout
+    index_file = _index_path(path)
+    index_file.parent.mkdir(parents=True, exist_ok=True)
+    if damage == "garbage":
+        index_file.write_bytes(b"not a database" * 100)
+    elif damage == "foreign":
+        db = sqlite3.connect(index_file)
+        db.execute("CREATE TABLE meta(key, value)")
+        db.commit()
+        db.close()
+    elif damage == "other-file":
+        other = write(tmp_path, generated(5), "other.yaml")
+        open_index(other)
+        os.replace(_index_path(other), index_file)
+    else:
+        open_index(path)
+        data = index_file.read_bytes()
+        index_file.write_bytes(data[: len(data) // 3])
+    result = invoke("timeline", "--data", str(path))
+    assert result.status == 0, result
+    assert result.stdout == expected
+    assert open_index(path).count() == 30
+
+
+def test_two_concurrent_first_runs_are_safe(tmp_path: Path) -> None:
+    path = write(tmp_path, generated(3000))
+    env = {k: v for k, v in os.environ.items() if k not in LEAKY_VARIABLES}
+    env.update(PYTHONPATH=str(ROOT), XDG_CACHE_HOME=str(tmp_path / "shared-cache"))
+    command = [sys.executable, "-m", "relations_cli", "timeline", "--data", str(path)]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                             text=True) for _ in range(3)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    expected = subprocess.run([*command, "--no-cache"], capture_output=True, text=True,
+                              env=env, check=True).stdout
+    for run, (stdout, stderr) in zip(runs, outputs, strict=True):
+        assert run.returncode == 0, stderr
+        assert stdout == expected
+    leftovers = [p.name for p in (tmp_path / "shared-cache" / "relations").iterdir()
+                 if p.suffix == ".tmp"]
+    assert leftovers == []
+
+
+def test_an_invalid_file_keeps_no_index(tmp_path: Path) -> None:
+    path = write(tmp_path, "events:\n  - id: a\n")
+    assert invoke("timeline", "--data", str(path)).status == 2
+    assert not _index_path(path).exists()
+
+
+def test_cache_command_lists_and_clears(tmp_path: Path) -> None:
+    path = write(tmp_path, generated(10))
+    invoke("timeline", "--data", str(path))
+    invoke("timeline", "--data", str(BUNDLED))
+    listed = invoke("cache")
+    assert listed.status == 0, listed
+    assert str(path.resolve()) in listed.stdout
+    assert len(cache_entries()) == 2
+    cleared = invoke("cache", "--clear")
+    assert cleared.stderr.startswith("relations: removed 2 indexes")
+    assert cache_entries() == []
+    assert clear_cache() == 0
+
+
+def test_no_cache_leaves_the_cache_alone(tmp_path: Path) -> None:
+    path = write(tmp_path, generated(10))
+    assert invoke("timeline", "--data", str(path), "--no-cache").status == 0
+    assert not _index_path(path).exists()
+
+
+def test_an_unwritable_cache_still_answers(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    result = invoke("search", "Kerry")
+    assert result.status == 0, result
+    assert "kerry-sochi-visit" in result.stdout
+
+
+def test_a_fresh_index_needs_no_yaml_parser(tmp_path: Path) -> None:
+    path = write(tmp_path, generated(10))
+    open_index(path)
+    code = ("import sys, runpy\n"
+            f"sys.argv = ['relations', 'timeline', '--data', {str(path)!r}]\n"
+            "try:\n    runpy.run_module('relations_cli', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('yaml', 'rich', 'dateutil') if m in sys.modules), "
+            "file=sys.stderr)\n")
+    env = {k: v for k, v in os.environ.items() if k not in LEAKY_VARIABLES}
+    env["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, check=False)
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_the_fixture_timelines_index_like_they_load() -> None:
+    for path in (BUNDLED, FIXTURES / "sample.yaml"):
+        memory = MemoryEngine(load_timeline(path))
+        index = open_index(path, use_cache=False)
+        for query in QUERIES:
+            assert answers(index, query) == answers(memory, query)
