@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 __all__ = ["CacheEntry", "IndexEngine", "cache_dir", "cache_entries", "clear_cache",
            "open_index"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x52454C41  # "RELA"
 _PRECISIONS = (Precision.YEAR, Precision.MONTH, Precision.DAY)
 _BATCH = 2000
@@ -76,6 +76,8 @@ CREATE VIRTUAL TABLE search USING fts5(body, tokenize='trigram case_sensitive 1'
 """
 _INDEXES = """
 CREATE INDEX events_order ON events(first_day, last_day, line);
+CREATE INDEX events_groups ON events(year, month, precision, category, first_day, last_day,
+                                     category_folded);
 CREATE INDEX events_id ON events(id);
 CREATE INDEX tags_folded ON tags(folded, event);
 CREATE INDEX named_folded ON named(folded, event);
@@ -185,6 +187,9 @@ def _build(db: sqlite3.Connection, source: Path,
         "people": json.dumps([[p.name, p.role, list(p.aliases)] for p in header.people],
                              ensure_ascii=False),
         "count": str(count),
+        # The longest span of any event, so a --since bound also bounds first_day below.
+        "max_span": str(db.execute("SELECT coalesce(max(last_day - first_day), 0) "
+                                   "FROM events").fetchone()[0]),
     }
     db.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
     db.executescript(_INDEXES)
@@ -321,6 +326,7 @@ class IndexEngine:
         self.registry = Timeline((), people, meta.get("title", ""),
                                  meta.get("description", ""), path)
         self.total = int(meta.get("count", "0"))
+        self.max_span = int(meta.get("max_span", "0"))
 
     def count(self) -> int:
         return self.total
@@ -338,8 +344,10 @@ class IndexEngine:
                 params.append(end.toordinal())
         else:
             if start:
-                clauses.append("last_day >= ?")
-                params.append(start.toordinal())
+                # The second bound follows from the first (no event is longer than max_span)
+                # and lets SQLite seek in the chronological index instead of scanning it.
+                clauses.append("last_day >= ? AND first_day >= ?")
+                params += [start.toordinal(), start.toordinal() - self.max_span]
             if end:
                 clauses.append("first_day <= ?")
                 params.append(end.toordinal())
@@ -364,11 +372,15 @@ class IndexEngine:
         if keys:
             parts = []
             for key in keys:
+                # The trigram index serves terms of three characters or more; shorter ones
+                # are looked for in every body (SQLite 3.40 misses short non-ASCII patterns).
+                own = ("body GLOB ?", f"*{_glob_literal(key)}*") if len(key) >= 3 else \
+                    ("instr(body, ?)", key)
                 parts.append(
-                    "(n IN (SELECT rowid FROM search WHERE body GLOB ?) OR n IN (SELECT event "
+                    f"(n IN (SELECT rowid FROM search WHERE {own[0]}) OR n IN (SELECT event "
                     "FROM named WHERE folded IN (SELECT folded FROM aliases WHERE "
                     "instr(names, ?))))")
-                params += [f"*{_glob_literal(key)}*", key]
+                params += [own[1], key]
             clauses.append("(" + (" OR " if query.any_term else " AND ").join(parts) + ")")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
