@@ -7,13 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from relations_cli.loader import default_data_path, load_timeline
-from relations_cli.model import Timeline
-
 if TYPE_CHECKING:
+    from relations_cli.model import Timeline
     from relations_cli.query import Engine
 
-__all__ = ["open_engine", "open_timeline", "resolve_data_path"]
+__all__ = ["default_data_path", "open_engine", "open_timeline", "resolve_data_path"]
 
 DATA_ENV = "RELATIONS_DATA"
 
@@ -25,7 +23,17 @@ def resolve_data_path(option: str | None) -> Path:
     return Path(from_env) if from_env else default_data_path()
 
 
+def default_data_path() -> Path:
+    """The bundled timeline: inside the installed package, or at the top of a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "events.yaml"
+    return packaged if packaged.is_file() else here.parent / "data" / "events.yaml"
+
+
 def open_timeline(option: str | None) -> Timeline:
+    """The timeline in use, loaded whole (the library's way; commands use open_engine)."""
+    from relations_cli.loader import load_timeline
+
     return load_timeline(resolve_data_path(option))
 
 

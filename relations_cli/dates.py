@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 
@@ -16,6 +15,17 @@ __all__ = [
     "parse_filter_date",
     "period",
 ]
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+
+
+def _days_in(year: int, month: int) -> int:
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
 
 FILTER_DATE_HELP = "2015, 2015-09, 2015-09-03, Sep 2015, March 27, 2016 or 2016Q1"
 
@@ -34,10 +44,10 @@ def period(year: int, month: int | None = None, day: int | None = None) -> Perio
     if not 1 <= month <= 12:
         raise DateError(f"month {month:02d} does not exist")
     if day is None:
-        last = calendar.monthrange(year, month)[1]
+        last = _days_in(year, month)
         text = f"{year:04d}-{month:02d}"
         return Period(date(year, month, 1), date(year, month, last), Precision.MONTH, text)
-    last = calendar.monthrange(year, month)[1]
+    last = _days_in(year, month)
     if not 1 <= day <= last:
         raise DateError(f"{year:04d}-{month:02d}-{day:02d} does not exist ({_month_name(month)} "
                         f"{year} has {last} days)")
@@ -46,7 +56,7 @@ def period(year: int, month: int | None = None, day: int | None = None) -> Perio
 
 
 def _month_name(month: int) -> str:
-    return calendar.month_name[month]
+    return _MONTH_NAMES[month - 1]
 
 
 def quarter(year: int, number: int) -> Period:

@@ -17,8 +17,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -30,19 +28,10 @@ from relations_cli.errors import TimelineError
 from relations_cli.model import Event, Person, Precision, Timeline
 from relations_cli.query import Query, own_search_text, words
 from relations_cli.records import event_from_record, event_record
-from relations_cli.summary import (
-    TIME_GROUPINGS,
-    Summary,
-    busiest_of,
-    check_groupings,
-    count_groups,
-    make_summary,
-    summarize,
-    time_label,
-)
 
 if TYPE_CHECKING:
     from relations_cli.loader import Header
+    from relations_cli.summary import Summary
 
 __all__ = ["CacheEntry", "IndexEngine", "cache_dir", "cache_entries", "clear_cache",
            "open_index"]
@@ -288,6 +277,8 @@ def _rebuild(index: Path, source: Path,
         db = _fresh(index, source)
         if db is not None:
             return IndexEngine(db, str(source))
+        import tempfile
+
         fd, temporary = tempfile.mkstemp(prefix=index.name + ".", suffix=".tmp",
                                          dir=index.parent)
         os.close(fd)
@@ -418,6 +409,16 @@ class IndexEngine:
 
     def summarize(self, query: Query, by: Sequence[str]) -> Summary:
         """Counted in SQL for periods and categories; other groupings count selected events."""
+        from relations_cli.summary import (
+            TIME_GROUPINGS,
+            busiest_of,
+            check_groupings,
+            count_groups,
+            make_summary,
+            summarize,
+            time_label,
+        )
+
         check_groupings(by)
         if any(key not in (*TIME_GROUPINGS, "category") for key in by):
             return summarize(self.select(replace(query, limit=None, reverse=False)), by)
@@ -434,6 +435,8 @@ class IndexEngine:
                     else ([row[3]] if row[3] else ["(none)"], False) for key in by]
 
         groups, apart = count_groups((labels(row), row[4]) for row in rows)
+        from collections import Counter
+
         months: Counter[str] = Counter()
         years: Counter[str] = Counter()
         for year, month, precision, _, count in rows:

@@ -752,7 +752,7 @@ def load_timeline(path: str | os.PathLike[str]) -> Timeline:
 
 
 def default_data_path() -> Path:
-    """The bundled timeline: inside the installed package, or at the top of a source checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "data" / "events.yaml"
-    return packaged if packaged.is_file() else here.parent / "data" / "events.yaml"
+    """The bundled timeline (kept here for the library's callers)."""
+    from relations_cli.datafile import default_data_path as bundled
+
+    return bundled()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -100,6 +98,9 @@ def _csv_cell(value: str) -> str:
 
 
 def render_csv(events: Iterable[Event], style: Styler = no_style) -> Iterator[str]:
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)

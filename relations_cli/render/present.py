@@ -14,14 +14,15 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from relations_cli.errors import QueryError
 from relations_cli.model import Event, Timeline
-from relations_cli.output import atomic_output
-from relations_cli.render.chart import Chart
 from relations_cli.render.formats import FORMATS, format_for_path, no_style, style_plain
-from relations_cli.render.tables import Report, render_report
+
+if TYPE_CHECKING:
+    from relations_cli.render.chart import Chart
+    from relations_cli.render.tables import Report
 
 __all__ = [
     "OutputSettings",
@@ -79,6 +80,8 @@ def silence_stdout() -> None:
 @contextlib.contextmanager
 def _destination(settings: OutputSettings, protected: Path | None) -> Iterator[IO[str]]:
     if settings.output and settings.output != "-":
+        from relations_cli.output import atomic_output
+
         with atomic_output(settings.output, settings.force, protected) as stream:
             yield stream
     else:
@@ -161,6 +164,8 @@ def _compact_note(count: int) -> None:
 
 def deliver_report(settings: OutputSettings, report: Report, protected: Path | None) -> None:
     """A summary-like report: drawn with bars on a terminal, a plain table or data otherwise."""
+    from relations_cli.render.tables import render_report
+
     with _opened(settings, protected) as target:
         if target.format in ("pretty", "table"):
             _draw(target, lambda console, terminal: terminal.print_report(console, report))
@@ -171,6 +176,8 @@ def deliver_report(settings: OutputSettings, report: Report, protected: Path | N
 def deliver_chart(settings: OutputSettings, chart: Chart | None, lanes_are_categories: bool,
                   document: Any, protected: Path | None) -> None:
     """The chart as a picture (colored on a terminal), or its lanes as data."""
+    from relations_cli.render.tables import Report, render_report
+
     with _opened(settings, protected, default_off_terminal="pretty") as target:
         if target.format in ("json", "jsonl"):
             _write(target.stream, render_report(Report(document=document), target.format))
