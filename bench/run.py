@@ -50,7 +50,9 @@ def run_once(command: list[str], env: dict[str, str] | None = None) -> tuple[flo
     """Seconds, and the peak resident memory (KiB) of the command and its children."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    # Output goes to a pipe, never /dev/null: GNU grep stops at the first match when it sees
+    # its output is /dev/null, and every tool should pay for writing what it finds.
+    subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
                    check=False)
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

@@ -8,7 +8,6 @@ import copy
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from enum import Enum
 from typing import Annotated, Any
 
@@ -137,7 +136,7 @@ def _completion_timeline(ctx: typer.Context) -> Any:
 
     try:
         engine = open_engine(ctx.params.get("data"))
-        return replace(engine.registry, events=tuple(engine.select(Query())))
+        return engine.registry._replace(events=tuple(engine.select(Query())))
     except RelationsError:
         return None
 

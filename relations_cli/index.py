@@ -13,7 +13,6 @@ so it finds the same substrings, Chinese and Russian names included.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
@@ -88,8 +87,14 @@ def _fingerprint(path: Path) -> dict[str, str]:
 
 
 def _index_path(path: Path) -> Path:
-    key = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
-    return cache_dir() / f"{key[:32]}.sqlite"
+    """Where a timeline's index lives: named for its path (the index records the path too, so
+    two paths that share a name only rebuild each other's index, never misread it)."""
+    import zlib
+
+    resolved = path.resolve()
+    raw = str(resolved).encode("utf-8", "surrogateescape")
+    stem = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in resolved.stem)[:40]
+    return cache_dir() / f"{stem}-{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}.sqlite"
 
 
 # -- building ---------------------------------------------------------------------------------

@@ -12,9 +12,8 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from relations_cli.errors import QueryError
 from relations_cli.model import Event, Timeline
@@ -37,8 +36,7 @@ OFF_TERMINAL_WIDTH = 100
 COMPACT_OVER = 500  # events a terminal gets the full drawing for, unless --format pretty
 
 
-@dataclass(frozen=True)
-class OutputSettings:
+class OutputSettings(NamedTuple):
     format: str | None = None
     color: str = "auto"
     output: str | None = None
@@ -96,8 +94,7 @@ def _choose_format(settings: OutputSettings, is_terminal: bool) -> str:
     return "pretty" if is_terminal else "plain"
 
 
-@dataclass(frozen=True)
-class _Target:
+class _Target(NamedTuple):
     stream: IO[str]
     format: str
     color: bool
