@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from typing import Any
 
 __all__ = ["json_dumps", "neutralise_formula", "visible"]
@@ -14,11 +15,18 @@ _UNSAFE_REST = (
     "\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069"
     "\ufeff\ufff9-\ufffb\ud800-\udfff"
 )
-_UNSAFE_RE = re.compile(f"[\x00-\x1f{_UNSAFE_REST}]")
-_UNSAFE_KEEP_LINES_RE = re.compile(f"[\x00-\x09\x0b-\x1f{_UNSAFE_REST}]")
-# json.dumps escapes C0 itself; JSON's own layout newlines must stay.
-_JSON_UNSAFE_RE = re.compile(f"[{_UNSAFE_REST}]")
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\x1b": "\\e"}
+
+
+@cache
+def _pattern(kind: str) -> re.Pattern[str]:
+    """Compiled on first need: most runs meet only printable text and never need one."""
+    return re.compile({
+        "all": f"[\x00-\x1f{_UNSAFE_REST}]",
+        "keep-lines": f"[\x00-\x09\x0b-\x1f{_UNSAFE_REST}]",
+        # json.dumps escapes C0 itself, and JSON's own layout newlines must stay.
+        "json": f"[{_UNSAFE_REST}]",
+    }[kind])
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -31,8 +39,11 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str, keep_newlines: bool = False) -> str:
     """The text with every unsafe character written as a visible escape such as `\\e`."""
-    pattern = _UNSAFE_KEEP_LINES_RE if keep_newlines else _UNSAFE_RE
-    return pattern.sub(_escape, text)
+    if text.isprintable():
+        # Every unsafe character is a control, format, separator or surrogate: none is
+        # printable, so printable text (nearly all of it) needs no search.
+        return text
+    return _pattern("keep-lines" if keep_newlines else "all").sub(_escape, text)
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -43,7 +54,7 @@ def json_dumps(value: Any, indent: int | None = None) -> str:
     """JSON that round-trips exactly but carries no raw control or bidi character."""
     text = json.dumps(value, ensure_ascii=False, indent=indent)
     # Inside JSON these characters can only stand in strings, where \\uXXXX means the same.
-    return _JSON_UNSAFE_RE.sub(_json_escape, text)
+    return _pattern("json").sub(_json_escape, text)
 
 
 def neutralise_formula(cell: str) -> str:

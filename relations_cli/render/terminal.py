@@ -8,14 +8,11 @@ from __future__ import annotations
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from rich import box
 from rich.cells import cell_len
 from rich.console import Console
-from rich.padding import Padding
 from rich.rule import Rule
-from rich.table import Table
 from rich.text import Text
 
 from relations_cli.model import Event, Timeline
@@ -23,6 +20,11 @@ from relations_cli.render.chart import LEGEND, Chart
 from relations_cli.render.safe import visible
 from relations_cli.render.tables import Report, bar_cells, bar_fractions, shown_columns
 from relations_cli.render.tables import Table as DataTable
+
+# rich.table, rich.box and rich.padding cost ~6 ms more to import: the views that draw a
+# table import them themselves, so the chronology does without.
+if TYPE_CHECKING:
+    from rich.table import Table
 
 __all__ = [
     "category_style",
@@ -132,6 +134,9 @@ def _print_legend(console: Console, events: Sequence[Event], counts: Counter[str
 
 
 def print_table(console: Console, events: Iterable[Event], terms: Sequence[str] = ()) -> int:
+    from rich import box
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for name in ("Date", "ID", "Category", "Title", "Place"):
         table.add_column(name, overflow="fold")
@@ -151,6 +156,10 @@ def print_table(console: Console, events: Iterable[Event], terms: Sequence[str] 
 
 def print_event(console: Console, event: Event, timeline: Timeline) -> None:
     """One event in full: dates and how they were derived, people, quotes, figures, sources."""
+    from rich import box
+    from rich.padding import Padding
+    from rich.table import Table
+
     console.print(Text(visible(event.title), style="bold"), overflow="fold")
     console.print(Text(event.id, style="dim"))
     fields = Table.grid(padding=(0, 2))
@@ -207,6 +216,8 @@ def print_event(console: Console, event: Event, timeline: Timeline) -> None:
 
 def print_report(console: Console, report: Report) -> None:
     """Facts as a grid, then each table with a bar per row where the table has one."""
+    from rich.table import Table
+
     if report.facts:
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold cyan", no_wrap=True)
@@ -249,6 +260,9 @@ _UNBROKEN = ("name", "by", "date", "first", "last", "count", "events", "quotes",
 
 
 def _rich_table(console: Console, table: DataTable) -> Table:
+    from rich import box
+    from rich.table import Table
+
     shown = list(shown_columns(table))
     indexes = [table.columns.index(name) for name in shown]
     rows = [[_cell_text(row[i]) for i in indexes] for row in table.rows]
