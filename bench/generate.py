@@ -43,7 +43,7 @@ WORDS = [
 
 
 def people_registry(rng: random.Random) -> list[tuple[str, str, list[str]]]:
-    extra = []
+    extra: list[tuple[str, str, list[str]]] = []
     for number in range(200):
         name = f"{rng.choice(GIVEN)} {rng.choice(SURNAMES)}{number}"
         extra.append((name, rng.choice(["Analyst", "Official", "Spokesperson", "Envoy"]), []))

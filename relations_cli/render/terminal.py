@@ -98,10 +98,13 @@ def print_chronology(console: Console, events: Iterable[Event], terms: Sequence[
         if event.category:
             heading.append("  ")
             heading.append_text(_text(event.category, category_style(event.category)))
-        _print_hanging(console, prefix, heading, indent)
+        block = _hanging(console, prefix, heading, indent)
         if event.summary and not brief:
             summary = _text(" ".join(event.summary.split()), "dim", terms)
-            _print_hanging(console, Text(" " * indent), summary, indent)
+            block.append("\n")
+            block.append_text(_hanging(console, Text(" " * indent), summary, indent))
+        # One print an event, already wrapped: soft_wrap keeps Rich from wrapping it again.
+        console.print(block, soft_wrap=True)
         shown.append(event)
         counts[event.category or "-"] += 1
     if shown:
@@ -109,14 +112,22 @@ def print_chronology(console: Console, events: Iterable[Event], terms: Sequence[
     return len(shown)
 
 
-def _print_hanging(console: Console, prefix: Text, body: Text, indent: int) -> None:
+def _hanging(console: Console, prefix: Text, body: Text, indent: int) -> Text:
     """Body wrapped to the console's width, its later lines indented under the first."""
     width = max(10, console.width - indent)
-    lines = body.wrap(console, width, overflow="fold")
-    for number, line in enumerate(lines):
+    block = Text()
+    for number, line in enumerate(body.wrap(console, width, overflow="fold")):
         line.rstrip()
-        console.print(Text.assemble(prefix if number == 0 else " " * indent, line),
-                      overflow="fold", crop=False)
+        if number:
+            block.append("\n" + " " * indent)
+        else:
+            block.append_text(prefix)
+        block.append_text(line)
+    return block
+
+
+def _print_hanging(console: Console, prefix: Text, body: Text, indent: int) -> None:
+    console.print(_hanging(console, prefix, body, indent), soft_wrap=True)
 
 
 def _print_legend(console: Console, events: Sequence[Event], counts: Counter[str]) -> None:
