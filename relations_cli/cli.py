@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer._click.exceptions import ClickException  # typer<0.29 vendors click here
@@ -20,6 +20,10 @@ from relations_cli.dates import FILTER_DATE_HELP, parse_filter_date
 from relations_cli.errors import DateError, ExitStatus, QueryError, RelationsError
 from relations_cli.model import Event, Period
 from relations_cli.query import Query
+
+if TYPE_CHECKING:
+    from relations_cli.query import Engine
+    from relations_cli.render.present import OutputSettings
 
 __all__ = ["app", "main"]
 
@@ -38,16 +42,19 @@ class _Boundary(TyperGroup):
                                   windows_expand_args=windows_expand_args, **extra)
             status = result if isinstance(result, int) else ExitStatus.OK
         except ClickException as error:
-            hint = ""
-            if error.__class__.__name__ != "FileError":
-                context = getattr(error, "ctx", None)
-                path = context.command_path if context else "relations"
-                hint = f" (see '{path} --help')"
-            status = _fail(error.format_message() + hint, ExitStatus.ERROR)
+            context = getattr(error, "ctx", None)
+            path = context.command_path if context else "relations"
+            status = _fail(f"{error.format_message()} (see '{path} --help')", ExitStatus.ERROR)
         except RelationsError as error:
             status = _fail(str(error), error.exit_status)
         except (KeyboardInterrupt, typer.Abort):
             status = ExitStatus.INTERRUPTED
+        except BrokenPipeError:
+            # The reader went away (`| head -1`): what it took was all it wanted.
+            from relations_cli.render.present import silence_stdout
+
+            silence_stdout()
+            status = ExitStatus.OK
         except Exception as error:
             if debug:
                 raise
@@ -243,19 +250,19 @@ def build_query(*, since: str | None = None, until: str | None = None, on: str |
 
 
 def _settings(fmt: FormatName | None, color: ColorMode, output: str | None, force: bool,
-              width: int | None = None) -> Any:
+              width: int | None = None) -> "OutputSettings":
     from relations_cli.render.present import OutputSettings
 
     return OutputSettings(fmt.value if fmt else None, color.value, output, force, width)
 
 
-def _select(data: str | None, no_cache: bool, query: Query) -> tuple[Any, list[Event]]:
+def _select(data: str | None, no_cache: bool, query: Query) -> tuple["Engine", list[Event]]:
     """The engine for the timeline in use and the events a query selects from it."""
     engine = _engine(data, no_cache)
     return engine, engine.select(query)
 
 
-def _engine(data: str | None, no_cache: bool) -> Any:
+def _engine(data: str | None, no_cache: bool) -> "Engine":
     from relations_cli.datafile import open_engine
     from relations_cli.render.progress import indexing_progress
 
@@ -269,7 +276,8 @@ def _protected(data: str | None) -> Any:
     return resolve_data_path(data)
 
 
-def _list_events(data: str | None, no_cache: bool, query: Query, settings: Any) -> None:
+def _list_events(data: str | None, no_cache: bool, query: Query,
+                 settings: "OutputSettings") -> None:
     """The shared body of `timeline` and `search`: select, render, and exit 1 on nothing."""
     from relations_cli.render.present import deliver
 

@@ -206,3 +206,48 @@ def test_installed_entry_point_runs_from_another_directory(tmp_path: Path) -> No
     result = run("search", "Kerry", cwd=tmp_path)
     assert result.status == 0, result
     assert "kerry-moscow-visit-2016-03" in result.stdout
+
+
+def _on_terminal(args: list[str], tmp_path: Path) -> tuple[int, str, str]:
+    import pty
+
+    main, secondary = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "relations_cli", *args],
+                               stdin=secondary, stdout=secondary, stderr=subprocess.PIPE,
+                               env=env_for(TERM="xterm-256color", COLUMNS="100",
+                                           XDG_CACHE_HOME=str(tmp_path / "cache")),
+                               close_fds=True)
+    os.close(secondary)
+    received = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        received += chunk
+    _, stderr = process.communicate(timeout=60)
+    os.close(main)
+    return process.returncode, received.decode("utf-8"), stderr.decode("utf-8")
+
+
+def test_a_long_result_on_a_terminal_streams_as_lines(tmp_path: Path) -> None:
+    big = big_timeline(tmp_path, 800)
+    status, shown, stderr = _on_terminal(["timeline", "--data", str(big)], tmp_path)
+    assert status == 0
+    assert "800 events, one a line" in stderr
+    lines = [line for line in re.sub(r"\x1b\[[0-9;]*m", "", shown).splitlines() if line]
+    assert len(lines) == 800
+    assert "\x1b[" in shown  # still colored
+
+
+def test_validate_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    lines = ["events:"] + [f"  - id: e{n}\n    date: 2015-02-30\n    title: T" for n in range(3000)]
+    broken = write(tmp_path, "\n".join(lines) + "\n")
+    done = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -m relations_cli validate {broken} | head -1"],
+        capture_output=True, text=True, env=env_for(), timeout=60, check=False)
+    assert done.stdout.count("\n") == 1
+    assert "Traceback" not in done.stderr
+    assert "internal error" not in done.stderr
