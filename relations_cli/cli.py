@@ -522,8 +522,6 @@ def chart(
             names = [_canonical_name(loaded.registry, n) for n in event.named_people]
         return names or ["(none)"]
 
-    settings = _settings(fmt, color, output, force, width)
-    drawn = layout_chart(events, lanes_of, settings.width or _chart_width(settings))
     lanes: dict[str, list[dict[str, Any]]] = {}
     for event in events:
         for lane in lanes_of(event):
@@ -532,23 +530,15 @@ def chart(
                                                "title": event.title,
                                                "category": event.category})
     document = {
-        "start": drawn.start.isoformat() if drawn else None,
-        "end": drawn.end.isoformat() if drawn else None,
+        "start": min(e.first_day for e in events).isoformat() if events else None,
+        "end": max(e.last_day for e in events).isoformat() if events else None,
         "by": by.value,
         "lanes": [{"lane": name, "events": items} for name, items in lanes.items()],
     }
-    deliver_chart(settings, drawn, by is Lanes.category, document, _protected(data))
+    deliver_chart(_settings(fmt, color, output, force, width),
+                  lambda columns: layout_chart(events, lanes_of, columns),
+                  by is Lanes.category, document, _protected(data))
     _exit_if_empty(events, loaded.count())
-
-
-def _chart_width(settings: Any) -> int:
-    import shutil
-
-    from relations_cli.render.present import OFF_TERMINAL_WIDTH
-
-    if settings.output or not sys.stdout.isatty():
-        return OFF_TERMINAL_WIDTH
-    return shutil.get_terminal_size().columns
 
 
 def _canonical_name(loaded: Any, name: str) -> str:

@@ -170,15 +170,17 @@ def deliver_report(settings: OutputSettings, report: Report, protected: Path | N
             _write(target.stream, render_report(report, target.format))
 
 
-def deliver_chart(settings: OutputSettings, chart: Chart | None, lanes_are_categories: bool,
-                  document: Any, protected: Path | None) -> None:
-    """The chart as a picture (colored on a terminal), or its lanes as data."""
+def deliver_chart(settings: OutputSettings, layout: Callable[[int], Chart | None],
+                  lanes_are_categories: bool, document: Any, protected: Path | None) -> None:
+    """The chart as a picture laid out for the width in use (colored on a terminal), or its
+    lanes as data."""
     from relations_cli.render.tables import Report, render_report
 
     with _opened(settings, protected, default_off_terminal="pretty") as target:
         if target.format in ("json", "jsonl"):
             _write(target.stream, render_report(Report(document=document), target.format))
         elif target.format in ("pretty", "plain", "table"):
+            chart = layout(_width(target))
             if chart is not None:
                 _draw(target, lambda console, terminal: terminal.print_chart(
                     console, chart, lanes_are_categories), plain=target.format == "plain")
@@ -210,16 +212,21 @@ def _write(stream: IO[str], chunks: Iterable[str]) -> None:
     stream.flush()
 
 
+def _width(target: _Target) -> int:
+    """--width, else the terminal's; off a terminal a table is as wide as its longest row,
+    and other drawings get a fixed width."""
+    if target.width is not None:
+        return target.width
+    if target.is_terminal:
+        return shutil.get_terminal_size().columns
+    return 10_000 if target.format == "table" else OFF_TERMINAL_WIDTH
+
+
 def _draw(target: _Target, view: Callable[[Any, Any], object], plain: bool = False) -> None:
     """Draw a Rich view; off a terminal it is captured and its line padding trimmed."""
     from relations_cli.render import terminal
 
-    width = target.width
-    if width is None and target.is_terminal:
-        width = shutil.get_terminal_size().columns
-    elif width is None:
-        # Off a terminal a table is as wide as its longest row; other drawings need a width.
-        width = 10_000 if target.format == "table" else OFF_TERMINAL_WIDTH
+    width = _width(target)
     color = target.color and not plain
     buffer: IO[str] = target.stream if target.is_terminal else io.StringIO()
     console = terminal.make_console(buffer, color, width)
