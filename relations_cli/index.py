@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,8 +101,14 @@ def _index_path(path: Path) -> Path:
 # -- building ---------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def _padded(text: str) -> str:
+    """A name's words between spaces, so `instr` finds whole words (names repeat: cached)."""
     return " " + " ".join(words(text)) + " "
+
+
+# One encoder for every record: json.dumps with options would build one for each call.
+_RECORD_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 class _Rows:
@@ -131,7 +138,7 @@ class _Rows:
             event.line + self.line_delta, first.year, first.month,
             _PRECISIONS.index(event.date.precision), event.category, event.category.casefold(),
             _padded(event.place),
-            json.dumps(event_record(event), ensure_ascii=False, separators=(",", ":")),
+            _RECORD_JSON.encode(event_record(event)),
         ))
         self.tags.extend((n, tag.casefold()) for tag in event.tags)
         self.actors.extend((n, _padded(actor)) for actor in event.actors)

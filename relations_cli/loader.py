@@ -250,6 +250,14 @@ class _Builder:
         result = _Fields()
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
+            # The usual key (plain text, a known field, met once) is taken without a call:
+            # this loop runs for every field of every event.
+            key = key_node.value
+            if (key_node.kind == SCALAR and key_node.tag == _STR and key in fields
+                    and key not in first_line):
+                first_line[key] = key_node.line
+                result[key] = value_node
+                continue
             key = self.key(key_node, what, fields, first_line, result.misspelled)
             if key is not None:
                 result[key] = value_node
@@ -281,6 +289,10 @@ class _Builder:
 
     def text(self, fields: _Fields, key: str, what: str, required: bool = False) -> str:
         node = fields.get(key)
+        if node is not None and node.kind == SCALAR and node.tag == _STR:
+            value = str(node.value).strip()
+            if value or not required:
+                return value
         if node is None:
             # A misspelling of a required field is reported once, as the misspelling.
             if required and key not in fields.misspelled:
@@ -301,6 +313,13 @@ class _Builder:
         self.problems.append(Problem(self.name, line, column, f"{what} has no '{key}'"))
 
     def texts(self, fields: _Fields, key: str, what: str) -> tuple[str, ...]:
+        node = fields.get(key)
+        if node is None:
+            return ()
+        if node.kind == SEQUENCE and node.tag == _SEQ and all(
+                item.kind == SCALAR and item.tag == _STR for item in node.value):
+            stripped = (str(item.value).strip() for item in node.value)
+            return tuple(value for value in stripped if value)
         return tuple(value for value in self.items(fields, key, what, self._item_text) if value)
 
     def _item_text(self, node: _Node, what: str) -> str | None:

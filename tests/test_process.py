@@ -140,6 +140,15 @@ def test_a_non_utf8_locale_degrades_to_escapes(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("fmt", ["plain", "pretty", "json", "csv", "markdown"])
+def test_lang_c_reads_and_writes_names_in_any_script(tmp_path: Path, fmt: str) -> None:
+    # With LANG=C alone Python coerces the locale to UTF-8 (PEP 538): names come out whole.
+    result = run("search", "习近平", "--format", fmt, env={"LANG": "C"})
+    assert result.status == 0, result
+    assert "Traceback" not in result.stderr
+    assert "Putin watches the Beijing victory parade" in result.stdout
+
+
 def test_a_non_utf8_locale_still_reads_utf8_arguments(tmp_path: Path) -> None:
     path = write(tmp_path, MINIMAL.replace("First event", "习近平 visits"))
     result = run("search", "习近平", "--data", str(path),
