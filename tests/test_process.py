@@ -157,14 +157,15 @@ def test_a_non_utf8_locale_still_reads_utf8_arguments(tmp_path: Path) -> None:
     assert "first" in result.stdout
 
 
-def test_a_terminal_receives_only_the_programs_own_escape_codes() -> None:
+def _on_terminal(args: list[str], tmp_path: Path) -> tuple[int, str, str]:
     import pty
 
     main, secondary = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "relations_cli", "timeline", "--data", SAMPLE],
-        stdin=secondary, stdout=secondary, stderr=subprocess.PIPE,
-        env=env_for(TERM="xterm-256color", COLUMNS="100"), close_fds=True)
+    process = subprocess.Popen([sys.executable, "-m", "relations_cli", *args],
+                               stdin=secondary, stdout=secondary, stderr=subprocess.PIPE,
+                               env=env_for(TERM="xterm-256color", COLUMNS="100",
+                                           XDG_CACHE_HOME=str(tmp_path / "cache")),
+                               close_fds=True)
     os.close(secondary)
     received = b""
     while True:
@@ -175,10 +176,14 @@ def test_a_terminal_receives_only_the_programs_own_escape_codes() -> None:
         if not chunk:
             break
         received += chunk
-    process.wait(timeout=30)
+    _, stderr = process.communicate(timeout=60)
     os.close(main)
-    text = received.decode("utf-8")
-    assert process.returncode == 0
+    return process.returncode, received.decode("utf-8"), stderr.decode("utf-8")
+
+
+def test_a_terminal_receives_only_the_programs_own_escape_codes(tmp_path: Path) -> None:
+    status, text, _ = _on_terminal(["timeline", "--data", SAMPLE], tmp_path)
+    assert status == 0
     assert "\x1b[" in text  # colored: this is a terminal
     assert "● " in text
     # The hostile title arrives escaped; every escape sequence left is a color (SGR) code.
@@ -215,30 +220,6 @@ def test_installed_entry_point_runs_from_another_directory(tmp_path: Path) -> No
     result = run("search", "Kerry", cwd=tmp_path)
     assert result.status == 0, result
     assert "kerry-moscow-visit-2016-03" in result.stdout
-
-
-def _on_terminal(args: list[str], tmp_path: Path) -> tuple[int, str, str]:
-    import pty
-
-    main, secondary = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "relations_cli", *args],
-                               stdin=secondary, stdout=secondary, stderr=subprocess.PIPE,
-                               env=env_for(TERM="xterm-256color", COLUMNS="100",
-                                           XDG_CACHE_HOME=str(tmp_path / "cache")),
-                               close_fds=True)
-    os.close(secondary)
-    received = b""
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        received += chunk
-    _, stderr = process.communicate(timeout=60)
-    os.close(main)
-    return process.returncode, received.decode("utf-8"), stderr.decode("utf-8")
 
 
 def test_a_long_result_on_a_terminal_streams_as_lines(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from relations_cli.render.formats import markdown_text
 from relations_cli.render.safe import json_dumps, neutralise_formula, visible
 
-__all__ = ["Report", "Table", "render_report"]
+__all__ = ["Report", "Table", "cell_text", "render_report"]
 
 Cell = str | int | float | None
 
@@ -41,7 +41,8 @@ class Report:
     terminal_view: str = "tables"
 
 
-def _text(cell: Cell) -> str:
+def cell_text(cell: object) -> str:
+    """A cell as text: nothing for None, numbers without trailing zeros."""
     if cell is None:
         return ""
     if isinstance(cell, float):
@@ -84,7 +85,7 @@ def _plain(report: Report) -> Iterator[str]:
         parts.append([f"{visible(label)}\t{visible(value)}\n" for label, value in report.facts])
     for table in report.tables:
         lines = [] if bare else ["\t".join(table.columns) + "\n"]
-        lines += ["\t".join(visible(_text(c)) for c in row) + "\n" for row in table.rows]
+        lines += ["\t".join(visible(cell_text(c)) for c in row) + "\n" for row in table.rows]
         parts.append(lines)
     for number, part in enumerate(parts):
         if number:
@@ -97,8 +98,8 @@ def _csv(table: Table) -> Iterator[str]:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(table.columns)
     for row in table.rows:
-        writer.writerow([neutralise_formula(visible(_text(c), keep_newlines=True))
-                         if isinstance(c, str) else _text(c) for c in row])
+        writer.writerow([neutralise_formula(visible(cell_text(c), keep_newlines=True))
+                         if isinstance(c, str) else cell_text(c) for c in row])
     yield buffer.getvalue()
 
 
@@ -107,7 +108,7 @@ def _tsv(table: Table) -> Iterator[str]:
     for row in table.rows:
         cells = []
         for cell in row:
-            text = _text(cell).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+            text = cell_text(cell).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
             cells.append(neutralise_formula(visible(text)) if isinstance(cell, str) else text)
         yield "\t".join(cells) + "\n"
 
@@ -122,7 +123,7 @@ def _markdown(report: Report) -> Iterator[str]:
         yield "| " + " | ".join(markdown_text(c) for c in table.columns) + " |\n"
         yield "|" + "|".join(" --- " for _ in table.columns) + "|\n"
         for row in table.rows:
-            yield "| " + " | ".join(markdown_text(_text(c)) for c in row) + " |\n"
+            yield "| " + " | ".join(markdown_text(cell_text(c)) for c in row) + " |\n"
 
 
 def bar_fractions(table: Table) -> list[float | None]:

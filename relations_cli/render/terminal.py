@@ -18,7 +18,13 @@ from rich.text import Text
 from relations_cli.model import Event, Timeline
 from relations_cli.render.chart import LEGEND, Chart
 from relations_cli.render.safe import visible
-from relations_cli.render.tables import Report, bar_cells, bar_fractions, shown_columns
+from relations_cli.render.tables import (
+    Report,
+    bar_cells,
+    bar_fractions,
+    cell_text,
+    shown_columns,
+)
 from relations_cli.render.tables import Table as DataTable
 
 # rich.table, rich.box and rich.padding cost ~6 ms more to import: the views that draw a
@@ -249,20 +255,20 @@ def print_report(console: Console, report: Report) -> None:
 def _print_quotes(console: Console, table: DataTable) -> None:
     """Each quote as a block: date, speaker and role, then the words, then the event."""
     column = {name: index for index, name in enumerate(table.columns)}
-    date_width = max((len(_cell_text(row[column["date"]])) for row in table.rows), default=10)
+    date_width = max((len(cell_text(row[column["date"]])) for row in table.rows), default=10)
     indent = date_width + 2
     for row in table.rows:
-        heading = _text(_cell_text(row[column["by"]]), "bold")
-        role = _cell_text(row[column["role"]])
+        heading = _text(cell_text(row[column["by"]]), "bold")
+        role = cell_text(row[column["role"]])
         if role:
             heading.append_text(Text(", ") + _text(role, "dim"))
-        prefix = Text(f"{_cell_text(row[column['date']]):<{date_width}}  ", style="cyan")
+        prefix = Text(f"{cell_text(row[column['date']]):<{date_width}}  ", style="cyan")
         _print_hanging(console, prefix, heading, indent)
-        words = Text("“") + _text(" ".join(_cell_text(row[column["quote"]]).split()),
+        words = Text("“") + _text(" ".join(cell_text(row[column["quote"]]).split()),
                                   "italic") + Text("”")
         _print_hanging(console, Text(" " * indent), words, indent)
         _print_hanging(console, Text(" " * indent),
-                       _text(_cell_text(row[column["event"]]), "dim"), indent)
+                       _text(cell_text(row[column["event"]]), "dim"), indent)
 
 
 # Columns a table never breaks inside: names, dates and numbers.
@@ -276,7 +282,7 @@ def _rich_table(console: Console, table: DataTable) -> Table:
 
     shown = list(shown_columns(table))
     indexes = [table.columns.index(name) for name in shown]
-    rows = [[_cell_text(row[i]) for i in indexes] for row in table.rows]
+    rows = [[cell_text(row[i]) for i in indexes] for row in table.rows]
     widths = [max([cell_len(name), *(cell_len(cells[n]) for cells in rows)])
               for n, name in enumerate(shown)]
     # The bar takes what the columns leave, from 10 to 40 cells (text columns fold to make
@@ -298,14 +304,6 @@ def _rich_table(console: Console, table: DataTable) -> Table:
             styled.append(Text(bar_cells(fraction, bar_width), style="green"))
         rich.add_row(*styled)
     return rich
-
-
-def _cell_text(cell: object) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float):
-        return f"{cell:g}"
-    return str(cell)
 
 
 def print_chart(console: Console, chart: Chart, lanes_are_categories: bool) -> None:
