@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from relations_cli.model import Timeline
     from relations_cli.query import Engine
 
-__all__ = ["default_data_path", "open_engine", "open_timeline", "resolve_data_path"]
+__all__ = ["default_data_path", "open_engine", "resolve_data_path"]
 
 DATA_ENV = "RELATIONS_DATA"
 
@@ -28,13 +27,6 @@ def default_data_path() -> Path:
     here = Path(__file__).resolve().parent
     packaged = here / "data" / "events.yaml"
     return packaged if packaged.is_file() else here.parent / "data" / "events.yaml"
-
-
-def open_timeline(option: str | None) -> Timeline:
-    """The timeline in use, loaded whole (the library's way; commands use open_engine)."""
-    from relations_cli.loader import load_timeline
-
-    return load_timeline(resolve_data_path(option))
 
 
 def open_engine(option: str | None, use_cache: bool = True,

@@ -43,8 +43,6 @@ class Period(NamedTuple):
     def __str__(self) -> str:
         return self.text
 
-    def overlaps(self, start: dt.date, end: dt.date) -> bool:
-        return self.start <= end and start <= self.end
 
 
 class Person(NamedTuple):

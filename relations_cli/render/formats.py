@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from relations_cli.model import Event
@@ -161,8 +161,6 @@ FORMATS: dict[str, Format] = {
         Format("markdown", ".md", render_markdown, "a Markdown table"),
     )
 }
-TERMINAL_FORMATS = ("pretty", "table")  # drawn with Rich, in relations_cli.render.terminal
-FORMAT_NAMES = (*TERMINAL_FORMATS[:1], *FORMATS, *TERMINAL_FORMATS[1:])
 
 
 def format_for_path(path: str) -> str | None:
@@ -172,8 +170,3 @@ def format_for_path(path: str) -> str | None:
         if lowered.endswith(fmt.extension):
             return fmt.name
     return "markdown" if lowered.endswith(".markdown") else None
-
-
-def rows(events: Sequence[Event]) -> list[list[str]]:
-    """The flat rows CSV and TSV write, for callers that lay them out themselves."""
-    return [_flat_row(event) for event in events]

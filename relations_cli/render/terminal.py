@@ -85,8 +85,8 @@ def _text(value: str, style: str = "", terms: Sequence[str] = ()) -> Text:
     return text
 
 
-def print_chronology(console: Console, events: Iterable[Event], terms: Sequence[str] = (),
-                     brief: bool = False) -> int:
+def print_chronology(console: Console, events: Iterable[Event],
+                     terms: Sequence[str] = ()) -> int:
     """Events oldest first under year rules, a colored mark per category; returns the count."""
     shown: list[Event] = []
     counts: Counter[str] = Counter()
@@ -105,7 +105,7 @@ def print_chronology(console: Console, events: Iterable[Event], terms: Sequence[
             heading.append("  ")
             heading.append_text(_text(event.category, category_style(event.category)))
         block = _hanging(console, prefix, heading, indent)
-        if event.summary and not brief:
+        if event.summary:
             summary = _text(" ".join(event.summary.split()), "dim", terms)
             block.append("\n")
             block.append_text(_hanging(console, Text(" " * indent), summary, indent))
