@@ -12,7 +12,10 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer._click.exceptions import ClickException  # typer<0.29 vendors click here
+from typer._click.exceptions import (  # typer<0.29 vendors click here
+    ClickException,
+    NoArgsIsHelpError,
+)
 from typer.core import TyperGroup
 
 from relations_cli import __version__
@@ -41,6 +44,11 @@ class _Boundary(TyperGroup):
                                   standalone_mode=False,
                                   windows_expand_args=windows_expand_args, **extra)
             status = result if isinstance(result, int) else ExitStatus.OK
+        except NoArgsIsHelpError as error:
+            # `relations` alone: the help is what was wanted, on stderr as usage errors are.
+            with contextlib.suppress(BrokenPipeError, ValueError):
+                print(error.format_message(), file=sys.stderr)
+            status = ExitStatus.ERROR
         except ClickException as error:
             context = getattr(error, "ctx", None)
             path = context.command_path if context else "relations"

@@ -203,6 +203,15 @@ def test_every_command_has_help_with_an_example() -> None:
         assert f"relations {name}" in result.stdout, name
 
 
+def test_no_command_shows_the_help_on_stderr() -> None:
+    result = invoke()
+    assert result.status == 2, result
+    assert result.stdout == ""
+    assert result.stderr.startswith("Usage: relations [OPTIONS] COMMAND")
+    assert "timeline" in result.stderr
+    assert "\\n" not in result.stderr
+
+
 def test_version() -> None:
     from relations_cli import __version__
 
