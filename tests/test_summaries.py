@@ -132,6 +132,21 @@ def test_the_chart_fits_its_width(tmp_path: Path, case: str, width: int) -> None
     assert any("●" in line or "◆" in line or "○" in line or "━" in line for line in lines)
 
 
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("by", ["year", "month", "category"])
+def test_summary_of_small_and_strange_timelines(tmp_path: Path, case: str, by: str) -> None:
+    dates, ends = CASES[case]
+    path = write(tmp_path, timeline_text(dates, ends))
+    data = json.loads(invoke("summary", "--by", by, "--data", str(path), "--format",
+                             "json").stdout)
+    assert data["count"] == len(dates)
+    assert sum(g["count"] for g in data["groups"] + data["apart"]) == len(dates)
+    drawn = invoke("summary", "--by", by, "--data", str(path), "--format", "pretty",
+                   "--width", "80")
+    assert drawn.status == 0, drawn
+    assert all(len(line) <= 80 for line in drawn.stdout.splitlines())
+
+
 def test_many_centuries_get_century_ticks(tmp_path: Path) -> None:
     path = write(tmp_path, timeline_text(CASES["many centuries"][0]))
     axis_labels = invoke("chart", "--data", str(path), "--width", "80").stdout.splitlines()
