@@ -260,3 +260,49 @@ def test_the_fixture_timelines_index_like_they_load() -> None:
         index = open_index(path, use_cache=False)
         for query in QUERIES:
             assert answers(index, query) == answers(memory, query)
+
+
+periods = st.sampled_from(["2003", "2005-06", "2010-02-14", "2012Q3", "2020", "2001-01"])
+
+
+@st.composite
+def any_query(draw: st.DrawFn) -> Query:
+    since = draw(st.none() | periods)
+    until = draw(st.none() | periods)
+    if since and until and parse_filter_date(since).start > parse_filter_date(until).end:
+        since, until = until, since
+    return Query(
+        since=parse_filter_date(since) if since else None,
+        until=parse_filter_date(until) if until else None,
+        on=parse_filter_date(draw(periods)) if draw(st.booleans()) and not (since or until)
+        else None,
+        within=draw(st.booleans()),
+        categories=tuple(draw(st.lists(st.sampled_from(["trade", "diplomacy", "x"]),
+                                       max_size=2))),
+        tags=tuple(draw(st.lists(st.sampled_from(["a", "b", "no"]), max_size=2))),
+        actors=tuple(draw(st.lists(st.sampled_from(["china", "States", "united"]),
+                                   max_size=1))),
+        people=tuple(draw(st.lists(st.sampled_from([*NAMES, "Xi", "习近平", "Петрова"]),
+                                   max_size=1))),
+        places=tuple(draw(st.lists(st.sampled_from(["york", "Beijing"]), max_size=1))),
+        terms=tuple(draw(st.lists(st.sampled_from(["event 1", "KERRY", "i", "习", "grain"]),
+                                  max_size=2))),
+        any_term=draw(st.booleans()),
+        limit=draw(st.none() | st.integers(min_value=1, max_value=40)),
+        reverse=draw(st.booleans()),
+    )
+
+
+@pytest.fixture(scope="module")
+def both_engines(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, object]:
+    path = tmp_path_factory.mktemp("engines") / "t.yaml"
+    path.write_text(generated(400, seed=3), encoding="utf-8")
+    return MemoryEngine(load_timeline(path)), open_index(path, use_cache=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(any_query())
+def test_any_combination_of_filters_agrees(both_engines: tuple[object, object],
+                                           query: Query) -> None:
+    memory, index = both_engines
+    assert answers(index, query) == answers(memory, query)

@@ -241,3 +241,14 @@ def test_validate_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     assert done.stdout.count("\n") == 1
     assert "Traceback" not in done.stderr
     assert "internal error" not in done.stderr
+
+
+def test_a_terminal_and_a_pipe_get_the_same_events(tmp_path: Path) -> None:
+    piped = run("search", "Kerry")
+    status, shown, _ = _on_terminal(["search", "Kerry"], tmp_path)
+    assert status == 0
+    plain_titles = [line.split("\t")[3] for line in piped.stdout.splitlines()]
+    drawn = re.sub(r"\x1b\[[0-9;]*m", "", shown)
+    assert len(plain_titles) == 4
+    assert all(title in drawn for title in plain_titles)
+    assert "4 events" in drawn
