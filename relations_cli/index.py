@@ -247,8 +247,11 @@ def _fresh(index: Path, source: Path) -> sqlite3.Connection | None:
 
 @contextlib.contextmanager
 def _locked(lock_path: Path) -> Iterator[None]:
-    import fcntl
-
+    try:
+        import fcntl
+    except ImportError:  # no flock here: the rename alone still keeps half an index unseen
+        yield
+        return
     with open(lock_path, "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -272,8 +275,14 @@ def open_index(source: Path, use_cache: bool = True,
     if use_cache:
         index = _index_path(source)
         db = _fresh(index, source)
+
+        def recover() -> sqlite3.Connection:
+            with contextlib.suppress(OSError):
+                index.unlink()
+            return _rebuild(index, source, progress).db
+
         if db is not None:
-            return IndexEngine(db, str(source))
+            return IndexEngine(db, str(source), recover)
         with contextlib.suppress(OSError):
             return _rebuild(index, source, progress)
     db = sqlite3.connect(":memory:")
@@ -321,15 +330,33 @@ def _glob_literal(text: str) -> str:
 class IndexEngine:
     """Answers queries from an index; gives the same answers as the in-memory engine."""
 
-    def __init__(self, db: sqlite3.Connection, path: str) -> None:
+    def __init__(self, db: sqlite3.Connection, path: str,
+                 recover: Callable[[], sqlite3.Connection] | None = None) -> None:
+        self.path = path
+        # Rebuilds a cached index found damaged past its header, once, mid-query.
+        self._recover = recover
+        self._load(db)
+
+    def _load(self, db: sqlite3.Connection) -> None:
         self.db = db
         meta = dict(db.execute("SELECT key, value FROM meta"))
         people = tuple(Person(name, role, tuple(aliases))
                        for name, role, aliases in json.loads(meta.get("people", "[]")))
         self.registry = Timeline((), people, meta.get("title", ""),
-                                 meta.get("description", ""), path)
+                                 meta.get("description", ""), self.path)
         self.total = int(meta.get("count", "0"))
         self.max_span = int(meta.get("max_span", "0"))
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        try:
+            return self.db.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError:
+            if self._recover is None:
+                raise
+            recover, self._recover = self._recover, None
+            self.db.close()
+            self._load(recover())
+            return self.db.execute(sql, params).fetchall()
 
     def count(self) -> int:
         return self.total
@@ -409,15 +436,14 @@ class IndexEngine:
             sql += " LIMIT ?"
             params.append(query.limit)
         return [event_from_record(json.loads(record), line)
-                for record, line in self.db.execute(sql, params)]
+                for record, line in self._rows(sql, params)]
 
     def event(self, event_id: str) -> Event | None:
-        row = self.db.execute("SELECT record, line FROM events WHERE id = ?",
-                              (event_id,)).fetchone()
-        return event_from_record(json.loads(row[0]), row[1]) if row else None
+        rows = self._rows("SELECT record, line FROM events WHERE id = ?", (event_id,))
+        return event_from_record(json.loads(rows[0][0]), rows[0][1]) if rows else None
 
     def ids(self) -> list[str]:
-        return [row[0] for row in self.db.execute("SELECT id FROM events")]
+        return [row[0] for row in self._rows("SELECT id FROM events")]
 
     def summarize(self, query: Query, by: Sequence[str]) -> Summary:
         """Counted in SQL for periods and categories; other groupings count selected events."""
@@ -435,9 +461,9 @@ class IndexEngine:
         if any(key not in (*TIME_GROUPINGS, "category") for key in by):
             return summarize(self.select(replace(query, limit=None, reverse=False)), by)
         where, params = self._where(query)
-        rows = self.db.execute(
+        rows = self._rows(
             f"SELECT year, month, precision, category, count(*) FROM events{where} "
-            "GROUP BY year, month, precision, category", params).fetchall()
+            "GROUP BY year, month, precision, category", params)
         total = sum(row[4] for row in rows)
 
         def labels(row: tuple[Any, ...]) -> list[tuple[list[str], bool]]:
@@ -458,8 +484,8 @@ class IndexEngine:
         first = last = None
         start = end = None
         if total:
-            bounds = self.db.execute(f"SELECT min(first_day), max(last_day) FROM events{where}",
-                                     params).fetchone()
+            bounds = self._rows(f"SELECT min(first_day), max(last_day) FROM events{where}",
+                                params)[0]
             start, end = date.fromordinal(bounds[0]), date.fromordinal(bounds[1])
             first = self._one(where, params, "first_day ASC, last_day ASC, line ASC")
             last = self._one(where, params, "first_day DESC, last_day DESC, line ASC")
@@ -468,9 +494,9 @@ class IndexEngine:
                             apart=apart)
 
     def _one(self, where: str, params: list[Any], order: str) -> Event | None:
-        row = self.db.execute(f"SELECT record, line FROM events{where} ORDER BY {order} LIMIT 1",
-                              params).fetchone()
-        return event_from_record(json.loads(row[0]), row[1]) if row else None
+        rows = self._rows(f"SELECT record, line FROM events{where} ORDER BY {order} LIMIT 1",
+                          params)
+        return event_from_record(json.loads(rows[0][0]), rows[0][1]) if rows else None
 
 
 # -- the cache command ------------------------------------------------------------------------

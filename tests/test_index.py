@@ -306,3 +306,18 @@ def test_any_combination_of_filters_agrees(both_engines: tuple[object, object],
                                            query: Query) -> None:
     memory, index = both_engines
     assert answers(index, query) == answers(memory, query)
+
+
+def test_an_index_damaged_past_its_header_is_rebuilt_mid_query(tmp_path: Path) -> None:
+    path = write(tmp_path, generated(3000))
+    expected = invoke("search", "grain", "--data", str(path), "--no-cache").stdout
+    open_index(path)
+    index_file = _index_path(path)
+    data = bytearray(index_file.read_bytes())
+    start, end = len(data) // 2, len(data) * 9 // 10
+    data[start:end] = b"\xff" * (end - start)  # pages of events and text, not the header
+    index_file.write_bytes(bytes(data))
+    result = invoke("search", "grain", "--data", str(path))
+    assert result.status == 0, result
+    assert result.stdout == expected
+    assert open_index(path).count() == 3000
