@@ -298,3 +298,18 @@ def test_the_sample_summary_renders_in_every_format() -> None:
         result = invoke("summary", "--data", SAMPLE, "--format", fmt)
         assert result.status == 0, (fmt, result)
         assert result.stdout
+
+
+def test_on_this_day_defaults_to_today(tmp_path: Path) -> None:
+    today = date.today()
+    try:
+        last_year = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February: a year ago had none, so four years ago
+        last_year = today.replace(year=today.year - 4)
+    path = write(tmp_path, timeline_text([last_year.isoformat(), today.isoformat(),
+                                          f"{last_year.year:04d}"]))
+    result = invoke("on-this-day", "--data", str(path))
+    assert result.status == 0, result
+    # Other years only, and only events dated to the day.
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == [
+        last_year.isoformat()]
