@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from relations_cli.errors import DateError
 from relations_cli.model import Period, Precision
@@ -11,6 +12,7 @@ from relations_cli.model import Period, Precision
 __all__ = [
     "FILTER_DATE_HELP",
     "bucket_label",
+    "cached_event_date",
     "parse_event_date",
     "parse_filter_date",
     "period",
@@ -79,6 +81,12 @@ def parse_event_date(text: str) -> Period:
     if _SIGNED_OR_LONG_YEAR.fullmatch(text):
         raise DateError(f"'{text}' has a year outside 0001 to 9999")
     raise DateError(f"'{text}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
+
+
+@lru_cache(maxsize=8192)
+def cached_event_date(text: str) -> Period:
+    """parse_event_date for text already met: a large timeline repeats its dates."""
+    return parse_event_date(text)
 
 
 def parse_filter_date(text: str) -> Period:

@@ -18,11 +18,10 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from relations_cli.dates import parse_event_date
+from relations_cli.dates import cached_event_date
 from relations_cli.errors import DateError, Problem, TimelineError
 from relations_cli.model import (
     Event,
@@ -205,11 +204,6 @@ def _kind(node: _Node) -> str:
     if node.kind == SEQUENCE:
         return "a list"
     return f"text ('{node.value}')" if len(str(node.value)) <= 20 else "text"
-
-
-@lru_cache(maxsize=4096)
-def _cached_date(text: str) -> Period:
-    return parse_event_date(text)
 
 
 @dataclass
@@ -427,7 +421,7 @@ class _Builder:
         if not text:
             return None
         try:
-            return _cached_date(text)
+            return cached_event_date(text)
         except DateError as error:
             self.problem(fields[key], f"{key} of {what}: {error}")
             return None

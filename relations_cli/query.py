@@ -19,6 +19,7 @@ __all__ = [
     "Engine",
     "MemoryEngine",
     "Query",
+    "holds_words",
     "own_search_text",
     "search_text",
     "select",
@@ -33,7 +34,8 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(_NON_WORD.sub(" ", text.casefold()).split())
 
 
-def _holds_words(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
+def holds_words(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
+    """Whether the words of a needle stand together, in order, among a haystack's words."""
     if not needle:
         return False
     width = len(needle)
@@ -129,7 +131,7 @@ class Query:
 
 
 def _any_word_match(wanted: Iterable[str], candidates: Sequence[tuple[str, ...]]) -> bool:
-    return any(_holds_words(cand, words(w)) for w in wanted for cand in candidates)
+    return any(holds_words(cand, words(w)) for w in wanted for cand in candidates)
 
 
 def person_names(event: Event, timeline: Timeline) -> list[tuple[str, ...]]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
-from relations_cli.dates import parse_event_date
-from relations_cli.model import Event, Figure, Period, Quote, Source
+from relations_cli.dates import cached_event_date
+from relations_cli.model import Event, Figure, Quote, Source
 
 __all__ = ["event_from_record", "event_record"]
 
@@ -37,17 +36,12 @@ def event_record(event: Event) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=8192)
-def _period(text: str) -> Period:
-    return parse_event_date(text)
-
-
 def event_from_record(record: dict[str, Any], line: int = 0) -> Event:
     """The event a record describes (records come from event_record, already validated)."""
     return Event(
         id=record["id"],
-        date=_period(record["date"]),
-        end=_period(record["end"]) if record["end"] else None,
+        date=cached_event_date(record["date"]),
+        end=cached_event_date(record["end"]) if record["end"] else None,
         title=record["title"],
         summary=record["summary"],
         category=record["category"],

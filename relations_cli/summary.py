@@ -10,7 +10,7 @@ from datetime import date
 from relations_cli.dates import bucket_label
 from relations_cli.errors import QueryError
 from relations_cli.model import Event, Figure, Person, Precision, Timeline
-from relations_cli.query import words
+from relations_cli.query import holds_words, words
 
 __all__ = [
     "GROUPINGS",
@@ -188,13 +188,7 @@ def people_stats(timeline: Timeline, events: Sequence[Event]) -> list[PersonStat
 def person_matches(query: str, person: Person) -> bool:
     """A name asked for matches a person's name or alias as whole words (`Hu` is Hu Hao)."""
     wanted = words(query)
-    if not wanted:
-        return False
-    for name in person.names:
-        have = words(name)
-        if any(have[i : i + len(wanted)] == wanted for i in range(len(have) - len(wanted) + 1)):
-            return True
-    return False
+    return any(holds_words(words(name), wanted) for name in person.names)
 
 
 def find_people(timeline: Timeline, events: Iterable[Event], query: str) -> list[Person]:
