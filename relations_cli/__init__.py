@@ -13,23 +13,23 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from relations_cli._version import __version__
 
 # The public names, loaded on first use: the command line imports only what a command needs.
 _PUBLIC = {
-    "Event": "relations_cli.model",
-    "Period": "relations_cli.model",
-    "Person": "relations_cli.model",
-    "Precision": "relations_cli.model",
-    "Timeline": "relations_cli.model",
-    "Problem": "relations_cli.errors",
-    "QueryError": "relations_cli.errors",
-    "RelationsError": "relations_cli.errors",
-    "TimelineError": "relations_cli.errors",
-    "load_timeline": "relations_cli.loader",
-    "validate_file": "relations_cli.loader",
-    "Query": "relations_cli.query",
-    "select": "relations_cli.query",
+    "Event": "relations_cli.core.model",
+    "Period": "relations_cli.core.model",
+    "Person": "relations_cli.core.model",
+    "Precision": "relations_cli.core.model",
+    "Timeline": "relations_cli.core.model",
+    "Problem": "relations_cli.core.errors",
+    "QueryError": "relations_cli.core.errors",
+    "RelationsError": "relations_cli.core.errors",
+    "TimelineError": "relations_cli.core.errors",
+    "load_timeline": "relations_cli.store.loader",
+    "validate_file": "relations_cli.store.loader",
+    "Query": "relations_cli.core.query",
+    "select": "relations_cli.core.engine",
 }
 
 __all__ = [
@@ -50,19 +50,19 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from relations_cli.errors import Problem as Problem
-    from relations_cli.errors import QueryError as QueryError
-    from relations_cli.errors import RelationsError as RelationsError
-    from relations_cli.errors import TimelineError as TimelineError
-    from relations_cli.loader import load_timeline as load_timeline
-    from relations_cli.loader import validate_file as validate_file
-    from relations_cli.model import Event as Event
-    from relations_cli.model import Period as Period
-    from relations_cli.model import Person as Person
-    from relations_cli.model import Precision as Precision
-    from relations_cli.model import Timeline as Timeline
-    from relations_cli.query import Query as Query
-    from relations_cli.query import select as select
+    from relations_cli.core.engine import select as select
+    from relations_cli.core.errors import Problem as Problem
+    from relations_cli.core.errors import QueryError as QueryError
+    from relations_cli.core.errors import RelationsError as RelationsError
+    from relations_cli.core.errors import TimelineError as TimelineError
+    from relations_cli.core.model import Event as Event
+    from relations_cli.core.model import Period as Period
+    from relations_cli.core.model import Person as Person
+    from relations_cli.core.model import Precision as Precision
+    from relations_cli.core.model import Timeline as Timeline
+    from relations_cli.core.query import Query as Query
+    from relations_cli.store.loader import load_timeline as load_timeline
+    from relations_cli.store.loader import validate_file as validate_file
 
 
 def __getattr__(name: str) -> Any:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from relations_cli.dates import parse_event_date
+from relations_cli.core.dates import parse_event_date
 from relations_cli.render.formats import CSV_COLUMNS, JSON_EVENT_KEYS
 from tests.conftest import BUNDLED, FIXTURES, MINIMAL, invoke, write
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from relations_cli import load_timeline
-from relations_cli.model import Timeline
+from relations_cli.core.model import Timeline
 from tests.conftest import BUNDLED
 
 

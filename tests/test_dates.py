@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from relations_cli.dates import bucket_label, parse_event_date, parse_filter_date
-from relations_cli.errors import DateError
-from relations_cli.model import Precision
+from relations_cli.core.dates import bucket_label, parse_event_date, parse_filter_date
+from relations_cli.core.errors import DateError
+from relations_cli.core.model import Precision
 
 
 @pytest.mark.parametrize(

@@ -14,12 +14,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relations_cli.dates import parse_filter_date
-from relations_cli.errors import TimelineError
-from relations_cli.index import _index_path, cache_entries, clear_cache, open_index
-from relations_cli.loader import load_timeline
-from relations_cli.query import MemoryEngine, Query
-from relations_cli.records import event_record
+from relations_cli.core.dates import parse_filter_date
+from relations_cli.core.engine import MemoryEngine
+from relations_cli.core.errors import TimelineError
+from relations_cli.core.query import Query
+from relations_cli.core.records import event_record
+from relations_cli.store.index import _index_path, cache_entries, clear_cache, open_index
+from relations_cli.store.loader import load_timeline
 from tests.conftest import BUNDLED, FIXTURES, LEAKY_VARIABLES, ROOT, invoke, write
 
 NAMES = ["Xi Jinping", "Hu Hao", "Huang Songping", "Анна Петрова", "王毅", "Kerry"]
@@ -119,7 +120,7 @@ def test_a_split_build_gives_the_same_index(tmp_path: Path,
     path = write(tmp_path, generated(2000, seed=7) + "description: after the events\n")
     sequential = open_index(path, use_cache=False)
     monkeypatch.setenv("RELATIONS_PARALLEL_MIN_BYTES", "1000")
-    from relations_cli import parallel
+    from relations_cli.store import parallel
 
     assert parallel.split_point(path, path.stat().st_size) is not None
     split = open_index(path, use_cache=False)

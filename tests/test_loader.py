@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from relations_cli.errors import TimelineError
-from relations_cli.loader import load_timeline, parse_timeline, validate_file
+from relations_cli.core.errors import TimelineError
+from relations_cli.store.loader import load_timeline, parse_timeline, validate_file
 from tests.conftest import BUNDLED, FIXTURES, MINIMAL, write
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from relations_cli.output import atomic_output
+from relations_cli.store.atomic import atomic_output
 from tests.conftest import FIXTURES, LEAKY_VARIABLES, MINIMAL, ROOT, run, write
 
 SAMPLE = str(FIXTURES / "sample.yaml")

@@ -12,10 +12,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relations_cli.dates import parse_event_date, parse_filter_date, period
-from relations_cli.loader import parse_timeline
-from relations_cli.model import Timeline
-from relations_cli.query import Query, select
+from relations_cli.core.dates import parse_event_date, parse_filter_date, period
+from relations_cli.core.engine import select
+from relations_cli.core.model import Timeline
+from relations_cli.core.query import Query
+from relations_cli.store.loader import parse_timeline
 from tests.conftest import invoke
 
 SETTINGS = settings(max_examples=150, deadline=None,

@@ -8,9 +8,9 @@ import sys
 import pytest
 
 from relations_cli import Query, load_timeline, select
-from relations_cli.dates import parse_filter_date
-from relations_cli.errors import QueryError
-from relations_cli.model import Timeline
+from relations_cli.core.dates import parse_filter_date
+from relations_cli.core.errors import QueryError
+from relations_cli.core.model import Timeline
 from tests.conftest import BUNDLED, FIXTURES, ROOT
 
 
@@ -109,7 +109,7 @@ def test_the_core_imports_neither_typer_nor_rich() -> None:
     code = (
         "import sys, relations_cli\n"
         "from relations_cli import load_timeline, select, Query\n"
-        "import relations_cli.render.formats, relations_cli.datafile\n"
+        "import relations_cli.render.formats, relations_cli.store.source\n"
         f"t = load_timeline({str(BUNDLED)!r})\n"
         "select(t, Query(terms=('Kerry',)))\n"
         "bad = [m for m in ('typer', 'rich', 'click') if m in sys.modules]\n"

@@ -14,10 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relations_cli import Query, load_timeline, select
-from relations_cli.dates import parse_filter_date, parse_month_day
-from relations_cli.loader import parse_timeline
-from relations_cli.render.chart import layout_chart
-from relations_cli.summary import (
+from relations_cli.core.dates import parse_filter_date, parse_month_day
+from relations_cli.core.summary import (
     GROUPINGS,
     figure_rows,
     find_people,
@@ -25,6 +23,8 @@ from relations_cli.summary import (
     people_stats,
     summarize,
 )
+from relations_cli.render.chart import layout_chart
+from relations_cli.store.loader import parse_timeline
 from tests.conftest import BUNDLED, FIXTURES, LEAKY_VARIABLES, ROOT, invoke, write
 
 SAMPLE = str(FIXTURES / "sample.yaml")

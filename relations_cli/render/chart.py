@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from relations_cli.model import Event, Precision
+from relations_cli.core.model import Event, Precision
 from relations_cli.render.safe import visible
 
 __all__ = ["LEGEND", "Chart", "layout_chart"]

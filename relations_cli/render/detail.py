@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from relations_cli.model import Event, Timeline
+from relations_cli.core.model import Event, Timeline
 from relations_cli.render.formats import markdown_text
 from relations_cli.render.safe import visible
 

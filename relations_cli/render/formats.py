@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from relations_cli.model import Event
-from relations_cli.records import event_record
+from relations_cli.core.model import Event
+from relations_cli.core.records import event_record
 from relations_cli.render.safe import json_dumps, neutralise_formula, visible
 
 __all__ = [

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
-from relations_cli.errors import QueryError
-from relations_cli.model import Event, Timeline
+from relations_cli.core.errors import QueryError
+from relations_cli.core.model import Event, Timeline
 from relations_cli.render.formats import FORMATS, format_for_path, no_style, style_plain
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def silence_stdout() -> None:
 @contextlib.contextmanager
 def _destination(settings: OutputSettings, protected: Path | None) -> Iterator[IO[str]]:
     if settings.output and settings.output != "-":
-        from relations_cli.output import atomic_output
+        from relations_cli.store.atomic import atomic_output
 
         with atomic_output(settings.output, settings.force, protected) as stream:
             yield stream
@@ -199,7 +199,7 @@ def _chunks(fmt: str, events: Sequence[Event], timeline: Timeline | None, detail
         render = detail_plain if fmt == "plain" else detail_markdown
         return render(events[0], timeline)
     if detail and fmt == "json":
-        from relations_cli.records import event_record
+        from relations_cli.core.records import event_record
         from relations_cli.render.safe import json_dumps
 
         return [json_dumps(event_record(events[0]), indent=2) + "\n"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from relations_cli.model import Event, Person
+from relations_cli.core.model import Event, Person
+from relations_cli.core.summary import TIME_GROUPINGS, FigureRow, PersonStats, QuoteRow, Summary
 from relations_cli.render.tables import Report, Table
-from relations_cli.summary import TIME_GROUPINGS, FigureRow, PersonStats, QuoteRow, Summary
 
 __all__ = [
     "figures_report",

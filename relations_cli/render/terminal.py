@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.text import Text
 
-from relations_cli.model import Event, Timeline
+from relations_cli.core.model import Event, Timeline
 from relations_cli.render.chart import LEGEND, Chart
 from relations_cli.render.safe import visible
 from relations_cli.render.tables import (

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from relations_cli.query import Engine
+    from relations_cli.core.engine import Engine
 
 __all__ = ["default_data_path", "open_engine", "resolve_data_path"]
 
@@ -24,14 +24,14 @@ def resolve_data_path(option: str | None) -> Path:
 
 def default_data_path() -> Path:
     """The bundled timeline: inside the installed package, or at the top of a source checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "data" / "events.yaml"
-    return packaged if packaged.is_file() else here.parent / "data" / "events.yaml"
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "data" / "events.yaml"
+    return packaged if packaged.is_file() else package.parent / "data" / "events.yaml"
 
 
 def open_engine(option: str | None, use_cache: bool = True,
                 progress: Callable[[int, int], None] | None = None) -> Engine:
     """The query engine for the timeline in use: its index, from the cache when fresh."""
-    from relations_cli.index import open_index
+    from relations_cli.store.index import open_index
 
     return open_index(resolve_data_path(option), use_cache, progress)

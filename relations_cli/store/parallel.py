@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
-from relations_cli.loader import Header, max_bytes, stream_source
+from relations_cli.store.loader import Header, max_bytes, stream_source
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection

@@ -18,12 +18,11 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from relations_cli.dates import cached_event_date
-from relations_cli.errors import DateError, Problem, TimelineError
-from relations_cli.model import (
+from relations_cli.core.dates import cached_event_date
+from relations_cli.core.errors import DateError, Problem, TimelineError
+from relations_cli.core.model import (
     Event,
     Figure,
     Period,
@@ -38,7 +37,6 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "EVENT_FIELDS",
     "Header",
-    "default_data_path",
     "load_timeline",
     "parse_timeline",
     "stream_source",
@@ -762,10 +760,3 @@ def load_timeline(path: str | os.PathLike[str]) -> Timeline:
     if problems or timeline is None:
         raise TimelineError(problems)
     return timeline
-
-
-def default_data_path() -> Path:
-    """The bundled timeline (kept here for the library's callers)."""
-    from relations_cli.datafile import default_data_path as bundled
-
-    return bundled()

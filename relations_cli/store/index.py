@@ -23,15 +23,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relations_cli import __version__
-from relations_cli.errors import TimelineError
-from relations_cli.model import Event, Person, Precision, Timeline
-from relations_cli.query import Query, own_search_text, words
-from relations_cli.records import event_from_record, event_record
+from relations_cli._version import __version__
+from relations_cli.core.errors import TimelineError
+from relations_cli.core.model import Event, Person, Precision, Timeline
+from relations_cli.core.query import Query
+from relations_cli.core.records import event_from_record, event_record
+from relations_cli.core.text import own_search_text, words
 
 if TYPE_CHECKING:
-    from relations_cli.loader import Header
-    from relations_cli.summary import Summary
+    from relations_cli.core.summary import Summary
+    from relations_cli.store.loader import Header
 
 __all__ = ["CacheEntry", "IndexEngine", "cache_dir", "cache_entries", "clear_cache",
            "open_index"]
@@ -164,7 +165,7 @@ def _insert(db: sqlite3.Connection, batch: tuple[list[Any], ...]) -> None:
 
 def _build(db: sqlite3.Connection, source: Path,
            progress: Callable[[int, int], None] | None) -> None:
-    from relations_cli import parallel
+    from relations_cli.store import parallel
 
     fingerprint = _fingerprint(source)
     db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
@@ -201,7 +202,7 @@ def _build(db: sqlite3.Connection, source: Path,
 
 def _sequential(db: sqlite3.Connection, source: Path,
                 progress: Callable[[int, int], None] | None) -> tuple[Header, int]:
-    from relations_cli.loader import stream_timeline
+    from relations_cli.store.loader import stream_timeline
 
     rows = _Rows(lambda batch: _insert(db, batch))
     header, problems = stream_timeline(source, rows.add, progress)
@@ -268,7 +269,7 @@ def open_index(source: Path, use_cache: bool = True,
     the cache (or when the cache folder cannot be written) the index lives in memory.
     """
     if not source.is_file():
-        from relations_cli.loader import open_timeline_file
+        from relations_cli.store.loader import open_timeline_file
 
         handle, _ = open_timeline_file(source)  # raises the file's own one-line problem
         handle.close()
@@ -447,7 +448,7 @@ class IndexEngine:
 
     def summarize(self, query: Query, by: Sequence[str]) -> Summary:
         """Counted in SQL for periods and categories; other groupings count selected events."""
-        from relations_cli.summary import (
+        from relations_cli.core.summary import (
             TIME_GROUPINGS,
             busiest_of,
             check_groupings,

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from relations_cli.errors import OutputError
+from relations_cli.core.errors import OutputError
 
 __all__ = ["atomic_output"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from relations_cli.dates import cached_event_date
-from relations_cli.model import Event, Figure, Quote, Source
+from relations_cli.core.dates import cached_event_date
+from relations_cli.core.model import Event, Figure, Quote, Source
 
 __all__ = ["event_from_record", "event_record"]
 

@@ -6,8 +6,8 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from relations_cli.errors import DateError
-from relations_cli.model import Period, Precision
+from relations_cli.core.errors import DateError
+from relations_cli.core.model import Period, Precision
 
 __all__ = [
     "FILTER_DATE_HELP",

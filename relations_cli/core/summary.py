@@ -7,10 +7,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from relations_cli.dates import bucket_label
-from relations_cli.errors import QueryError
-from relations_cli.model import Event, Figure, Person, Precision, Timeline
-from relations_cli.query import holds_words, words
+from relations_cli.core.dates import bucket_label
+from relations_cli.core.errors import QueryError
+from relations_cli.core.model import Event, Figure, Person, Precision, Timeline
+from relations_cli.core.text import holds_words, words
 
 __all__ = [
     "GROUPINGS",

@@ -1,0 +1,122 @@
+"""The Typer app and the one exit-code boundary: every outcome becomes a status once."""
+
+# No `from __future__ import annotations` here: Typer would evaluate every string annotation
+# of every command on each run, which costs start-up time.
+
+import contextlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import typer
+from typer._click.exceptions import (  # typer<0.29 vendors click here
+    ClickException,
+    NoArgsIsHelpError,
+)
+from typer.core import TyperGroup
+
+from relations_cli._version import __version__
+from relations_cli.core.errors import ExitStatus, RelationsError
+
+__all__ = ["app", "exit_if_empty", "note"]
+
+
+class _Boundary(TyperGroup):
+    """Turns every outcome into an exit status once: one stderr line, never a traceback."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             windows_expand_args: bool = True, **extra: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv or bool(os.environ.get("RELATIONS_DEBUG"))
+        try:
+            result = super().main(argv, prog_name or "relations", complete_var,
+                                  standalone_mode=False,
+                                  windows_expand_args=windows_expand_args, **extra)
+            status = result if isinstance(result, int) else ExitStatus.OK
+        except NoArgsIsHelpError as error:
+            # `relations` alone: the help is what was wanted, on stderr as usage errors are.
+            with contextlib.suppress(BrokenPipeError, ValueError):
+                print(error.format_message(), file=sys.stderr)
+            status = ExitStatus.ERROR
+        except ClickException as error:
+            context = getattr(error, "ctx", None)
+            path = context.command_path if context else "relations"
+            status = _fail(f"{error.format_message()} (see '{path} --help')", ExitStatus.ERROR)
+        except RelationsError as error:
+            status = _fail(str(error), error.exit_status)
+        except (KeyboardInterrupt, typer.Abort):
+            status = ExitStatus.INTERRUPTED
+        except BrokenPipeError:
+            # The reader went away (`| head -1`): what it took was all it wanted.
+            from relations_cli.render.present import silence_stdout
+
+            silence_stdout()
+            status = ExitStatus.OK
+        except Exception as error:
+            if debug:
+                raise
+            status = _fail(f"internal error: {type(error).__name__}: {error} "
+                           "(run with --debug for the traceback)", ExitStatus.ERROR)
+        if standalone_mode:
+            sys.exit(int(status))
+        return int(status)
+
+
+def _fail(message: str, status: int) -> int:
+    from relations_cli.render.safe import visible
+
+    note(f"error: {visible(message)}")
+    return status
+
+
+def note(message: str) -> None:
+    """A message for the person, on stderr, prefixed with the program's name."""
+    with contextlib.suppress(BrokenPipeError, ValueError):
+        print(f"relations: {message}", file=sys.stderr, flush=True)
+
+
+app = typer.Typer(
+    cls=_Boundary,
+    name="relations",
+    help="""Explore a YAML timeline of dated events: chronologies, searches and summaries.
+
+    Reads the bundled China–Russia timeline (2015–2016) unless --data or $RELATIONS_DATA
+    names another. On a terminal it draws in color; piped, it prints plain lines.
+
+    \b
+    Examples:
+      relations timeline --since 2015
+      relations search Kerry
+      relations timeline --category trade --format csv > trade.csv
+    """,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=True,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"relations {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug",
+                                        help="Show a traceback for internal errors.")] = False,
+) -> None:
+    """Explore a YAML timeline of dated events."""
+
+
+def exit_if_empty(items: Sequence[object], total: int, what: str = "events") -> None:
+    """Exit 1, as grep does, when a command found nothing; the note says how much was there."""
+    if not items:
+        note(f"no {what} match ({total} events in the timeline)")
+        raise typer.Exit(ExitStatus.NO_MATCH)

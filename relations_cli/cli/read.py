@@ -1,0 +1,147 @@
+"""Reading commands: timeline, search, show and validate."""
+
+# No `from __future__ import annotations`: see app.py.
+
+from typing import Annotated
+
+import typer
+
+from relations_cli.cli.app import app, exit_if_empty, note
+from relations_cli.cli.options import (
+    FilterOptions,
+    FormatName,
+    ListOptions,
+    OutputOptions,
+    SourceOptions,
+    complete_ids,
+    with_options,
+)
+from relations_cli.core.errors import ExitStatus, QueryError
+from relations_cli.core.model import Event
+from relations_cli.core.query import Query
+
+
+def _list_events(source: SourceOptions, query: Query, output: OutputOptions) -> None:
+    """The shared body of `timeline` and `search`: select, render, and exit 1 on nothing."""
+    from relations_cli.render.present import deliver
+
+    engine = source.engine()
+    events = engine.select(query)
+    deliver(output.settings(), events, timeline=engine.registry, terms=query.terms,
+            protected=source.path())
+    exit_if_empty(events, engine.count())
+
+
+@app.command()
+@with_options
+def timeline(filters: FilterOptions, listing: ListOptions, source: SourceOptions,
+             output: OutputOptions) -> None:
+    """The chronology, oldest first.
+
+    \b
+    Examples:
+      relations timeline --since 2015
+      relations timeline --on 2016Q1 --category security
+      relations timeline --person Xi --format json | jq '.[].title'
+      relations timeline --category trade --output trade.csv
+    """
+    _list_events(source, filters.query(listing), output)
+
+
+@app.command()
+@with_options
+def search(
+    terms: Annotated[list[str], typer.Argument(metavar="TERMS...", show_default=False,
+                                               help="Words to find, case-insensitive.")],
+    filters: FilterOptions, listing: ListOptions, source: SourceOptions, output: OutputOptions,
+    any_term: Annotated[bool, typer.Option("--any", help="Match events with any term, not "
+                                           "all.")] = False,
+) -> None:
+    """Events whose text holds every term: title, summary, quotes, people and their
+    aliases, actors, place and tags.
+
+    \b
+    Examples:
+      relations search Kerry
+      relations search Putin Xi --since 2015
+      relations search Palmyra withdrawal --any
+      relations search 习近平
+    """
+    _list_events(source, filters.query(listing, terms, any_term), output)
+
+
+@app.command()
+@with_options
+def show(
+    event_id: Annotated[str, typer.Argument(metavar="ID", help="The event's id.",
+                                            autocompletion=complete_ids)],
+    source: SourceOptions, output: OutputOptions,
+) -> None:
+    """One event in full: dates and how they were derived, people with roles, quotes,
+    figures and sources.
+
+    \b
+    Examples:
+      relations show palmyra-retaken
+      relations show customs-2015-trade-figures --format json
+    """
+    from relations_cli.render.present import deliver
+
+    engine = source.engine()
+    event = engine.event(event_id)
+    if event is None:
+        import difflib
+
+        close = difflib.get_close_matches(event_id, engine.ids(), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else \
+            " ('relations timeline' lists the ids)"
+        raise QueryError(f"no event with id '{event_id}'{hint}")
+    deliver(output.settings(), [event], timeline=engine.registry, protected=source.path(),
+            detail=True)
+
+
+@app.command()
+@with_options
+def validate(
+    source: SourceOptions,
+    path: Annotated[str | None, typer.Argument(metavar="[PATH]", show_default=False,
+                                               help="Timeline file [default: as --data].")] = None,
+    fmt: Annotated[FormatName | None, typer.Option(
+        "--format", "-f", show_default=False, case_sensitive=False,
+        help="plain (FILE:LINE:COL: problem lines) or json.")] = None,
+) -> None:
+    """Check a timeline and list every problem found, one a line.
+
+    Exits 0 when the file is valid and 2 when it is not.
+
+    \b
+    Examples:
+      relations validate data/events.yaml
+      relations validate mine.yaml --format json | jq '.[].message'
+    """
+    from relations_cli.render.progress import indexing_progress
+    from relations_cli.render.safe import json_dumps, visible
+    from relations_cli.store.loader import stream_timeline
+    from relations_cli.store.source import resolve_data_path
+
+    target = resolve_data_path(path or source.data)
+    counted = [0]
+
+    def count(_: Event) -> None:
+        counted[0] += 1
+
+    # Streamed, so a file of any length is checked in bounded memory.
+    with indexing_progress("checking") as progress:
+        header, problems = stream_timeline(target, count, progress)
+    if fmt is FormatName.json:
+        records = [{"file": p.path, "line": p.line, "column": p.column, "message": p.message}
+                   for p in problems]
+        print(json_dumps(records, indent=2))
+    else:
+        for problem in problems:
+            print(visible(str(problem)))
+    if problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        note(f"{len(problems)} {noun} in {visible(str(target))}")
+        raise typer.Exit(ExitStatus.ERROR)
+    note(f"{visible(str(target))} is valid: {counted[0]} events, {len(header.people)} people")

@@ -1,0 +1,1 @@
+"""The core: pure, typed, no Typer, no Rich, no I/O: model, dates, query, summaries."""

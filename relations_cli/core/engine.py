@@ -1,0 +1,79 @@
+"""Engines answer a Query over one timeline: the in-memory scan here, the index in store/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from relations_cli.core.model import Event, Timeline
+from relations_cli.core.query import Query
+from relations_cli.core.summary import Summary, summarize
+from relations_cli.core.text import person_names, search_text
+
+__all__ = ["Engine", "MemoryEngine", "select"]
+
+
+class Engine(Protocol):
+    """Answers queries over one timeline; the in-memory engine and the index both are one."""
+
+    # The timeline's title, description and people (its events are not held here).
+    registry: Timeline
+
+    def select(self, query: Query) -> list[Event]: ...
+
+    def count(self) -> int: ...
+
+    def event(self, event_id: str) -> Event | None: ...
+
+    def ids(self) -> list[str]: ...
+
+    def summarize(self, query: Query, by: Sequence[str]) -> Summary: ...
+
+
+class MemoryEngine:
+    """Answers queries by scanning the loaded timeline."""
+
+    def __init__(self, timeline: Timeline) -> None:
+        self.timeline = timeline
+        self.registry = timeline
+        self._haystacks: dict[str, str] = {}
+        self._names: dict[str, list[tuple[str, ...]]] = {}
+
+    def _haystack(self, event: Event) -> str:
+        if event.id not in self._haystacks:
+            self._haystacks[event.id] = search_text(event, self.timeline)
+        return self._haystacks[event.id]
+
+    def _person_names(self, event: Event) -> list[tuple[str, ...]]:
+        if event.id not in self._names:
+            self._names[event.id] = person_names(event, self.timeline)
+        return self._names[event.id]
+
+    def _matching(self, query: Query) -> Iterator[Event]:
+        needs_text = bool(query.terms)
+        for event in self.timeline.events:
+            haystack = self._haystack(event) if needs_text else ""
+            names = self._person_names(event) if query.people else []
+            if query.matches(event, haystack, names):
+                yield event
+
+    def select(self, query: Query) -> list[Event]:
+        return query.order(self._matching(query))
+
+    def count(self) -> int:
+        return len(self.timeline.events)
+
+    def event(self, event_id: str) -> Event | None:
+        return self.timeline.event(event_id)
+
+    def ids(self) -> list[str]:
+        return [event.id for event in self.timeline.events]
+
+    def summarize(self, query: Query, by: Sequence[str]) -> Summary:
+        return summarize(self.select(replace(query, limit=None, reverse=False)), by)
+
+
+def select(timeline: Timeline, query: Query) -> list[Event]:
+    """The events of a timeline that a query selects, oldest first unless reversed."""
+    return MemoryEngine(timeline).select(query)

@@ -1,0 +1,105 @@
+"""What to select: one Query of filters, search terms and ordering, answered by an engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from relations_cli.core.errors import QueryError
+from relations_cli.core.model import Event, Period
+from relations_cli.core.text import holds_words, words
+
+__all__ = ["Query"]
+
+@dataclass(frozen=True)
+class Query:
+    """What to select. Values in one field are alternatives; fields narrow each other."""
+
+    since: Period | None = None
+    until: Period | None = None
+    on: Period | None = None
+    within: bool = False
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    any_term: bool = False
+    limit: int | None = None
+    reverse: bool = False
+
+    def __post_init__(self) -> None:
+        start, end = self.bounds
+        if start and end and start > end:
+            raise QueryError(f"the date range is empty: it starts {start} and ends {end}")
+        if self.limit is not None and self.limit < 1:
+            raise QueryError("--limit must be 1 or more")
+
+    @property
+    def bounds(self) -> tuple[date | None, date | None]:
+        """The inclusive range of days asked for: --since's first day to --until's last."""
+        starts = [p.start for p in (self.since, self.on) if p]
+        ends = [p.end for p in (self.until, self.on) if p]
+        return (max(starts) if starts else None, min(ends) if ends else None)
+
+    @cached_property
+    def _folded(self) -> dict[str, frozenset[str]]:
+        return {
+            "categories": frozenset(c.casefold() for c in self.categories),
+            "tags": frozenset(t.casefold() for t in self.tags),
+        }
+
+    @cached_property
+    def _term_keys(self) -> tuple[str, ...]:
+        return tuple(term.casefold() for term in self.terms if term.strip())
+
+    def matches_dates(self, event: Event) -> bool:
+        start, end = self.bounds
+        if self.within:
+            return (start is None or start <= event.first_day) and (
+                end is None or event.last_day <= end
+            )
+        return (start is None or start <= event.last_day) and (
+            end is None or event.first_day <= end
+        )
+
+    def matches(self, event: Event, haystack: str, names: Sequence[tuple[str, ...]]) -> bool:
+        """Whether an event passes every filter; `haystack` and `names` come from the engine."""
+        if not self.matches_dates(event):
+            return False
+        folded = self._folded
+        if folded["categories"] and event.category.casefold() not in folded["categories"]:
+            return False
+        if folded["tags"] and not any(t.casefold() in folded["tags"] for t in event.tags):
+            return False
+        if self.actors and not _any_word_match(self.actors, [words(a) for a in event.actors]):
+            return False
+        if self.people and not _any_word_match(self.people, names):
+            return False
+        if self.places and not _any_word_match(self.places, [words(event.place)]):
+            return False
+        keys = self._term_keys
+        if keys:
+            found = (key in haystack for key in keys)
+            if not (any(found) if self.any_term else all(found)):
+                return False
+        return True
+
+    def order(self, events: Iterable[Event]) -> list[Event]:
+        """Apply --reverse and --limit to events already in chronological order."""
+        ordered = list(events)
+        if self.reverse:
+            ordered.reverse()
+        return ordered[: self.limit] if self.limit else ordered
+
+    @property
+    def has_filters(self) -> bool:
+        return any((self.since, self.until, self.on, self.categories, self.tags, self.actors,
+                    self.people, self.places, self._term_keys))
+
+
+def _any_word_match(wanted: Iterable[str], candidates: Sequence[tuple[str, ...]]) -> bool:
+    return any(holds_words(cand, words(w)) for w in wanted for cand in candidates)

@@ -1,0 +1,2 @@
+"""Files and the cache: which timeline, the strict loader, the index, parallel builds and
+atomic writes."""
