@@ -71,6 +71,8 @@ def test_trade_figures_have_the_right_direction(bundled: Timeline) -> None:
     assert (imports.value, imports.unit) == ("31.4", "billion USD")
     assert "third" in exports.change
     assert "fifth" in imports.change
+    assert exports.change.startswith("down 34.4% year on year")  # the customs briefing
+    assert imports.change.startswith("down 19.1% year on year")
     assert event.people == ("Huang Songping",)
 
 
@@ -93,9 +95,13 @@ def test_people_can_be_found_in_other_scripts(bundled: Timeline) -> None:
 
 
 def test_spans_and_partial_dates_are_kept(bundled: Timeline) -> None:
-    campaign = bundled.event("russian-air-campaign-syria")
-    assert campaign is not None
-    assert (campaign.first_day, campaign.last_day) == (date(2015, 9, 30), date(2016, 3, 15))
-    planned = bundled.event("putin-china-visit-announced")
-    assert planned is not None
-    assert planned.date.text == "2016"
+    history = bundled.event("sino-soviet-confrontation")
+    assert history is not None
+    assert (history.first_day, history.last_day) == (date(1960, 1, 1), date(1979, 12, 31))
+    visit = bundled.event("xi-first-state-visit-moscow")
+    assert visit is not None
+    assert (visit.first_day, visit.last_day) == (date(2013, 3, 22), date(2013, 3, 24))
+    interview = bundled.event("gabuev-interview-central-asia")
+    assert interview is not None
+    assert interview.date.text == "2016-04"  # dated by publication, not a guessed March
+
