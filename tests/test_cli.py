@@ -59,10 +59,10 @@ def test_show_prints_the_event_in_full() -> None:
     assert "date: 2016-01-13 (day)" in out
     assert "date_note: The article says \"a press conference on January 13\"" in out
     assert "person: Huang Songping (Spokesperson, General Administration of Customs" in out
-    assert "figure: China's exports to Russia, 2015: 32.9 billion USD (down more than a third" \
-        in out
-    assert "figure: China's imports from Russia, 2015: 31.4 billion USD (down nearly a fifth" \
-        in out
+    assert "figure: China's exports to Russia, 2015: 32.9 billion USD (down 34.4% year on " \
+        "year, more than a third as the article puts it)" in out
+    assert "figure: China's imports from Russia, 2015: 31.4 billion USD (down 19.1% year on " \
+        "year, nearly a fifth as the article puts it)" in out
     assert "source: Warming Relations (Beijing Review, 2016-04)" in out
 
 
