@@ -117,6 +117,7 @@ def render_svg(document: Mapping[str, Any], columns: int) -> Iterator[str]:
                 body.append(f'<rect x="{left:.1f}" y="{y - 9}" '
                             f'width="{max(right - left, 3):.1f}" height="10" rx="2" {style}/>')
             body.append("</g>")
+        body.append("</g>")
     y += ROW // 2
     body.append(f'<g class="axis" font-size="{FONT - 1}"><line x1="{x0}" x2="{x1}" y1="{y}" '
                 f'y2="{y}" stroke="#333"/>')
