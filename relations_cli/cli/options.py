@@ -51,6 +51,12 @@ class FormatName(str, Enum):
     csv = "csv"
     tsv = "tsv"
     markdown = "markdown"
+    # Publishing (issue 11): html, ics, timelinejs and mermaid list events; svg draws a chart.
+    html = "html"
+    ics = "ics"
+    timelinejs = "timelinejs"
+    mermaid = "mermaid"
+    svg = "svg"
 
 
 class ColorMode(str, Enum):

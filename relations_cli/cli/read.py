@@ -28,7 +28,7 @@ def _list_events(source: SourceOptions, query: Query, output: OutputOptions) -> 
     engine = source.engine()
     events = engine.select(query)
     deliver(output.settings(), events, timeline=engine.registry, terms=query.terms,
-            protected=source.path())
+            protected=source.path(), query=query)
     exit_if_empty(events, engine.count())
 
 

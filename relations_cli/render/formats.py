@@ -165,8 +165,14 @@ FORMATS: dict[str, Format] = {
 
 def format_for_path(path: str) -> str | None:
     """The format a file name's extension asks for, if any (`trade.csv` is CSV)."""
+    from relations_cli.render.publish import PUBLISHERS
+
     lowered = path.lower()
-    for fmt in FORMATS.values():
-        if lowered.endswith(fmt.extension):
-            return fmt.name
-    return "markdown" if lowered.endswith(".markdown") else None
+    # The longest extension first: `x.timelinejs.json` is TimelineJS, not JSON.
+    extensions = [(f.extension, f.name) for f in FORMATS.values()]
+    extensions += [(p.extension, p.name) for p in PUBLISHERS.values()]
+    extensions += [(".markdown", "markdown"), (".svg", "svg")]
+    for extension, name in sorted(extensions, key=lambda pair: -len(pair[0])):
+        if lowered.endswith(extension):
+            return name
+    return None

@@ -20,6 +20,7 @@ from relations_cli.core.model import Event, Timeline
 from relations_cli.render.formats import FORMATS, format_for_path, no_style, style_plain
 
 if TYPE_CHECKING:
+    from relations_cli.core.query import Query
     from relations_cli.render.chart import Chart
     from relations_cli.render.tables import Report
 
@@ -128,10 +129,18 @@ def deliver(
     terms: Sequence[str] = (),
     protected: Path | None = None,
     detail: bool = False,
+    query: Query | None = None,
 ) -> None:
     """Write events (or, with detail, the one event in full) in the chosen format and place."""
+    from relations_cli.render.publish import PUBLISHERS
+
     with _opened(settings, protected) as target:
-        if (target.format == "pretty" and not settings.format and not detail
+        if target.format in PUBLISHERS:
+            from relations_cli.render.publish import publication, publish
+
+            _write(target.stream, publish(target.format, events,
+                                          publication(timeline, query, detail)))
+        elif (target.format == "pretty" and not settings.format and not detail
                 and len(events) > COMPACT_OVER):
             # Drawing costs about a quarter of a millisecond an event: a long result streams
             # as colored lines instead, at the speed of plain output.
@@ -164,6 +173,9 @@ def deliver_report(settings: OutputSettings, report: Report, protected: Path | N
     from relations_cli.render.tables import render_report
 
     with _opened(settings, protected) as target:
+        if target.format in ("html", "ics", "timelinejs", "mermaid", "svg"):
+            raise QueryError(f"this command cannot be written as {target.format}; "
+                             "use pretty, plain, json, csv, tsv or markdown")
         if target.format in ("pretty", "table"):
             _draw(target, lambda console, terminal: terminal.print_report(console, report))
         else:
@@ -179,6 +191,11 @@ def deliver_chart(settings: OutputSettings, layout: Callable[[int], Chart | None
     with _opened(settings, protected, default_off_terminal="pretty") as target:
         if target.format in ("json", "jsonl"):
             _write(target.stream, render_report(Report(document=document), target.format))
+        elif target.format == "svg":
+            from relations_cli.render.svg import render_svg
+
+            if document["lanes"]:
+                _write(target.stream, render_svg(document, target.width or OFF_TERMINAL_WIDTH))
         elif target.format in ("pretty", "plain", "table"):
             chart = layout(_width(target))
             if chart is not None:
@@ -186,11 +203,13 @@ def deliver_chart(settings: OutputSettings, layout: Callable[[int], Chart | None
                     console, chart, lanes_are_categories), plain=target.format == "plain")
         else:
             raise QueryError(f"chart cannot be written as {target.format}; "
-                             "use pretty, plain or json")
+                             "use pretty, plain, json or svg")
 
 
 def _chunks(fmt: str, events: Sequence[Event], timeline: Timeline | None, detail: bool,
             color: bool) -> Iterable[str]:
+    if fmt == "svg":
+        raise QueryError("svg draws a chart: use 'relations chart --format svg'")
     if fmt not in FORMATS:
         raise QueryError(f"unknown format '{fmt}'")
     if detail and timeline is not None and fmt in ("plain", "markdown"):

@@ -1,0 +1,88 @@
+"""iCalendar (RFC 5545) made with the `icalendar` package: one all-day event per event.
+
+A date keeps its precision: a month-dated event covers the whole month, a year-dated one the
+whole year, a span runs to its end's last day; DTEND is exclusive, so it is the day after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+
+from relations_cli.core.model import Event, Precision
+from relations_cli.render.publish import Publication, link_target, stable_key
+from relations_cli.render.safe import visible
+
+__all__ = ["exclusive_end", "render_ics", "uid"]
+
+PRODID = "-//relations-cli//relations//EN"
+_PRECISION_NOTE = {
+    Precision.YEAR: "dated to the year",
+    Precision.QUARTER: "dated to the quarter",
+    Precision.MONTH: "dated to the month",
+}
+
+
+def exclusive_end(event: Event) -> dt.date:
+    """DTEND of an all-day event: the day after its last day."""
+    return event.last_day + dt.timedelta(days=1)
+
+
+def uid(event: Event, key: str) -> str:
+    """The same for the same event of the same timeline, on every run and machine."""
+    return f"{event.id}.{key}@relations-cli"
+
+
+def _text(value: str) -> str:
+    # iCalendar TEXT may not hold control characters; they become visible escapes.
+    return visible(value, keep_newlines=True)
+
+
+def _description(event: Event) -> str:
+    parts: list[str] = []
+    if event.summary:
+        parts.append(event.summary)
+    coarse = [f"{p.text} {_PRECISION_NOTE[p.precision]}"
+              for p in (event.date, event.end) if p and p.precision in _PRECISION_NOTE]
+    if coarse:
+        parts.append(f"Date: {event.when} ({'; '.join(coarse)}, so the whole period is shown)")
+    if event.date_note:
+        parts.append(f"Date note: {event.date_note}")
+    for source in event.sources:
+        described = ", ".join(x for x in (source.title, source.publisher, source.date) if x)
+        parts.append(f"Source: {described}" + (f" <{source.url}>" if source.url else ""))
+    return "\n".join(parts)
+
+
+def render_ics(events: Sequence[Event], context: Publication) -> Iterator[str]:
+    """The events as one VCALENDAR, in RFC 5545 text (CRLF line ends, folded lines)."""
+    from icalendar import Calendar
+    from icalendar import Event as CalendarEvent
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if context.timeline.title:
+        calendar.add("x-wr-calname", _text(context.timeline.title))
+    key = stable_key(context.timeline)
+    for event in events:
+        entry = CalendarEvent()
+        entry.add("uid", uid(event, key))
+        entry.add("dtstamp", context.stamp)
+        entry.add("dtstart", event.first_day)
+        entry.add("dtend", exclusive_end(event))
+        entry.add("summary", _text(event.title))
+        description = _description(event)
+        if description:
+            entry.add("description", _text(description))
+        if event.place:
+            entry.add("location", _text(event.place))
+        if event.category:
+            entry.add("categories", [_text(event.category)])
+        url = next((link_target(s.url) for s in event.sources if link_target(s.url)), None)
+        if url:
+            entry.add("url", url)
+        calendar.add_component(entry)
+    # to_ical() gives bytes with CRLF line ends; written as text, they stay as they are.
+    yield calendar.to_ical().decode("utf-8")

@@ -1,0 +1,99 @@
+"""Knight Lab TimelineJS3 JSON: dates hold only the parts they have, text is escaped HTML."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from relations_cli.core.model import Event, Period, Precision
+from relations_cli.render.publish import Publication, link_target, readable_period
+from relations_cli.render.safe import json_dumps, visible
+
+__all__ = ["date_object", "display_date", "render_timelinejs", "timelinejs_document"]
+
+def date_object(period: Period) -> dict[str, str]:
+    """A TimelineJS date with only the parts written: a year date has no month."""
+    start = period.start
+    parts = {"year": str(start.year)}
+    if period.precision in (Precision.MONTH, Precision.DAY):
+        parts["month"] = str(start.month)
+    if period.precision is Precision.DAY:
+        parts["day"] = str(start.day)
+    return parts
+
+
+def display_date(event: Event) -> str | None:
+    """How a span is written on its slide: `December 20, 2015 – January 10, 2016`."""
+    if event.end is None:
+        return None
+    return f"{readable_period(event.date)} – {readable_period(event.end)}"
+
+
+def _e(text: str) -> str:
+    return html.escape(visible(text), quote=True)
+
+
+def _link(title: str, url: str) -> str:
+    target = link_target(url)
+    if target is None:
+        return _e(title or url)
+    return f'<a href="{html.escape(target, quote=True)}">{_e(title or url)}</a>'
+
+
+def _slide_text(event: Event, context: Publication) -> str:
+    parts: list[str] = []
+    if event.summary:
+        parts.append(f"<p>{_e(event.summary)}</p>")
+    if event.date_note:
+        parts.append(f"<p><em>{_e(event.date_note)}</em></p>")
+    if event.place:
+        parts.append(f"<p>Place: {_e(event.place)}</p>")
+    people = []
+    for name in event.named_people:
+        person = context.timeline.person(name)
+        role = person.role if person else ""
+        people.append(_e(name) + (f" ({_e(role)})" if role else ""))
+    if people:
+        parts.append(f"<p>People: {', '.join(people)}</p>")
+    for quote in event.quotes:
+        by = f" — {_e(quote.by)}" if quote.by else ""
+        parts.append(f"<blockquote>“{_e(quote.text)}”{by}</blockquote>")
+    if event.figures:
+        items = "".join(
+            f"<li>{_e(f.label)}: {_e(' '.join(x for x in (f.value, f.unit) if x))}"
+            + (f" ({_e(f.change)})" if f.change else "") + "</li>" for f in event.figures)
+        parts.append(f"<ul>{items}</ul>")
+    if event.sources:
+        items = "".join(
+            "<li>" + _link(s.title, s.url)
+            + "".join(f", {_e(x)}" for x in (s.publisher, s.date) if x) + "</li>"
+            for s in event.sources)
+        parts.append(f"<p>Sources:</p><ul>{items}</ul>")
+    return "".join(parts)
+
+
+def timelinejs_document(events: Sequence[Event], context: Publication) -> dict[str, Any]:
+    timeline = context.timeline
+    document: dict[str, Any] = {
+        "title": {"text": {"headline": _e(timeline.title or "Timeline"),
+                           "text": f"<p>{_e(timeline.description)}</p>"
+                           if timeline.description else ""}},
+        "events": [],
+    }
+    for event in events:
+        slide: dict[str, Any] = {"start_date": date_object(event.date)}
+        if event.end is not None:
+            # The end's own precision: a span to 2016-01 ends with January 2016.
+            slide["end_date"] = date_object(event.end)
+            slide["display_date"] = display_date(event)
+        slide["text"] = {"headline": _e(event.title), "text": _slide_text(event, context)}
+        if event.category:
+            slide["group"] = visible(event.category)
+        slide["unique_id"] = event.id
+        document["events"].append(slide)
+    return document
+
+
+def render_timelinejs(events: Sequence[Event], context: Publication) -> Iterator[str]:
+    yield json_dumps(timelinejs_document(events, context), indent=2) + "\n"
