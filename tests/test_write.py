@@ -538,3 +538,35 @@ def test_edit_that_breaks_the_file_can_be_abandoned(tmp_path: Path, answer: str)
     assert "abandoned" in result.stderr
     assert path.read_text() == FLOW
     assert sorted(p.name for p in tmp_path.iterdir()) == ["editor.py", "runs", "t.yaml"]
+
+
+def test_on_a_terminal_missing_fields_are_asked_for(tmp_path: Path) -> None:
+    import pty
+
+    path = _write(tmp_path, COMMENTED)
+    env = {k: v for k, v in os.environ.items() if k not in LEAKY_VARIABLES}
+    env["PYTHONPATH"] = str(ROOT)
+    main, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "relations_cli", "add", "--data", str(path)],
+        stdin=secondary, stderr=secondary, stdout=subprocess.PIPE, env=env, close_fds=True)
+    os.close(secondary)
+    os.write(main, b"2015-07\nAsked for\n\nXi Jinping\nBeijing\n")
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    stdout = process.stdout.read() if process.stdout else b""
+    assert process.wait(timeout=60) == 0, shown
+    os.close(main)
+    assert stdout == b"asked-for\n"
+    assert b"Title" in shown
+    assert b"in use: Xi Jinping" in shown
+    event = _event(path.read_text(), "asked-for")
+    assert (event.date.text, event.people, event.place) == ("2015-07", ("Xi Jinping",),
+                                                           "Beijing")

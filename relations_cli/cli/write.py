@@ -71,7 +71,10 @@ def _asked(label: str, offered: list[str]) -> str:
     if offered:
         shown = ", ".join(offered[:12]) + (", ..." if len(offered) > 12 else "")
         typer.echo(f"{label} in use: {shown}", err=True)
-    return str(typer.prompt(label, default="", show_default=False, err=True)).strip()
+    # Not typer.prompt: it writes a space to stdout, which is for data alone.
+    sys.stderr.write(f"{label}: ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip()
 
 
 def _from_json(stream: Any) -> list[dict[str, Any]]:
