@@ -13,6 +13,7 @@ __all__ = [
     "QueryError",
     "RelationsError",
     "TimelineError",
+    "WriteError",
 ]
 
 
@@ -63,3 +64,7 @@ class DateError(QueryError):
 
 class OutputError(RelationsError):
     """The output file cannot or must not be written."""
+
+
+class WriteError(RelationsError):
+    """A timeline file cannot or must not be changed."""

@@ -1,0 +1,497 @@
+"""Writing commands: new, add, edit, remove, and the schema for editors.
+
+Everything that writes (store/write.py, the loader for validation) is imported inside the
+command that runs, so the reading commands never load it.
+"""
+
+# No `from __future__ import annotations`: see app.py.
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from relations_cli.cli.app import app, note
+from relations_cli.cli.options import complete_ids
+from relations_cli.core.errors import WriteError
+
+DataOpt = Annotated[str | None, typer.Option(
+    "--data", "-d", metavar="PATH", show_default=False,
+    help="Timeline file to change [default: $RELATIONS_DATA; never the bundled timeline].")]
+DryRunOpt = Annotated[bool, typer.Option(
+    "--dry-run", "-n", help="Print the diff it would apply, and write nothing.")]
+_LIST = Annotated[list[str] | None, typer.Option(show_default=False)]
+
+
+def _target(data: str | None) -> Path:
+    """The one timeline file a write goes to: never the one inside the package."""
+    import os
+
+    from relations_cli.store.source import DATA_ENV, default_data_path
+
+    chosen = data or os.environ.get(DATA_ENV, "")
+    if not chosen:
+        raise WriteError("which timeline? pass --data FILE (or set $RELATIONS_DATA); the "
+                         "bundled timeline is never changed")
+    path = Path(chosen)
+    try:
+        bundled = path.resolve() == default_data_path().resolve()
+    except OSError:
+        bundled = False
+    if bundled:
+        raise WriteError(f"{path}: is the bundled timeline, which is never changed; pass "
+                         "--data FILE to write to your own")
+    return path
+
+
+def _report(path: Path, before: str, after: str, dry_run: bool, done: str) -> None:
+    from relations_cli.render.safe import visible
+    from relations_cli.store.write import diff
+
+    if dry_run:
+        sys.stdout.write(diff(before, after, path.name))
+        note(f"dry run: {visible(str(path))} not changed")
+    else:
+        note(f"{visible(done)} in {visible(str(path))}")
+
+
+# -- add ------------------------------------------------------------------------------------------
+
+
+def _quote(text: str) -> dict[str, str]:
+    who, colon, said = text.partition(":")
+    if not colon or not who.strip() or not said.strip():
+        raise typer.BadParameter(f"'{text}' is not WHO: TEXT", param_hint="--quote")
+    return {"by": who.strip(), "text": said.strip()}
+
+
+def _asked(label: str, offered: list[str]) -> str:
+    """A missing field, asked for on a terminal, with the values the timeline already uses."""
+    if offered:
+        shown = ", ".join(offered[:12]) + (", ..." if len(offered) > 12 else "")
+        typer.echo(f"{label} in use: {shown}", err=True)
+    # Not typer.prompt: it writes a space to stdout, which is for data alone.
+    sys.stderr.write(f"{label}: ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip()
+
+
+def _from_json(stream: Any) -> list[dict[str, Any]]:
+    import json
+
+    from relations_cli.store.write import FIELD_ORDER, LIST_FIELDS, RECORD_FIELDS
+
+    try:
+        loaded = json.load(stream)
+    except ValueError as error:
+        raise typer.BadParameter(f"standard input is not JSON: {error}",
+                                 param_hint="--json") from None
+    records = loaded if isinstance(loaded, list) else [loaded]
+    drafts = []
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            raise typer.BadParameter(f"event {number} is not an object", param_hint="--json")
+        unknown = sorted(set(record) - set(FIELD_ORDER))
+        if unknown:
+            raise typer.BadParameter(f"event {number}: unknown field {unknown[0]!r}",
+                                     param_hint="--json")
+        draft: dict[str, Any] = {}
+        for key, value in record.items():
+            if value is None:
+                continue
+            if key in LIST_FIELDS:
+                draft[key] = [_json_text(item, key, number) for item in _json_list(value)]
+            elif key in RECORD_FIELDS:
+                draft[key] = [{k: _json_text(v, f"{key}.{k}", number)
+                               for k, v in _json_record(item, key, number).items()}
+                              for item in _json_list(value)]
+            else:
+                draft[key] = _json_text(value, key, number)
+        drafts.append(draft)
+    return drafts
+
+
+def _json_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _json_record(value: Any, key: str, number: int) -> dict[str, Any]:
+    from relations_cli.store.write import RECORD_FIELDS
+
+    if not isinstance(value, dict) or set(value) - set(RECORD_FIELDS[key]):
+        fields = ", ".join(RECORD_FIELDS[key])
+        raise typer.BadParameter(f"event {number}: each of {key} is an object with {fields}",
+                                 param_hint="--json")
+    return value
+
+
+def _json_text(value: Any, key: str, number: int) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise typer.BadParameter(f"event {number}: {key} must be text",
+                                 param_hint="--json")
+    return str(value).strip()
+
+
+@app.command()
+def add(
+    data: DataOpt = None,
+    date: Annotated[str | None, typer.Option(
+        "--date", metavar="DATE", show_default=False,
+        help="When: YYYY, YYYY-MM or YYYY-MM-DD (required).")] = None,
+    title: Annotated[str | None, typer.Option(
+        "--title", metavar="TEXT", show_default=False, help="What happened (required).")] = None,
+    end: Annotated[str | None, typer.Option(
+        "--end", metavar="DATE", show_default=False, help="Last day of a span.")] = None,
+    summary: Annotated[str | None, typer.Option(
+        "--summary", metavar="TEXT", show_default=False)] = None,
+    category: Annotated[str | None, typer.Option(
+        "--category", "-c", metavar="NAME", show_default=False, help="One word.")] = None,
+    tag: Annotated[list[str] | None, typer.Option(
+        "--tag", "-t", metavar="TAG", show_default=False, help="Repeat for several.")] = None,
+    actor: Annotated[list[str] | None, typer.Option(
+        "--actor", "-a", metavar="NAME", show_default=False)] = None,
+    person: Annotated[list[str] | None, typer.Option(
+        "--person", "-p", metavar="NAME", show_default=False)] = None,
+    place: Annotated[str | None, typer.Option(
+        "--place", metavar="NAME", show_default=False)] = None,
+    quote: Annotated[list[str] | None, typer.Option(
+        "--quote", "-q", metavar="'WHO: TEXT'", show_default=False)] = None,
+    source_title: Annotated[str | None, typer.Option(
+        "--source-title", metavar="TEXT", show_default=False)] = None,
+    source_url: Annotated[str | None, typer.Option(
+        "--source-url", metavar="URL", show_default=False)] = None,
+    source_publisher: Annotated[str | None, typer.Option(
+        "--source-publisher", metavar="NAME", show_default=False)] = None,
+    source_date: Annotated[str | None, typer.Option(
+        "--source-date", metavar="DATE", show_default=False)] = None,
+    date_note: Annotated[str | None, typer.Option(
+        "--date-note", metavar="TEXT", show_default=False,
+        help="How the date was worked out.")] = None,
+    event_id: Annotated[str | None, typer.Option(
+        "--id", metavar="ID", show_default=False,
+        help="[default: made from the title, unique in the file]")] = None,
+    from_json: Annotated[bool, typer.Option(
+        "--json", help="Read the event (or a list of them) as JSON from standard input.")] = False,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Add an event to your timeline, at its place in date order.
+
+    Missing required fields are asked for on a terminal; from a script they are a usage
+    error. Prints the new event's id.
+
+    \b
+    Examples:
+      relations add --data mine.yaml --date 2016-03-27 --title "Palmyra retaken" \\
+          --category security --person "Vladimir Putin" --quote "Vladimir Putin: Well done."
+      echo '{"date": "2016-04", "title": "Talks"}' | relations add --data mine.yaml --json
+      relations add --data mine.yaml --date 2016 --title "A year" --dry-run
+    """
+    from relations_cli.store.write import add_event, change_file, event_id_for, layout
+
+    path = _target(data)
+    if from_json:
+        drafts = _from_json(sys.stdin)
+    else:
+        source = {k: v.strip() for k, v in (("title", source_title), ("url", source_url),
+                                            ("publisher", source_publisher),
+                                            ("date", source_date)) if v and v.strip()}
+        if source and "title" not in source:
+            raise typer.BadParameter("a source needs a title", param_hint="--source-title")
+        drafts = [{
+            "id": event_id, "date": date, "end": end, "title": title, "summary": summary,
+            "category": category, "actors": actor, "people": person, "place": place,
+            "tags": tag, "quotes": [_quote(q) for q in quote or ()],
+            "sources": [source] if source else [], "date_note": date_note,
+        }]
+        for key, value in list(drafts[0].items()):
+            if isinstance(value, str):
+                drafts[0][key] = value.strip()
+            elif isinstance(value, list) and value and isinstance(value[0], str):
+                drafts[0][key] = [item.strip() for item in value if item.strip()]
+        _complete(drafts[0], path)
+    for number, draft in enumerate(drafts, start=1):
+        for key in ("date", "title"):
+            if not draft.get(key):
+                where = f"event {number}: " if from_json else ""
+                raise typer.BadParameter(f"{where}an event needs a {key}",
+                                         param_hint="--json" if from_json else f"--{key}")
+    added: list[str] = []
+
+    def change(snapshot: Any) -> str:
+        text = str(snapshot.text)
+        for draft in drafts:
+            if not draft.get("id"):
+                taken = {item.id for item in layout(text, str(path)).items}
+                draft["id"] = event_id_for(str(draft["title"]), taken)
+            text = add_event(text, draft)
+            added.append(str(draft["id"]))
+        return text
+
+    before, after = change_file(path, change, dry_run)
+    if not dry_run:
+        for new_id in added:
+            print(new_id)
+    _report(path, before, after, dry_run, "added " + ", ".join(added))
+
+
+def _complete(draft: dict[str, Any], path: Path) -> None:
+    """Ask for what is missing when a person is at the terminal; from a script, nothing."""
+    if draft.get("date") and draft.get("title"):
+        return
+    if not sys.stdin.isatty():
+        return  # the caller reports the missing field as a usage error
+    from relations_cli.store.loader import validate_file
+
+    timeline, _ = validate_file(path)
+    events = timeline.events if timeline else ()
+    if not draft.get("date"):
+        draft["date"] = _asked("Date (YYYY, YYYY-MM or YYYY-MM-DD)", [])
+    if not draft.get("title"):
+        draft["title"] = _asked("Title", [])
+    if not draft.get("category"):
+        draft["category"] = _asked("Category (optional)",
+                                   sorted({e.category for e in events if e.category}))
+    if not draft.get("people"):
+        known = sorted({p.name for p in (timeline.people if timeline else ())}
+                       | {n for e in events for n in e.people})
+        answer = _asked("People, separated by ';' (optional)", known)
+        draft["people"] = [n.strip() for n in answer.split(";") if n.strip()]
+    if not draft.get("place"):
+        draft["place"] = _asked("Place (optional)", sorted({e.place for e in events if e.place}))
+
+
+# -- remove and edit -------------------------------------------------------------------------------
+
+
+@app.command()
+def remove(
+    event_id: Annotated[str, typer.Argument(metavar="ID", help="The event's id.",
+                                            autocompletion=complete_ids)],
+    data: DataOpt = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Remove one event: its lines, and only they, go.
+
+    \b
+    Examples:
+      relations remove palmyra-retaken --data mine.yaml --dry-run
+      relations remove palmyra-retaken --data mine.yaml
+    """
+    from relations_cli.store.write import change_file, remove_event
+
+    path = _target(data)
+    before, after = change_file(path, lambda snapshot: remove_event(snapshot.text, event_id),
+                                dry_run)
+    _report(path, before, after, dry_run, f"removed {event_id}")
+
+
+def _changes(assignments: list[str]) -> dict[str, str]:
+    from relations_cli.store.write import LIST_FIELDS, TEXT_FIELDS
+
+    changes: dict[str, str] = {}
+    for assignment in assignments:
+        key, equals, value = assignment.partition("=")
+        key = key.strip()
+        if not equals or key not in (*TEXT_FIELDS, *LIST_FIELDS):
+            fields = ", ".join((*TEXT_FIELDS, *LIST_FIELDS))
+            raise typer.BadParameter(f"'{assignment}' is not FIELD=VALUE with a field among "
+                                     f"{fields}", param_hint="--set")
+        if key in ("id", "date", "title") and not value.strip():
+            raise typer.BadParameter(f"{key} cannot be empty", param_hint="--set")
+        changes[key] = value.strip()
+    return changes
+
+
+@app.command()
+def edit(
+    event_id: Annotated[str, typer.Argument(metavar="ID", help="The event's id.",
+                                            autocompletion=complete_ids)],
+    data: DataOpt = None,
+    assignments: Annotated[list[str] | None, typer.Option(
+        "--set", metavar="FIELD=VALUE", show_default=False,
+        help="Change a field without an editor (lists: comma-separated; empty removes it).",
+    )] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Change one event: in $VISUAL or $EDITOR, or field by field with --set.
+
+    The editor opens a copy of the file at the event's line. On save the whole timeline is
+    checked; if it is invalid, the problems are shown and you may edit again or abandon. An
+    invalid file is never installed.
+
+    \b
+    Examples:
+      relations edit palmyra-retaken --data mine.yaml
+      relations edit palmyra-retaken --data mine.yaml --set date=2016-03-27 --set title="Palmyra"
+    """
+    from relations_cli.store.write import change_file, set_fields
+
+    path = _target(data)
+    if not assignments:
+        if dry_run:
+            raise typer.BadParameter("--dry-run goes with --set", param_hint="--dry-run")
+        _edit_in_editor(path, event_id)
+        return
+    changes = _changes(assignments)
+
+    def change(snapshot: Any) -> str:
+        from relations_cli.store.loader import parse_timeline
+
+        timeline, problems = parse_timeline(snapshot.text, str(path))
+        if timeline is None:
+            raise WriteError(f"{problems[0]} (fix the file first: 'relations validate')")
+        current = timeline.event(event_id)
+        if current is None:
+            raise WriteError(f"no event with id '{event_id}' in {path}")
+        return set_fields(snapshot.text, event_id, changes, current)
+
+    before, after = change_file(path, change, dry_run)
+    _report(path, before, after, dry_run, f"changed {event_id}")
+
+
+def _edit_in_editor(path: Path, event_id: str) -> None:
+    import dataclasses
+    import os
+    import shlex
+    import subprocess
+    import tempfile
+
+    from relations_cli.render.safe import visible
+    from relations_cli.store.loader import parse_timeline
+    from relations_cli.store.write import (
+        commit,
+        layout,
+        locked_snapshot,
+        read_snapshot,
+    )
+
+    snapshot = read_snapshot(path)
+    items = [item for item in layout(snapshot.text, str(path)).items if item.id == event_id]
+    if not items:
+        raise WriteError(f"no event with id '{event_id}' in {path}")
+    line = snapshot.text.count("\n", 0, items[0].start) + 1
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    raw = (b"\xef\xbb\xbf" if snapshot.bom else b"") + snapshot.text.encode("utf-8")
+    fd, copy = tempfile.mkstemp(prefix=f"relations-{path.stem}-", suffix=path.suffix or ".yaml")
+    keep = False
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(raw)
+        while True:
+            done = subprocess.run([*shlex.split(editor), f"+{line}", copy], check=False)
+            if done.returncode != 0:
+                raise WriteError(f"the editor ({editor}) exited with status {done.returncode}; "
+                                 "nothing written")
+            edited = Path(copy).read_bytes()
+            if edited == raw:
+                note(f"no change to {visible(str(path))}")
+                return
+            bom = edited.startswith(b"\xef\xbb\xbf")
+            try:
+                text = edited[3 if bom else 0 :].decode("utf-8")
+            except UnicodeDecodeError as error:
+                problems = [f"{path}: not UTF-8 text ({error.reason} at byte {error.start})"]
+            else:
+                problems = [str(p) for p in parse_timeline(text, str(path))[1]]
+                if not problems:
+                    break
+            for problem in problems:
+                note(visible(problem))
+            try:
+                answer = typer.prompt("Edit again or abandon? [e/a]", default="a",
+                                      err=True)
+            except (typer.Abort, EOFError):
+                answer = "a"
+            if not str(answer).strip().lower().startswith("e"):
+                raise WriteError(f"abandoned: {path} not changed") from None
+        with locked_snapshot(path):
+            try:
+                commit(dataclasses.replace(snapshot, bom=bom), text)
+            except WriteError as error:
+                if "changed on disk" not in str(error):
+                    raise
+                keep = True
+                raise WriteError(f"{path}: changed on disk while you edited; nothing written "
+                                 f"(your version is in {copy})") from None
+        note(f"changed {visible(event_id)} in {visible(str(path))}")
+    finally:
+        if not keep:
+            Path(copy).unlink(missing_ok=True)
+
+
+# -- new and schema ------------------------------------------------------------------------------
+
+
+def _schema_path() -> Path:
+    return Path(__file__).resolve().parent.parent / "schema" / "timeline.schema.json"
+
+
+_NEW = """\
+# yaml-language-server: $schema={schema}
+title: {title}
+people: []
+# An event looks like this; 'relations add --data {name}' writes them for you:
+#   - id: palmyra-retaken
+#     date: 2016-03-27          # YYYY, YYYY-MM or YYYY-MM-DD
+#     title: Syrian troops retake Palmyra
+#     category: security
+#     people: [Vladimir Putin]
+#     sources:
+#       - title: Warming Relations
+#         publisher: Beijing Review
+events: []
+"""
+
+
+@app.command()
+def new(
+    path: Annotated[Path, typer.Argument(metavar="PATH", help="The file to create.")],
+    title: Annotated[str | None, typer.Option(
+        "--title", metavar="TEXT", show_default=False,
+        help="The timeline's title [default: from the file name].")] = None,
+    schema: Annotated[str | None, typer.Option(
+        "--schema", metavar="URL", show_default=False,
+        help="Schema for the editor modeline [default: the installed one].")] = None,
+) -> None:
+    """Create a new timeline file, ready for 'relations add' and for your editor's YAML
+    language server. Never overwrites a file.
+
+    \b
+    Examples:
+      relations new syria.yaml --title "Syria, 2015–2016"
+      relations add --data syria.yaml --date 2015-09-30 --title "Russian air campaign begins"
+    """
+    import os
+
+    from relations_cli.render.safe import visible
+    from relations_cli.store.write import check, yaml_scalar
+
+    name = title.strip() if title and title.strip() else \
+        path.stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Timeline"
+    text = _NEW.format(schema=schema or _schema_path().as_uri(), title=yaml_scalar(name),
+                       name=path.name)
+    check(text, str(path))
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        raise WriteError(f"{path}: already exists; 'relations new' never overwrites") from None
+    except OSError as error:
+        raise WriteError(f"{path}: cannot create: {error.strerror or error}") from None
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+        stream.write(text)
+        stream.flush()
+        os.fsync(stream.fileno())
+    note(f"created {visible(str(path))}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema (draft-07) of the timeline format, for editors.
+
+    \b
+    Examples:
+      relations schema > timeline.schema.json
+      # then, first line of a timeline: # yaml-language-server: $schema=timeline.schema.json
+    """
+    sys.stdout.write(_schema_path().read_text(encoding="utf-8"))
