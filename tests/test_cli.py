@@ -12,7 +12,7 @@ import pytest
 
 from relations_cli.core.dates import parse_event_date
 from relations_cli.render.fields import CSV_COLUMNS, JSON_EVENT_KEYS
-from tests.conftest import BUNDLED, FIXTURES, MINIMAL, invoke, write
+from tests.helpers import BUNDLED, FIXTURES, MINIMAL, invoke, write
 
 SAMPLE = str(FIXTURES / "sample.yaml")
 ERROR_LINE = re.compile(r"^relations: error: .+\n\Z")

@@ -8,7 +8,7 @@ import pytest
 
 from relations_cli import load_timeline
 from relations_cli.core.model import Timeline
-from tests.conftest import BUNDLED
+from tests.helpers import BUNDLED
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ from relations_cli.core.summary import (
 )
 from relations_cli.render.chart import layout_chart
 from relations_cli.store.loader import parse_timeline
-from tests.conftest import BUNDLED, FIXTURES, LEAKY_VARIABLES, ROOT, invoke, write
+from tests.helpers import BUNDLED, FIXTURES, LEAKY_VARIABLES, ROOT, invoke, write
 
 SAMPLE = str(FIXTURES / "sample.yaml")
 

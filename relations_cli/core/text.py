@@ -78,18 +78,27 @@ def search_text(event: Event, timeline: Timeline) -> str:
 
 
 def close_matches(wanted: str, candidates: Iterable[str], n: int = 3) -> list[str]:
-    """The candidates nearest to a value that matched nothing, as they are written; a
-    candidate that starts with the value (case-insensitive) comes first."""
-    import difflib
+    """The candidates nearest to a value that matched nothing, as they are written: by the
+    whole value or by one of its words (`Gabuyev` finds `Alexander Gabuev`)."""
+    from difflib import SequenceMatcher
 
     spelled: dict[str, str] = {}
     for candidate in candidates:
         if candidate:
             spelled.setdefault(candidate.casefold(), candidate)
     key = wanted.casefold()
-    starts = [spelled[c] for c in sorted(spelled) if c.startswith(key) and c != key]
-    near = [spelled[c] for c in difflib.get_close_matches(key, list(spelled), n=n)]
-    return list(dict.fromkeys(starts + near))[:n]
+    matcher = SequenceMatcher()
+    matcher.set_seq2(key)
+    scored = []
+    for folded, candidate in spelled.items():
+        best = 0.0
+        for part in (folded, *folded.split()):
+            matcher.set_seq1(part)
+            if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
+                best = max(best, matcher.ratio())
+        if best >= 0.6:
+            scored.append((-best, folded, candidate))
+    return [candidate for _, _, candidate in sorted(scored)[:n]]
 
 
 def did_you_mean(wanted: str, candidates: Iterable[str], otherwise: str = "") -> str:
