@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from relations_cli.core.dates import parse_event_date
-from relations_cli.render.formats import CSV_COLUMNS, JSON_EVENT_KEYS
-from tests.conftest import BUNDLED, FIXTURES, MINIMAL, invoke, write
+from relations_cli.render.fields import CSV_COLUMNS, JSON_EVENT_KEYS
+from tests.helpers import BUNDLED, FIXTURES, MINIMAL, invoke, write
 
 SAMPLE = str(FIXTURES / "sample.yaml")
 ERROR_LINE = re.compile(r"^relations: error: .+\n\Z")
@@ -76,7 +76,7 @@ def test_show_json_is_one_object_with_the_contract_keys() -> None:
 
 def test_show_unknown_id_suggests_close_ones() -> None:
     result = invoke("show", "palmyra-retake")
-    assert result.status == 2, result
+    assert result.status == 1, result
     assert ERROR_LINE.match(result.stderr), result
     assert "did you mean palmyra-retaken" in result.stderr
 

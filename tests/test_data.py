@@ -8,7 +8,7 @@ import pytest
 
 from relations_cli import load_timeline
 from relations_cli.core.model import Event, Source, Timeline
-from tests.conftest import BUNDLED, invoke
+from tests.helpers import BUNDLED, invoke
 
 # Every source is either the article, cited always in exactly this form, or a public-record
 # source: a page a reader can open, with a URL and a date.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, invoke
+from tests.helpers import FIXTURES, invoke
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SAMPLE = str(FIXTURES / "sample.yaml")

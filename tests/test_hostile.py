@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from relations_cli.render.safe import json_dumps, neutralise_formula, visible
-from tests.conftest import MINIMAL, ROOT, invoke, write
+from tests.helpers import MINIMAL, ROOT, invoke, write
 
 HOSTILE_SEQUENCES = {
     "csi": ("\x1b[31mred\x1b[0m", "\\e[31mred\\e[0m"),

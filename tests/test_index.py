@@ -21,7 +21,7 @@ from relations_cli.core.query import Query
 from relations_cli.core.records import event_record
 from relations_cli.store.index import _index_path, cache_entries, clear_cache, open_index
 from relations_cli.store.loader import load_timeline
-from tests.conftest import BUNDLED, FIXTURES, LEAKY_VARIABLES, ROOT, invoke, write
+from tests.helpers import BUNDLED, FIXTURES, LEAKY_VARIABLES, ROOT, invoke, write
 
 NAMES = ["Xi Jinping", "Hu Hao", "Huang Songping", "Анна Петрова", "王毅", "Kerry"]
 

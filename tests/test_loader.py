@@ -8,7 +8,7 @@ import pytest
 
 from relations_cli.core.errors import TimelineError
 from relations_cli.store.loader import load_timeline, parse_timeline, validate_file
-from tests.conftest import BUNDLED, FIXTURES, MINIMAL, write
+from tests.helpers import BUNDLED, FIXTURES, MINIMAL, write
 
 
 def problems_of(text: str) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from relations_cli.store.atomic import atomic_output
-from tests.conftest import FIXTURES, LEAKY_VARIABLES, MINIMAL, ROOT, run, write
+from tests.helpers import FIXTURES, LEAKY_VARIABLES, MINIMAL, ROOT, run, write
 
 SAMPLE = str(FIXTURES / "sample.yaml")
 ERROR_LINE = re.compile(r"^relations: error: .+\n\Z")

@@ -17,7 +17,7 @@ from relations_cli.core.engine import select
 from relations_cli.core.model import Timeline
 from relations_cli.core.query import Query
 from relations_cli.store.loader import parse_timeline
-from tests.conftest import invoke
+from tests.helpers import invoke
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])

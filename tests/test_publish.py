@@ -25,7 +25,7 @@ from relations_cli.render.mermaid import mermaid_text, render_mermaid
 from relations_cli.render.publish import Publication, link_target
 from relations_cli.render.safe import visible
 from relations_cli.render.timelinejs import date_object, timelinejs_document
-from tests.conftest import FIXTURES, LEAKY_VARIABLES, ROOT, invoke
+from tests.helpers import FIXTURES, LEAKY_VARIABLES, ROOT, invoke
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SAMPLE = str(FIXTURES / "sample.yaml")
@@ -263,13 +263,17 @@ def test_svg_fits_its_width(width: int) -> None:
 def test_svg_is_only_for_the_chart() -> None:
     result = invoke("timeline", "--data", SAMPLE, "--format", "svg")
     assert result.status == 2
-    assert "chart --format svg" in result.stderr
+    assert "'svg' is not one of" in result.stderr
+    assert invoke("chart", "--data", SAMPLE, "--format", "svg").status == 0
 
 
 def test_reports_refuse_publishing_formats() -> None:
     result = invoke("summary", "--data", SAMPLE, "--format", "html")
     assert result.status == 2
-    assert "cannot be written as html" in result.stderr
+    assert "'html' is not one of" in result.stderr
+    refused = invoke("summary", "--data", SAMPLE, "--output", str(ROOT / "nowhere.html"))
+    assert refused.status == 2
+    assert "html cannot hold this result" in refused.stderr
 
 
 # -- golden files and --output ------------------------------------------------------------------

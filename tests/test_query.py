@@ -11,7 +11,7 @@ from relations_cli import Query, load_timeline, select
 from relations_cli.core.dates import parse_filter_date
 from relations_cli.core.errors import QueryError
 from relations_cli.core.model import Timeline
-from tests.conftest import BUNDLED, FIXTURES, ROOT
+from tests.helpers import BUNDLED, FIXTURES, ROOT
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import yaml
 from relations_cli.core.schema import timeline_schema
 from relations_cli.store import loader
 from relations_cli.store.write import FIELD_ORDER
-from tests.conftest import BUNDLED, FIXTURES, MINIMAL, invoke
+from tests.helpers import BUNDLED, FIXTURES, MINIMAL, invoke
 
 jsonschema = pytest.importorskip("jsonschema")
 SHIPPED = Path(loader.__file__).resolve().parent.parent / "schema" / "timeline.schema.json"

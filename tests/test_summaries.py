@@ -15,17 +15,18 @@ from hypothesis import strategies as st
 
 from relations_cli import Query, load_timeline, select
 from relations_cli.core.dates import parse_filter_date, parse_month_day
+from relations_cli.core.people import people_of
 from relations_cli.core.summary import (
     GROUPINGS,
     figure_rows,
-    find_people,
+    named_in,
     on_this_day,
     people_stats,
     summarize,
 )
 from relations_cli.render.chart import layout_chart
 from relations_cli.store.loader import parse_timeline
-from tests.conftest import BUNDLED, FIXTURES, LEAKY_VARIABLES, ROOT, invoke, write
+from tests.helpers import BUNDLED, FIXTURES, LEAKY_VARIABLES, ROOT, invoke, write
 
 SAMPLE = str(FIXTURES / "sample.yaml")
 
@@ -193,7 +194,7 @@ def test_chart_never_escapes_its_width(spans: list[tuple[date, int]], width: int
 
 def test_people_lists_everyone_with_counts() -> None:
     timeline = load_timeline(BUNDLED)
-    stats = {p.name: p for p in people_stats(timeline, timeline.events)}
+    stats = {p.name: p for p in people_stats(people_of(timeline.people), timeline.events)}
     assert stats["John Kerry"].events == 4
     assert stats["Alexander Gabuev"].quotes == 7
     assert stats["Feng Yujun"].quotes == 3
@@ -216,13 +217,16 @@ def test_people_by_alias_in_another_script() -> None:
 
 
 def test_people_name_that_matches_nobody_or_several() -> None:
-    assert invoke("people", "Nobody").status == 2
+    nobody = invoke("people", "Nobody")
+    assert nobody.status == 1, nobody  # not found: "nothing matched", with a hint
+    assert "'relations people' lists them" in nobody.stderr
     timeline = load_timeline(BUNDLED)
-    assert [p.name for p in find_people(timeline, timeline.events, "Hu")] == ["Hu Hao"]
+    registry = people_of(timeline.people)
+    assert [p.name for p in registry.find("Hu", named_in(timeline.events))] == ["Hu Hao"]
 
 
 def test_quotes_by_speaker() -> None:
-    result = invoke("quotes", "--by", "Shen", "--format", "json")
+    result = invoke("quotes", "--speaker", "Shen", "--format", "json")
     rows = json.loads(result.stdout)
     assert [(r["by"], r["date"], r["event"]) for r in rows] == [
         ("Shen Danyang", "2016-01-06", "mofcom-trade-outlook-briefing")]

@@ -22,7 +22,7 @@ from relations_cli.store.write import (
     set_fields,
     yaml_scalar,
 )
-from tests.conftest import BUNDLED, LEAKY_VARIABLES, ROOT, invoke, run
+from tests.helpers import BUNDLED, LEAKY_VARIABLES, ROOT, invoke, run
 
 COMMENTED = """\
 # header comment

@@ -38,7 +38,7 @@ def _app_for(argv: Sequence[str]) -> typer.Typer:
     """The app with only the command asked for: Typer builds a parser for every command it
     holds on each run, a few milliseconds each, and a run needs one. Help without a command,
     completion and unknown names get the whole app."""
-    name = next((arg for arg in argv if not arg.startswith("-")), None)
+    name = _command_in(argv)
     if name is None or any(key.startswith("_RELATIONS_COMPLETE") for key in os.environ):
         return app
     chosen = [info for info in app.registered_commands if _command_name(info) == name]
@@ -47,6 +47,19 @@ def _app_for(argv: Sequence[str]) -> typer.Typer:
     lean = copy.copy(app)
     lean.registered_commands = chosen
     return lean
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The first argument that is neither an option nor a global option's value."""
+    from relations_cli.cli.app import GLOBAL_VALUE_OPTIONS
+
+    arguments = iter(argv)
+    for arg in arguments:
+        if arg in GLOBAL_VALUE_OPTIONS:
+            next(arguments, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None
 
 
 def _command_name(info: Any) -> str:

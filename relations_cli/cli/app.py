@@ -17,6 +17,7 @@ from typer._click.exceptions import (  # typer<0.29 vendors click here
 from typer.core import TyperGroup
 
 from relations_cli._version import __version__
+from relations_cli.cli.options import ColorMode
 from relations_cli.core.errors import ExitStatus, RelationsError
 
 __all__ = ["app", "exit_if_empty", "note"]
@@ -105,18 +106,42 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+# Options that may also stand before the command, as in git: `relations --data x timeline`.
+# Each has the name of the command option it stands for; a command's own wins.
+GLOBAL_VALUE_OPTIONS = ("--data", "-d", "--color", "--width")
+
+
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
     debug: Annotated[bool, typer.Option("--debug",
                                         help="Show a traceback for internal errors.")] = False,
+    data: Annotated[str | None, typer.Option(
+        "--data", "-d", metavar="PATH", show_default=False,
+        help="Timeline file to read, for any command.")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Read the YAML afresh, for any command.")] = False,
+    color: Annotated[ColorMode | None, typer.Option(
+        "--color", case_sensitive=False, show_default=False,
+        help="Color, for any command.")] = None,
+    width: Annotated[int | None, typer.Option(
+        "--width", min=20, max=1000, show_default=False,
+        help="Columns for drawn output, for any command.")] = None,
 ) -> None:
     """Explore a YAML timeline of dated events."""
 
 
-def exit_if_empty(items: Sequence[object], total: int, what: str = "events") -> None:
-    """Exit 1, as grep does, when a command found nothing; the note says how much was there."""
+def exit_if_empty(items: Sequence[object], total: int, what: str = "events",
+                  looked_for: str = "") -> None:
+    """Exit 1, as grep does, when a command found nothing; the note says how much was there
+    (and, given `looked_for`, what was looked for)."""
     if not items:
-        note(f"no {what} match ({total} events in the timeline)")
+        noun = "event" if total == 1 else "events"
+        note(f"no {what} match{looked_for} ({total} {noun} in the timeline)")
         raise typer.Exit(ExitStatus.NO_MATCH)
+
+
+def print_count(count: int) -> None:
+    """--count: the number of rows a listing would print, alone on stdout."""
+    print(count)

@@ -7,14 +7,15 @@ from typing import Annotated
 import typer
 
 from relations_cli.cli.app import app, note
-from relations_cli.cli.options import ColorMode, ColorOpt, FormatOpt, OutputOptions
+from relations_cli.cli.options import ReportOutput, with_options
+from relations_cli.render.formats import Kind
 
 
 @app.command()
+@with_options
 def cache(
+    output: ReportOutput,
     clear: Annotated[bool, typer.Option("--clear", help="Remove every index.")] = False,
-    fmt: FormatOpt = None,
-    color: ColorOpt = ColorMode.auto,
 ) -> None:
     """Show the indexes kept in the cache folder, or clear them.
 
@@ -27,23 +28,12 @@ def cache(
       relations cache
       relations cache --clear
     """
-    from relations_cli.render.present import deliver_report
-    from relations_cli.render.tables import Report, Table
+    from relations_cli.render.present import deliver
+    from relations_cli.render.reports import cache_report
     from relations_cli.store.index import cache_dir, cache_entries, clear_cache
 
     if clear:
         removed = clear_cache()
         note(f"removed {removed} {'index' if removed == 1 else 'indexes'} from {cache_dir()}")
         return
-    entries = cache_entries()
-    rows = [(e.source, e.events, e.bytes, "fresh" if e.fresh else "stale", str(e.index))
-            for e in entries]
-    document = {"folder": str(cache_dir()),
-                "indexes": [{"source": e.source, "events": e.events, "bytes": e.bytes,
-                             "fresh": e.fresh, "index": str(e.index)} for e in entries]}
-    table = Table(("source", "events", "bytes", "state", "index"), rows, "Indexes",
-                  shown=("source", "events", "bytes", "state"))
-    report = Report([("folder", str(cache_dir())), ("indexes", str(len(entries)))], [table],
-                    document)
-    settings = OutputOptions(fmt=fmt, color=color).settings()
-    deliver_report(settings, report, None)
+    deliver(output.settings(), Kind.REPORT, cache_report(str(cache_dir()), cache_entries()))

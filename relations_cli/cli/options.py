@@ -14,7 +14,7 @@ import inspect
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar
 
 import typer
 
@@ -22,19 +22,24 @@ from relations_cli.core.dates import FILTER_DATE_HELP, parse_filter_date
 from relations_cli.core.errors import DateError, QueryError, RelationsError
 from relations_cli.core.model import Period
 from relations_cli.core.query import Query
+from relations_cli.render.formats import FORMATS, Kind, names_for
 
 if TYPE_CHECKING:
     from relations_cli.core.engine import Engine
     from relations_cli.render.present import OutputSettings
 
 __all__ = [
+    "ChartOutput",
     "ColorMode",
     "ColorOpt",
+    "EventOutput",
+    "EventsOutput",
     "FilterOptions",
     "FormatName",
     "FormatOpt",
     "ListOptions",
     "OutputOptions",
+    "ReportOutput",
     "SourceOptions",
     "complete_ids",
     "complete_people",
@@ -42,21 +47,8 @@ __all__ = [
 ]
 
 
-class FormatName(str, Enum):
-    pretty = "pretty"
-    plain = "plain"
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    tsv = "tsv"
-    markdown = "markdown"
-    # Publishing (issue 11): html, ics, timelinejs and mermaid list events; svg draws a chart.
-    html = "html"
-    ics = "ics"
-    timelinejs = "timelinejs"
-    mermaid = "mermaid"
-    svg = "svg"
+# Every format of the registry; a command's own --format offers only those it can write.
+FormatName = Enum("FormatName", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
 
 class ColorMode(str, Enum):
@@ -97,7 +89,7 @@ complete_categories = _completer(lambda t: [e.category for e in t.events])
 complete_tags = _completer(lambda t: [tag for e in t.events for tag in e.tags])
 complete_actors = _completer(lambda t: [a for e in t.events for a in e.actors])
 complete_places = _completer(lambda t: [e.place for e in t.events])
-complete_people = _completer(lambda t: [p.name for p in t.people]
+complete_people = _completer(lambda t: [n for p in t.people for n in p.names]
                              + [n for e in t.events for n in e.named_people])
 
 
@@ -196,22 +188,37 @@ class ListOptions:
     """How many rows, in which order."""
 
     limit: Annotated[int | None, typer.Option(
-        "--limit", "-n", min=1, show_default=False, help="At most this many events.")] = None
+        "--limit", "-n", min=1, show_default=False, help="At most this many rows.")] = None
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False
+    count: Annotated[bool, typer.Option(
+        "--count", help="Print only how many rows would be listed.")] = False
 
 
+FORMAT_HELP = ("Output format [default: pretty on a terminal, plain when piped, or from "
+               "--output's extension].")
 FormatOpt = Annotated[FormatName | None, typer.Option(
-    "--format", "-f", show_default=False, case_sensitive=False,
-    help="Output format [default: pretty on a terminal, plain when piped, or from "
-         "--output's extension].")]
+    "--format", "-f", show_default=False, case_sensitive=False, help=FORMAT_HELP)]
 ColorOpt = Annotated[ColorMode, typer.Option(
     "--color", case_sensitive=False, help="Color: auto follows the terminal, NO_COLOR, "
     "FORCE_COLOR and CLICOLOR_FORCE.")]
 
 
+def format_option(kind: Kind) -> Any:
+    """The --format option of a command producing `kind`: only the formats that can write
+    it, as choices for the parser, the completion and the help."""
+    names = names_for(kind)
+    choices = Enum(f"{kind.value.title()}Format", {n: n for n in names},  # type: ignore[misc]
+                   type=str)
+    return Annotated[choices | None, typer.Option(
+        "--format", "-f", show_default=False, case_sensitive=False, help=FORMAT_HELP)]
+
+
 @dataclasses.dataclass(frozen=True)
 class OutputOptions:
-    """Where the result goes and how it looks."""
+    """Where the result goes and how it looks. A command names the subclass for what it
+    produces (EventsOutput, ReportOutput, ...), which decides --format's choices."""
+
+    KIND: ClassVar[Kind] = Kind.EVENTS
 
     fmt: FormatOpt = None
     color: ColorOpt = ColorMode.auto
@@ -223,17 +230,51 @@ class OutputOptions:
     width: Annotated[int | None, typer.Option(
         "--width", min=20, max=1000, show_default=False,
         help="Columns for drawn output [default: the terminal's].")] = None
+    fields: Annotated[str | None, typer.Option(
+        "--fields", metavar="A,B,...", show_default=False,
+        help="Only these columns, in this order (plain, table, csv, tsv, markdown).")] = None
+    no_header: Annotated[bool, typer.Option(
+        "--no-header", help="Leave out the header row of csv, tsv, table and markdown.")] = False
 
     def settings(self) -> "OutputSettings":
         from relations_cli.render.present import OutputSettings
 
+        fields = tuple(f.strip() for f in self.fields.split(",") if f.strip()) \
+            if self.fields else None
         return OutputSettings(self.fmt.value if self.fmt else None, self.color.value,
-                              self.output, self.force, self.width)
+                              self.output, self.force, self.width, fields,
+                              not self.no_header)
+
+
+@dataclasses.dataclass(frozen=True)
+class EventsOutput(OutputOptions):
+    KIND: ClassVar[Kind] = Kind.EVENTS
+
+
+@dataclasses.dataclass(frozen=True)
+class EventOutput(OutputOptions):
+    KIND: ClassVar[Kind] = Kind.EVENT
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportOutput(OutputOptions):
+    KIND: ClassVar[Kind] = Kind.REPORT
+
+
+@dataclasses.dataclass(frozen=True)
+class ChartOutput(OutputOptions):
+    KIND: ClassVar[Kind] = Kind.CHART
 
 
 OPTION_GROUPS = (SourceOptions, FilterOptions, ListOptions, OutputOptions)
 
 Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def _annotation(group: type[Any], field: "dataclasses.Field[Any]") -> Any:
+    if field.name == "fmt" and issubclass(group, OutputOptions):
+        return format_option(group.KIND)
+    return field.type
 
 
 def with_options(command: Command) -> Command:
@@ -246,21 +287,36 @@ def with_options(command: Command) -> Command:
     groups: dict[str, type[Any]] = {}
     parameters: list[inspect.Parameter] = []
     for parameter in signature.parameters.values():
-        if parameter.annotation in OPTION_GROUPS:
-            groups[parameter.name] = parameter.annotation
+        group = parameter.annotation
+        if isinstance(group, type) and issubclass(group, OPTION_GROUPS):
+            groups[parameter.name] = group
             parameters += [
                 inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY,
-                                  default=field.default, annotation=field.type)
-                for field in dataclasses.fields(parameter.annotation)
+                                  default=field.default, annotation=_annotation(group, field))
+                for field in dataclasses.fields(group)
             ]
         else:
             parameters.append(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY))
 
+    parameters.append(inspect.Parameter("_ctx", inspect.Parameter.KEYWORD_ONLY,
+                                        annotation=typer.Context))
+
     @functools.wraps(command)
     def unpacked(**values: Any) -> Any:
+        ctx: typer.Context = values.pop("_ctx")
+        # Global options given before the command (`relations --data x timeline`) count
+        # where the command's own were left at their defaults.
+        root = ctx.find_root().params if ctx.parent is not None else {}
         for name, group in groups.items():
-            values[name] = group(**{field.name: values.pop(field.name)
-                                    for field in dataclasses.fields(group)})
+            given = {}
+            for field in dataclasses.fields(group):
+                value = values.pop(field.name)
+                if value == field.default and root.get(field.name) not in (None, False):
+                    value = root[field.name]
+                    if isinstance(field.default, Enum):
+                        value = type(field.default)(value)
+                given[field.name] = value
+            values[name] = group(**given)
         return command(**values)
 
     unpacked.__signature__ = signature.replace(  # type: ignore[attr-defined]

@@ -2,40 +2,55 @@
 
 # No `from __future__ import annotations`: see app.py.
 
+from enum import Enum
 from typing import Annotated
 
 import typer
 
-from relations_cli.cli.app import app, exit_if_empty, note
+from relations_cli.cli.app import app, exit_if_empty, note, print_count
 from relations_cli.cli.options import (
+    EventOutput,
+    EventsOutput,
     FilterOptions,
-    FormatName,
     ListOptions,
-    OutputOptions,
     SourceOptions,
     complete_ids,
     with_options,
 )
-from relations_cli.core.errors import ExitStatus, QueryError
-from relations_cli.core.model import Event
+from relations_cli.core.errors import ExitStatus, NotFoundError, QueryError
 from relations_cli.core.query import Query
+from relations_cli.render.formats import Kind
 
 
-def _list_events(source: SourceOptions, query: Query, output: OutputOptions) -> None:
-    """The shared body of `timeline` and `search`: select, render, and exit 1 on nothing."""
+def list_events(source: SourceOptions, query: Query, listing: ListOptions,
+                output: EventsOutput, looked_for: str = "") -> None:
+    """The shared body of the event listings: select, render, and exit 1 on nothing."""
     from relations_cli.render.present import deliver
 
     engine = source.engine()
     events = engine.select(query)
-    deliver(output.settings(), events, timeline=engine.registry, terms=query.terms,
-            protected=source.path(), query=query)
-    exit_if_empty(events, engine.count())
+    if not events:
+        filters_hint(engine, query)
+    if listing.count:
+        print_count(len(events))
+    else:
+        deliver(output.settings(), Kind.EVENTS, events, terms=query.terms,
+                protected=source.path(), timeline=engine.registry, query=query)
+    exit_if_empty(events, engine.count(), looked_for=looked_for)
+
+
+def filters_hint(engine: object, query: Query) -> None:
+    """When nothing matched, a filter value the timeline never uses gets a did-you-mean."""
+    from relations_cli.core.values import unknown_filter_values
+
+    for message in unknown_filter_values(engine, query):  # type: ignore[arg-type]
+        note(message)
 
 
 @app.command()
 @with_options
 def timeline(filters: FilterOptions, listing: ListOptions, source: SourceOptions,
-             output: OutputOptions) -> None:
+             output: EventsOutput) -> None:
     """The chronology, oldest first.
 
     \b
@@ -45,7 +60,7 @@ def timeline(filters: FilterOptions, listing: ListOptions, source: SourceOptions
       relations timeline --person Xi --format json | jq '.[].title'
       relations timeline --category trade --output trade.csv
     """
-    _list_events(source, filters.query(listing), output)
+    list_events(source, filters.query(listing), listing, output)
 
 
 @app.command()
@@ -53,12 +68,13 @@ def timeline(filters: FilterOptions, listing: ListOptions, source: SourceOptions
 def search(
     terms: Annotated[list[str], typer.Argument(metavar="TERMS...", show_default=False,
                                                help="Words to find, case-insensitive.")],
-    filters: FilterOptions, listing: ListOptions, source: SourceOptions, output: OutputOptions,
+    filters: FilterOptions, listing: ListOptions, source: SourceOptions, output: EventsOutput,
     any_term: Annotated[bool, typer.Option("--any", help="Match events with any term, not "
                                            "all.")] = False,
 ) -> None:
     """Events whose text holds every term: title, summary, quotes, people and their
-    aliases, actors, place and tags.
+    aliases, actors, place, tags, and the titles and publishers of sources. Dashes and
+    hyphens match each other.
 
     \b
     Examples:
@@ -67,7 +83,9 @@ def search(
       relations search Palmyra withdrawal --any
       relations search 习近平
     """
-    _list_events(source, filters.query(listing, terms, any_term), output)
+    if not any(term.strip() for term in terms):
+        raise QueryError("search needs a word to look for ('relations timeline' lists all)")
+    list_events(source, filters.query(listing, terms, any_term), listing, output)
 
 
 @app.command()
@@ -75,7 +93,7 @@ def search(
 def show(
     event_id: Annotated[str, typer.Argument(metavar="ID", help="The event's id.",
                                             autocompletion=complete_ids)],
-    source: SourceOptions, output: OutputOptions,
+    source: SourceOptions, output: EventOutput,
 ) -> None:
     """One event in full: dates and how they were derived, people with roles, quotes,
     figures and sources.
@@ -85,63 +103,75 @@ def show(
       relations show palmyra-retaken
       relations show customs-2015-trade-figures --format json
     """
+    from relations_cli.core.text import did_you_mean
+    from relations_cli.render.detail import event_view
     from relations_cli.render.present import deliver
 
     engine = source.engine()
     event = engine.event(event_id)
     if event is None:
-        import difflib
+        raise NotFoundError(f"no event with id '{event_id}'" + did_you_mean(
+            event_id, engine.ids(), "'relations timeline' lists the ids"))
+    deliver(output.settings(), Kind.EVENT, event_view(event, engine.people),
+            protected=source.path(), timeline=engine.registry)
 
-        close = difflib.get_close_matches(event_id, engine.ids(), n=3)
-        hint = f" (did you mean {', '.join(close)}?)" if close else \
-            " ('relations timeline' lists the ids)"
-        raise QueryError(f"no event with id '{event_id}'{hint}")
-    deliver(output.settings(), [event], timeline=engine.registry, protected=source.path(),
-            detail=True)
+
+class ValidateFormat(str, Enum):
+    plain = "plain"
+    json = "json"
 
 
 @app.command()
 @with_options
 def validate(
     source: SourceOptions,
-    path: Annotated[str | None, typer.Argument(metavar="[PATH]", show_default=False,
-                                               help="Timeline file [default: as --data].")] = None,
-    fmt: Annotated[FormatName | None, typer.Option(
+    paths: Annotated[list[str] | None, typer.Argument(
+        metavar="[PATH]...", show_default=False,
+        help="Timeline files [default: as --data].")] = None,
+    fmt: Annotated[ValidateFormat | None, typer.Option(
         "--format", "-f", show_default=False, case_sensitive=False,
         help="plain (FILE:LINE:COL: problem lines) or json.")] = None,
 ) -> None:
-    """Check a timeline and list every problem found, one a line.
+    """Check timelines and list every problem found, one a line, in file order.
 
-    Exits 0 when the file is valid and 2 when it is not.
+    Exits 0 when every file is valid and 2 when one is not.
 
     \b
     Examples:
       relations validate data/events.yaml
+      relations validate one.yaml two.yaml
       relations validate mine.yaml --format json | jq '.[].message'
     """
     from relations_cli.render.progress import indexing_progress
     from relations_cli.render.safe import json_dumps, visible
-    from relations_cli.store.loader import stream_timeline
     from relations_cli.store.source import resolve_data_path
+    from relations_cli.store.validation import validate_path
 
-    target = resolve_data_path(path or source.data)
-    counted = [0]
-
-    def count(_: Event) -> None:
-        counted[0] += 1
-
-    # Streamed, so a file of any length is checked in bounded memory.
-    with indexing_progress("checking") as progress:
-        header, problems = stream_timeline(target, count, progress)
-    if fmt is FormatName.json:
+    targets = [resolve_data_path(p) for p in paths] if paths else \
+        [resolve_data_path(source.data)]
+    results = []
+    for target in targets:
+        with indexing_progress("checking") as progress:
+            results.append(validate_path(target, progress))
+    problems = [p for result in results for p in result.problems]
+    if fmt is ValidateFormat.json:
         records = [{"file": p.path, "line": p.line, "column": p.column, "message": p.message}
                    for p in problems]
         print(json_dumps(records, indent=2))
     else:
         for problem in problems:
             print(visible(str(problem)))
+    for result in results:
+        where = visible(str(result.path))
+        if result.problems:
+            count = len(result.problems)
+            note(f"{count} {'problem' if count == 1 else 'problems'} in {where}")
+        else:
+            note(f"{where} is valid: {plural(result.events, 'event')}, "
+                 f"{plural(result.people, 'person', 'people')}")
     if problems:
-        noun = "problem" if len(problems) == 1 else "problems"
-        note(f"{len(problems)} {noun} in {visible(str(target))}")
         raise typer.Exit(ExitStatus.ERROR)
-    note(f"{visible(str(target))} is valid: {counted[0]} events, {len(header.people)} people")
+
+
+def plural(count: int, one: str, many: str = "") -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"

@@ -1,4 +1,4 @@
-"""Summaries and pictures: summary, chart, people, quotes, figures and on-this-day."""
+"""Summaries and pictures: summary, chart, people, quotes, figures, on-this-day and values."""
 
 # No `from __future__ import annotations`: see app.py.
 
@@ -7,22 +7,29 @@ from typing import Annotated, Any
 
 import typer
 
-from relations_cli.cli.app import app, exit_if_empty
+from relations_cli.cli.app import app, exit_if_empty, print_count
 from relations_cli.cli.options import (
+    ChartOutput,
+    EventsOutput,
     FilterOptions,
-    OutputOptions,
+    ListOptions,
+    ReportOutput,
     SourceOptions,
     complete_people,
     with_options,
 )
+from relations_cli.cli.read import filters_hint
 from relations_cli.core.errors import DateError, QueryError
-from relations_cli.core.model import Event
+from relations_cli.core.query import Query
+from relations_cli.render.formats import Kind
 
 
 class Grouping(str, Enum):
+    decade = "decade"
     year = "year"
     quarter = "quarter"
     month = "month"
+    week = "week"
     category = "category"
     actor = "actor"
     person = "person"
@@ -36,13 +43,46 @@ class Lanes(str, Enum):
     person = "person"
 
 
+class SortBy(str, Enum):
+    label = "label"
+    count_ = "count"
+
+
+class ValueField(str, Enum):
+    category = "category"
+    tag = "tag"
+    actor = "actor"
+    person = "person"
+    place = "place"
+
+
+def _deliver_rows(listing: ListOptions | None, output: Any, report: Any, rows: list[Any],
+                  source: SourceOptions) -> None:
+    """A report of rows, or with --count only how many."""
+    from relations_cli.render.present import deliver
+
+    if listing is not None and listing.count:
+        print_count(len(rows))
+    else:
+        deliver(output.settings(), Kind.REPORT, report, protected=source.path())
+
+
+def _listed(rows: list[Any], listing: ListOptions) -> list[Any]:
+    return Query(limit=listing.limit, reverse=listing.reverse).order(rows)
+
+
 @app.command()
 @with_options
 def summary(
-    filters: FilterOptions, source: SourceOptions, output: OutputOptions,
+    filters: FilterOptions, source: SourceOptions, output: ReportOutput,
     by: Annotated[list[Grouping] | None, typer.Option(
         "--by", "-b", case_sensitive=False, show_default=False,
         help="Group counts by this [default: year]; give two for a cross table.")] = None,
+    sort: Annotated[SortBy, typer.Option(
+        "--sort", case_sensitive=False, help="Rows in order of their labels, or most "
+        "numerous first.")] = SortBy.label,
+    top: Annotated[int | None, typer.Option(
+        "--top", min=1, show_default=False, help="Only the first N rows.")] = None,
 ) -> None:
     """The span, count, first and last events, the busiest month, and counts by period
     or field. Events dated more coarsely than a period grouping are counted apart.
@@ -51,21 +91,27 @@ def summary(
     Examples:
       relations summary
       relations summary --by month --since 2015
+      relations summary --by actor --sort count --top 5
       relations summary --by year --by category --format csv
     """
-    from relations_cli.render.present import deliver_report
+    from relations_cli.core.summary import ranked
+    from relations_cli.render.present import deliver
     from relations_cli.render.reports import summary_report
 
     engine = source.engine()
-    counted = engine.summarize(filters.query(), [g.value for g in by or [Grouping.year]])
-    deliver_report(output.settings(), summary_report(counted), source.path())
+    query = filters.query()
+    counted = engine.summarize(query, [g.value for g in by or [Grouping.year]])
+    counted = ranked(counted, sort is SortBy.count_, top)
+    deliver(output.settings(), Kind.REPORT, summary_report(counted), protected=source.path())
+    if not counted.count:
+        filters_hint(engine, query)
     exit_if_empty(range(counted.count), engine.count())
 
 
 @app.command()
 @with_options
 def chart(
-    filters: FilterOptions, source: SourceOptions, output: OutputOptions,
+    filters: FilterOptions, source: SourceOptions, output: ChartOutput,
     by: Annotated[Lanes, typer.Option("--by", "-b", case_sensitive=False,
                                       help="One lane per category, actor or person.")
                   ] = Lanes.category,
@@ -79,48 +125,24 @@ def chart(
       relations chart --since 2015 --by person
       relations chart --width 200 --output chart.txt
     """
-    from relations_cli.render.chart import layout_chart
-    from relations_cli.render.present import deliver_chart
+    from relations_cli.core.summary import chart_lanes
+    from relations_cli.render.chart import ChartView
+    from relations_cli.render.present import deliver
 
     engine = source.engine()
-    events = engine.select(filters.query())
-
-    def lanes_of(event: Event) -> list[str]:
-        if by is Lanes.category:
-            names = [event.category] if event.category else []
-        elif by is Lanes.actor:
-            names = list(event.actors)
-        else:
-            names = [_canonical_name(engine.registry, n) for n in event.named_people]
-        return names or ["(none)"]
-
-    lanes: dict[str, list[dict[str, Any]]] = {}
-    for event in events:
-        for lane in lanes_of(event):
-            lanes.setdefault(lane, []).append({"id": event.id, "date": event.date.text,
-                                               "end": event.end.text if event.end else None,
-                                               "title": event.title,
-                                               "category": event.category})
-    document = {
-        "start": min(e.first_day for e in events).isoformat() if events else None,
-        "end": max(e.last_day for e in events).isoformat() if events else None,
-        "by": by.value,
-        "lanes": [{"lane": name, "events": items} for name, items in lanes.items()],
-    }
-    deliver_chart(output.settings(), lambda columns: layout_chart(events, lanes_of, columns),
-                  by is Lanes.category, document, source.path())
+    query = filters.query()
+    events = engine.select(query)
+    lanes = chart_lanes(events, by.value, engine.people)
+    deliver(output.settings(), Kind.CHART, ChartView(lanes), protected=source.path())
+    if not events:
+        filters_hint(engine, query)
     exit_if_empty(events, engine.count())
-
-
-def _canonical_name(registry: Any, name: str) -> str:
-    person = registry.person(name)
-    return person.name if person else name
 
 
 @app.command()
 @with_options
 def people(
-    filters: FilterOptions, source: SourceOptions, output: OutputOptions,
+    filters: FilterOptions, listing: ListOptions, source: SourceOptions, output: ReportOutput,
     name: Annotated[str | None, typer.Argument(
         metavar="[NAME]", show_default=False, autocompletion=complete_people,
         help="Show this person's events and quotes, by name or alias.")] = None,
@@ -134,38 +156,31 @@ def people(
       relations people Gabuev
       relations people 习近平 --format json
     """
-    from relations_cli.core.summary import find_people, people_stats, quote_rows
-    from relations_cli.render.present import deliver_report
+    from relations_cli.core.summary import named_in, people_stats, person_events, quote_rows
     from relations_cli.render.reports import people_report, person_report
 
     engine = source.engine()
     events = engine.select(filters.query())
-    registry = engine.registry
     if name is None:
-        stats = [p for p in people_stats(registry, events) if p.events or p.quotes]
-        deliver_report(output.settings(), people_report(stats), source.path())
+        stats = _listed([p for p in people_stats(engine.people, events)
+                         if p.events or p.quotes], listing)
+        _deliver_rows(listing, output, people_report(stats), stats, source)
         exit_if_empty(stats, engine.count(), "people")
         return
-    found = find_people(registry, events, name)
-    if not found:
-        raise QueryError(f"no person named '{name}' ('relations people' lists them)")
-    if len(found) > 1:
-        names = ", ".join(p.name for p in found)
-        raise QueryError(f"'{name}' names {len(found)} people: {names}; be more specific")
-    person = found[0]
-    own = [e for e in events
-           if any(_canonical_name(registry, n) == person.name for n in e.named_people)]
-    report = person_report(person, own, quote_rows(registry, own, [person]))
-    deliver_report(output.settings(), report, source.path())
+    person = engine.people.find_one(name, named_in(engine.select(Query())))
+    own = _listed(person_events(engine.people, events, person), listing)
+    report = person_report(person, own, quote_rows(engine.people, own, [person]))
+    _deliver_rows(listing, output, report, own, source)
     exit_if_empty(own, engine.count())
 
 
 @app.command()
 @with_options
 def quotes(
-    filters: FilterOptions, source: SourceOptions, output: OutputOptions,
-    by: Annotated[list[str] | None, typer.Option(
-        "--by", metavar="PERSON", show_default=False, autocompletion=complete_people,
+    filters: FilterOptions, listing: ListOptions, source: SourceOptions, output: ReportOutput,
+    speaker: Annotated[list[str] | None, typer.Option(
+        "--speaker", "-S", metavar="PERSON", show_default=False,
+        autocompletion=complete_people,
         help="Only this speaker's quotes, by name or alias; repeat for either.")] = None,
 ) -> None:
     """Every quote, with its speaker, role, date and event.
@@ -173,30 +188,27 @@ def quotes(
     \b
     Examples:
       relations quotes
-      relations quotes --by Gabuev
+      relations quotes --speaker Gabuev
       relations quotes --since 2016-03 --format csv
     """
-    from relations_cli.core.summary import find_people, quote_rows
-    from relations_cli.render.present import deliver_report
+    from relations_cli.core.summary import named_in, quote_rows
     from relations_cli.render.reports import quotes_report
 
     engine = source.engine()
     events = engine.select(filters.query())
-    speakers = None
-    if by:
-        speakers = [p for wanted in by for p in find_people(engine.registry, events, wanted)]
-        if not speakers:
-            raise QueryError(f"no person named {' or '.join(repr(b) for b in by)} "
-                             "('relations people' lists them)")
-    rows = quote_rows(engine.registry, events, speakers)
-    deliver_report(output.settings(), quotes_report(rows), source.path())
+    speakers = engine.people.find_all(speaker, named_in(engine.select(Query()))) \
+        if speaker else None
+    rows = _listed(quote_rows(engine.people, events, speakers), listing)
+    _deliver_rows(listing, output, quotes_report(rows), rows, source)
     exit_if_empty(rows, engine.count(), "quotes")
 
 
 @app.command()
 @with_options
-def figures(filters: FilterOptions, source: SourceOptions, output: OutputOptions) -> None:
-    """The figures the timeline records, with a bar for each among figures of its unit.
+def figures(filters: FilterOptions, listing: ListOptions, source: SourceOptions,
+            output: ReportOutput) -> None:
+    """The figures the timeline records, each value exactly as written, with a bar for each
+    number among figures of its unit.
 
     \b
     Examples:
@@ -204,24 +216,25 @@ def figures(filters: FilterOptions, source: SourceOptions, output: OutputOptions
       relations figures --category trade --format csv > figures.csv
     """
     from relations_cli.core.summary import figure_rows
-    from relations_cli.render.present import deliver_report
     from relations_cli.render.reports import figures_report
 
     engine = source.engine()
-    rows = figure_rows(engine.select(filters.query()))
-    deliver_report(output.settings(), figures_report(rows), source.path())
+    rows = _listed(figure_rows(engine.select(filters.query())), listing)
+    _deliver_rows(listing, output, figures_report(rows), rows, source)
     exit_if_empty(rows, engine.count(), "figures")
 
 
 @app.command("on-this-day")
 @with_options
 def on_this_day(
-    filters: FilterOptions, source: SourceOptions, output: OutputOptions,
+    filters: FilterOptions, listing: ListOptions, source: SourceOptions, output: EventsOutput,
     day: Annotated[str | None, typer.Argument(
         metavar="[DATE]", show_default=False,
-        help="A day of the year (03-27, March 27) or a date [default: today].")] = None,
+        help="A day of the year (03-27, March 27), or a full date whose own year is left "
+             "out [default: today].")] = None,
 ) -> None:
-    """Events on the same day and month in other years. Only events dated to the day count.
+    """Events on the same day and month in other years. Only events dated to the day count;
+    given a full date (2016-03-27), its own year is left out, as today's is by default.
 
     \b
     Examples:
@@ -246,6 +259,42 @@ def on_this_day(
         except DateError as error:
             raise QueryError(f"DATE: {error}") from None
     engine = source.engine()
-    matched = same_day(engine.select(filters.query()), month, number, year)
-    deliver(output.settings(), matched, timeline=engine.registry, protected=source.path())
-    exit_if_empty(matched, engine.count())
+    matched = _listed(same_day(engine.select(filters.query()), month, number, year), listing)
+    if listing.count:
+        print_count(len(matched))
+    else:
+        deliver(output.settings(), Kind.EVENTS, matched, protected=source.path(),
+                timeline=engine.registry, query=filters.query())
+    label = f"{calendar_date(2000, month, number):%B} {number}"
+    other = f" other than {year}" if year else ""
+    exit_if_empty(matched, engine.count(), looked_for=f" on {label} in any year{other}")
+
+
+@app.command("values")
+@with_options
+def values(
+    field: Annotated[ValueField, typer.Argument(
+        metavar="FIELD", case_sensitive=False,
+        help="category, tag, actor, person or place.")],
+    filters: FilterOptions, listing: ListOptions, source: SourceOptions, output: ReportOutput,
+) -> None:
+    """Each value a field takes in the timeline, with how many events have it, most used
+    first: what --category, --tag, --actor, --person and --place can match.
+
+    \b
+    Examples:
+      relations values category
+      relations values tag --since 2016
+      relations values person --format csv
+    """
+    from relations_cli.core.values import field_values
+    from relations_cli.render.tables import Column, Report, records, table_of
+
+    engine = source.engine()
+    rows = _listed(field_values(engine, field.value, filters.query()), listing)
+    columns: tuple[Column[tuple[str, int]], ...] = (
+        Column(field.value, lambda r: r[0]), Column("events", lambda r: r[1], numeric=True))
+    report = Report([], [table_of(columns, rows, field.value.capitalize(), bar="events")],
+                    records(columns, rows))
+    _deliver_rows(listing, output, report, rows, source)
+    exit_if_empty(rows, engine.count(), "values")

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from relations_cli.core.model import Event, Timeline
+from relations_cli.core.people import People, people_of
 from relations_cli.core.query import Query
 from relations_cli.core.summary import Summary, summarize
 from relations_cli.core.text import person_names, search_text
@@ -19,6 +20,8 @@ class Engine(Protocol):
 
     # The timeline's title, description and people (its events are not held here).
     registry: Timeline
+    # The people registry, by name and alias.
+    people: People
 
     def select(self, query: Query) -> list[Event]: ...
 
@@ -37,6 +40,7 @@ class MemoryEngine:
     def __init__(self, timeline: Timeline) -> None:
         self.timeline = timeline
         self.registry = timeline
+        self.people = people_of(timeline.people)
         self._haystacks: dict[str, str] = {}
         self._names: dict[str, list[tuple[str, ...]]] = {}
 

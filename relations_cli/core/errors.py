@@ -8,6 +8,7 @@ from typing import NamedTuple
 __all__ = [
     "DateError",
     "ExitStatus",
+    "NotFoundError",
     "OutputError",
     "Problem",
     "QueryError",
@@ -56,6 +57,12 @@ class TimelineError(RelationsError):
 
 class QueryError(RelationsError):
     """A filter or argument value cannot be understood."""
+
+
+class NotFoundError(QueryError):
+    """A name, id or value asked for is not in the timeline: "nothing matched" (exit 1)."""
+
+    exit_status = ExitStatus.NO_MATCH
 
 
 class DateError(QueryError):

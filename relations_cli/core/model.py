@@ -136,12 +136,10 @@ class Timeline(NamedTuple):
     path: str = ""
 
     def person(self, name: str) -> Person | None:
-        """The registry entry for a name or alias, if there is one."""
-        folded = name.casefold()
-        for person in self.people:
-            if any(n.casefold() == folded for n in person.names):
-                return person
-        return None
+        """The registry entry for a name or alias, if there is one (core/people's rule)."""
+        from relations_cli.core.people import people_of
+
+        return people_of(self.people).get(name)
 
     def event(self, event_id: str) -> Event | None:
         for event in self.events:

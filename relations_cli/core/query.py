@@ -9,7 +9,7 @@ from functools import cached_property
 
 from relations_cli.core.errors import QueryError
 from relations_cli.core.model import Event, Period
-from relations_cli.core.text import holds_words, words
+from relations_cli.core.text import fold_dashes, holds_words, words
 
 __all__ = ["Query"]
 
@@ -32,6 +32,11 @@ class Query:
     reverse: bool = False
 
     def __post_init__(self) -> None:
+        # Terms are searched with their dashes folded, as the text they are looked for in
+        # (core/text.own_search_text); folded here, so every engine reads them so.
+        folded = tuple(fold_dashes(term) for term in self.terms)
+        if folded != self.terms:
+            object.__setattr__(self, "terms", folded)
         start, end = self.bounds
         if start and end and start > end:
             raise QueryError(f"the date range is empty: it starts {start} and ends {end}")
@@ -94,11 +99,6 @@ class Query:
         if self.reverse:
             ordered.reverse()
         return ordered[: self.limit] if self.limit else ordered
-
-    @property
-    def has_filters(self) -> bool:
-        return any((self.since, self.until, self.on, self.categories, self.tags, self.actors,
-                    self.people, self.places, self._term_keys))
 
 
 def _any_word_match(wanted: Iterable[str], candidates: Sequence[tuple[str, ...]]) -> bool:

@@ -4,38 +4,53 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from relations_cli.core.dates import bucket_label
 from relations_cli.core.errors import QueryError
-from relations_cli.core.model import Event, Figure, Person, Precision, Timeline
-from relations_cli.core.text import holds_words, words
+from relations_cli.core.model import Event, Figure, Period, Person, Precision
+from relations_cli.core.people import People
 
 __all__ = [
     "GROUPINGS",
+    "PERIOD_GROUPINGS",
+    "ChartLanes",
     "FigureRow",
     "PersonStats",
     "QuoteRow",
     "Summary",
+    "chart_lanes",
     "figure_rows",
-    "find_people",
+    "named_in",
     "on_this_day",
     "people_stats",
-    "person_matches",
+    "person_events",
     "quote_rows",
+    "ranked",
+    "span",
     "summarize",
 ]
 
+# The periods an index counts in SQL; decades and weeks are counted from the events.
 TIME_GROUPINGS = {"year": Precision.YEAR, "quarter": Precision.QUARTER, "month": Precision.MONTH}
+PERIOD_GROUPINGS = ("decade", *TIME_GROUPINGS, "week")
 FIELD_GROUPINGS = ("category", "actor", "person", "tag", "place")
-GROUPINGS = (*TIME_GROUPINGS, *FIELD_GROUPINGS)
+GROUPINGS = (*PERIOD_GROUPINGS, *FIELD_GROUPINGS)
+MAX_GROUPINGS = 2
 NONE_LABEL = "(none)"
 _FINENESS = {Precision.YEAR: 0, Precision.QUARTER: 1, Precision.MONTH: 2, Precision.DAY: 3}
 
 
 def _values(event: Event, key: str) -> tuple[list[str], bool]:
     """An event's labels for one grouping, and whether its date is too coarse for it."""
+    if key == "decade":
+        return [f"{event.first_day.year // 10 * 10:04d}s"], False
+    if key == "week":
+        if event.date.precision is not Precision.DAY:
+            return [bucket_label(event.first_day, event.date.precision)], True
+        year, week, _ = event.first_day.isocalendar()
+        return [f"{year:04d}-W{week:02d}"], False
     if key in TIME_GROUPINGS:
         return time_label(event.first_day, event.date.precision, key)
     values = {
@@ -72,6 +87,8 @@ class Summary:
     groups: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
     # Events whose date is coarser than a time grouping, counted under the period they name.
     apart: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
+    # The opening and closing dates as written (`1960`, `1979`), when known.
+    span: tuple[Period, Period] | None = None
 
 
 def check_groupings(by: Sequence[str]) -> None:
@@ -80,6 +97,9 @@ def check_groupings(by: Sequence[str]) -> None:
         raise QueryError(f"cannot group by '{unknown[0]}' (choose from {', '.join(GROUPINGS)})")
     if len(set(by)) != len(by):
         raise QueryError("each --by may be given once")
+    if len(by) > MAX_GROUPINGS:
+        raise QueryError(f"--by takes one or two groupings (a count, or a cross table), not "
+                         f"{len(by)}")
 
 
 def count_groups(labelled: Iterable[tuple[list[tuple[list[str], bool]], int]],
@@ -110,15 +130,21 @@ def summarize(events: Sequence[Event], by: Sequence[str] = ("year",)) -> Summary
         last=max(events, key=lambda e: (e.first_day, e.last_day)) if events else None,
         busiest=_busiest(events),
         by=by, groups=groups, apart=apart,
+        # Ties go to the event first in the file, as in the index.
+        closing=max(events, key=lambda e: (e.last_day, -e.line)) if events else None,
     )
 
 
 def make_summary(*, count: int, start: date | None, end: date | None, first: Event | None,
                  last: Event | None, busiest: tuple[str, int] | None, by: Sequence[str],
-                 groups: Counter[tuple[str, ...]], apart: Counter[tuple[str, ...]]) -> Summary:
+                 groups: Counter[tuple[str, ...]], apart: Counter[tuple[str, ...]],
+                 closing: Event | None = None) -> Summary:
+    """A Summary; `closing` is an event that ends last (its end, as written, closes the
+    span; the first event's date opens it)."""
+    span = (first.date, closing.end or closing.date) if first and closing else None
     return Summary(
         count=count, start=start, end=end, first=first, last=last, busiest=busiest,
-        by=tuple(by),
+        by=tuple(by), span=span,
         groups=sorted(groups.items(), key=lambda item: _order_key(item[0], by)),
         apart=sorted(apart.items(), key=lambda item: _order_key(item[0], by)),
     )
@@ -135,8 +161,18 @@ def busiest_of(months: Counter[str], years: Counter[str]) -> tuple[str, int] | N
 
 def _order_key(combo: tuple[str, ...], by: Sequence[str]) -> tuple[tuple[int, str], ...]:
     # Periods in time order; other labels alphabetical, with (none) last.
-    return tuple((1 if value == NONE_LABEL else 0, value if key in TIME_GROUPINGS
+    return tuple((1 if value == NONE_LABEL else 0, value if key in PERIOD_GROUPINGS
                   else value.casefold()) for key, value in zip(by, combo, strict=True))
+
+
+def ranked(summary: Summary, by_count: bool = False, top: int | None = None) -> Summary:
+    """The summary's groups most numerous first (`--sort count`), and only the first `top`."""
+    groups = summary.groups
+    if by_count:
+        groups = sorted(groups, key=lambda item: -item[1])  # stable: ties keep their order
+    if top is not None:
+        groups = groups[:top]
+    return replace(summary, groups=groups)
 
 
 def _busiest(events: Sequence[Event]) -> tuple[str, int] | None:
@@ -160,21 +196,16 @@ class PersonStats:
     last: Event | None
 
 
-def _canonical(name: str, timeline: Timeline) -> str:
-    person = timeline.person(name)
-    return person.name if person else name
-
-
-def people_stats(timeline: Timeline, events: Sequence[Event]) -> list[PersonStats]:
+def people_stats(people: People, events: Sequence[Event]) -> list[PersonStats]:
     """Everyone the timeline names (registry first), with their counts among `events`."""
     appearances: dict[str, list[Event]] = {}
     quotes: Counter[str] = Counter()
     for event in events:
         for name in event.named_people:
-            appearances.setdefault(_canonical(name, timeline), []).append(event)
+            appearances.setdefault(people.canonical(name), []).append(event)
         for quote in event.quotes:
-            quotes[_canonical(quote.by, timeline)] += 1
-    registry = {p.name: p for p in timeline.people}
+            quotes[people.canonical(quote.by)] += 1
+    registry = {p.name: p for p in people}
     names = list(registry) + sorted(n for n in appearances if n not in registry)
     stats = []
     for name in names:
@@ -185,19 +216,60 @@ def people_stats(timeline: Timeline, events: Sequence[Event]) -> list[PersonStat
     return stats
 
 
-def person_matches(query: str, person: Person) -> bool:
-    """A name asked for matches a person's name or alias as whole words (`Hu` is Hu Hao)."""
-    wanted = words(query)
-    return any(holds_words(words(name), wanted) for name in person.names)
+def named_in(events: Iterable[Event]) -> list[str]:
+    """Every name the events give their people and speakers, once each."""
+    return list(dict.fromkeys(n for e in events for n in e.named_people))
 
 
-def find_people(timeline: Timeline, events: Iterable[Event], query: str) -> list[Person]:
-    """The registry's people a name or alias asks for, then others the events name."""
-    known = [p for p in timeline.people if person_matches(query, p)]
-    named = {n for e in events for n in e.named_people}
-    others = [Person(n) for n in sorted(named) if timeline.person(n) is None
-              and person_matches(query, Person(n))]
-    return known + others
+def person_events(people: People, events: Iterable[Event], person: Person) -> list[Event]:
+    """The events that name `person` (by name or any alias), in the order given."""
+    return [e for e in events
+            if any(people.canonical(n) == person.name for n in e.named_people)]
+
+
+# -- chart lanes ----------------------------------------------------------------------------------
+
+LANE_FIELDS = ("category", "actor", "person")
+
+
+@dataclass(frozen=True)
+class ChartLanes:
+    """Events on lanes: one per category, actor or person, in order of first appearance."""
+
+    by: str
+    events: Sequence[Event]
+    lanes: dict[str, list[Event]]
+    people: People
+
+    def lanes_of(self, event: Event) -> list[str]:
+        if self.by == "category":
+            names = [event.category] if event.category else []
+        elif self.by == "actor":
+            names = list(dict.fromkeys(event.actors))
+        else:
+            names = list(dict.fromkeys(self.people.canonical(n) for n in event.named_people))
+        return names or [NONE_LABEL]
+
+
+def chart_lanes(events: Sequence[Event], by: str, people: People) -> ChartLanes:
+    if by not in LANE_FIELDS:
+        raise QueryError(f"cannot draw lanes by '{by}' (choose from {', '.join(LANE_FIELDS)})")
+    chart = ChartLanes(by, events, {}, people)
+    for event in events:
+        for lane in chart.lanes_of(event):
+            chart.lanes.setdefault(lane, []).append(event)
+    return chart
+
+
+def span(events: Iterable[Event]) -> tuple[Period, Period] | None:
+    """The dates, as written, that open and close a set of events: the earliest start and the
+    latest end, at their own precision (`1960` to `1979`, never an invented first day)."""
+    events = list(events)
+    if not events:
+        return None
+    first = min(events, key=lambda e: (e.first_day, e.line))
+    last = max(events, key=lambda e: (e.last_day, -e.line))
+    return first.date, (last.end or last.date)
 
 
 # -- quotes and figures ---------------------------------------------------------------------------
@@ -211,14 +283,14 @@ class QuoteRow:
     text: str
 
 
-def quote_rows(timeline: Timeline, events: Iterable[Event],
+def quote_rows(people: People, events: Iterable[Event],
                speakers: Sequence[Person] | None = None) -> list[QuoteRow]:
     """Every quote of the events, in order; only the given speakers' when `speakers` is set."""
     wanted = {p.name for p in speakers} if speakers is not None else None
     rows = []
     for event in events:
         for quote in event.quotes:
-            person = timeline.person(quote.by)
+            person = people.get(quote.by)
             name = person.name if person else quote.by
             if wanted is None or name in wanted:
                 rows.append(QuoteRow(event, quote.by, person.role if person else "", quote.text))

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from relations_cli.core.model import Event, Precision
+from relations_cli.core.summary import ChartLanes, span
 from relations_cli.render.safe import visible
 
-__all__ = ["LEGEND", "Chart", "layout_chart"]
+__all__ = ["LEGEND", "Chart", "ChartView", "chart_document", "layout_chart"]
 
 POINT, SEVERAL, FUZZY_POINT, SPAN, FUZZY_SPAN, EMPTY = "●", "◆", "○", "━", "┄", " "
 _RANK = {EMPTY: 0, FUZZY_SPAN: 1, SPAN: 2, FUZZY_POINT: 3, POINT: 4, SEVERAL: 5}
@@ -47,6 +48,37 @@ class Chart:
         for start, label in _place(self.ticks, self.axis_width)[0]:
             labels[start : start + len(label)] = label
         yield " " * self.label_width, "".join(labels).rstrip()
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """Lanes of events, laid out for whatever width the output has."""
+
+    lanes: ChartLanes
+
+    @property
+    def lanes_are_categories(self) -> bool:
+        return self.lanes.by == "category"
+
+    def layout(self, width: int) -> Chart | None:
+        return layout_chart(self.lanes.events, self.lanes.lanes_of, width)
+
+    def categories(self) -> list[str]:
+        return sorted({e.category for e in self.lanes.events if e.category})
+
+
+def chart_document(lanes: ChartLanes) -> dict[str, object]:
+    """The chart as data: its span as written, and each lane's events."""
+    opened = span(lanes.events)
+    return {
+        "date": opened[0].text if opened else None,
+        "end": opened[1].text if opened else None,
+        "by": lanes.by,
+        "lanes": [{"lane": name, "events": [
+            {"id": e.id, "date": e.date.text, "end": e.end.text if e.end else None,
+             "title": e.title, "category": e.category} for e in events]}
+            for name, events in lanes.lanes.items()],
+    }
 
 
 def _place(ticks: Sequence[tuple[int, str]], width: int,

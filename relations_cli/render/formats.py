@@ -1,178 +1,127 @@
-"""The data formats: one small object each in one registry (name, extension, renderer)."""
+"""The output formats: one registry says what each format is called, which file extensions
+select it and which kinds of result it renders; everything else is derived from it.
+
+`--format`'s choices, completion and help for a command come from `names_for(kind)`, and
+`--output`'s extension from `format_for_path`. The registry imports no renderer: a format's
+module is imported when it is used, and holds one function per kind it renders, named
+`{format}_{kind}` (`csv_events`, `json_report`, ...). A text renderer takes the result and
+a `Look` and yields text; a drawn one (`drawn=True`) takes a Rich console first.
+
+Adding a format is one module plus one entry in FORMATS (tests/test_formats.py checks that
+every entry's module has a function for each kind it claims).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
 
-from relations_cli.core.model import Event
-from relations_cli.core.records import event_record
-from relations_cli.render.safe import json_dumps, neutralise_formula, visible
+from relations_cli.core.errors import OutputError
+
+if TYPE_CHECKING:
+    from relations_cli.core.model import Timeline
+    from relations_cli.core.query import Query
 
 __all__ = [
-    "CSV_COLUMNS",
     "FORMATS",
-    "JSON_EVENT_KEYS",
     "Format",
+    "Kind",
+    "Look",
     "format_for_path",
-    "style_plain",
+    "names_for",
 ]
 
-JSON_EVENT_KEYS = (
-    "id", "date", "end", "title", "summary", "category", "actors", "people", "place", "tags",
-    "quotes", "figures", "sources", "date_note",
-)  # fmt: skip
-CSV_COLUMNS = (
-    "id", "date", "end", "title", "category", "place", "actors", "people", "tags", "summary",
-    "date_note", "sources",
-)  # fmt: skip
-LIST_SEPARATOR = "; "
 
+class Kind(str, Enum):
+    """What a command produces."""
 
-def _flat_row(event: Event) -> list[str]:
-    return [
-        event.id,
-        event.date.text,
-        event.end.text if event.end else "",
-        event.title,
-        event.category,
-        event.place,
-        LIST_SEPARATOR.join(event.actors),
-        LIST_SEPARATOR.join(event.people),
-        LIST_SEPARATOR.join(event.tags),
-        event.summary,
-        event.date_note,
-        LIST_SEPARATOR.join(s.title for s in event.sources),
-    ]
-
-
-# A styler colors one field of a plain line; the identity when color is off.
-Styler = Callable[[str, str], str]
-
-
-def no_style(_field: str, text: str) -> str:
-    return text
-
-
-_ANSI = {"date": "\x1b[36m", "category": "\x1b[2m", "id": "\x1b[2m", "match": "\x1b[1;33m"}
-
-
-def style_plain(field: str, text: str) -> str:
-    """ANSI color for a plain-line field (only the program's own codes ever reach a terminal)."""
-    return f"{_ANSI[field]}{text}\x1b[0m" if field in _ANSI and text else text
-
-
-def plain_line(event: Event, style: Styler = no_style) -> str:
-    """One event on one line, tab-separated: date, id, category, title; never wrapped."""
-    return "\t".join(
-        (
-            style("date", event.when),
-            style("id", event.id),
-            style("category", visible(event.category) or "-"),
-            visible(event.title),
-        )
-    )
-
-
-def render_plain(events: Iterable[Event], style: Styler = no_style) -> Iterator[str]:
-    for event in events:
-        yield plain_line(event, style) + "\n"
-
-
-def render_json(events: Iterable[Event], style: Styler = no_style) -> Iterator[str]:
-    # Streamed item by item so a large result never sits in memory as one string.
-    first = True
-    for event in events:
-        yield ("[\n  " if first else ",\n  ") + json_dumps(event_record(event))
-        first = False
-    yield "[]\n" if first else "\n]\n"
-
-
-def render_jsonl(events: Iterable[Event], style: Styler = no_style) -> Iterator[str]:
-    for event in events:
-        yield json_dumps(event_record(event)) + "\n"
-
-
-def _csv_cell(value: str) -> str:
-    return neutralise_formula(visible(value, keep_newlines=True))
-
-
-def render_csv(events: Iterable[Event], style: Styler = no_style) -> Iterator[str]:
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for event in events:
-        writer.writerow([_csv_cell(cell) for cell in _flat_row(event)])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _tsv_cell(value: str) -> str:
-    # Tabs and newlines would break the grid: they are escaped, as is the backslash itself.
-    escaped = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-    return neutralise_formula(visible(escaped.replace("\r", "\\r")))
-
-
-def render_tsv(events: Iterable[Event], style: Styler = no_style) -> Iterator[str]:
-    yield "\t".join(CSV_COLUMNS) + "\n"
-    for event in events:
-        yield "\t".join(_tsv_cell(cell) for cell in _flat_row(event)) + "\n"
-
-
-_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
-
-
-def markdown_text(value: str) -> str:
-    """Text safe inside a Markdown table cell: syntax escaped, one line."""
-    return visible(" ".join(value.split())).translate(_MARKDOWN_SPECIAL)
-
-
-def render_markdown(events: Iterable[Event], style: Styler = no_style) -> Iterator[str]:
-    yield "| Date | Event | Category | Summary |\n"
-    yield "| --- | --- | --- | --- |\n"
-    for event in events:
-        cells = (event.when, event.title, event.category, event.summary)
-        yield "| " + " | ".join(markdown_text(cell) for cell in cells) + " |\n"
+    EVENTS = "events"  # a listing of events (timeline, search, on-this-day)
+    EVENT = "event"  # one event in full (show)
+    REPORT = "report"  # facts and tables (summary, people, quotes, figures, cache, values)
+    CHART = "chart"  # lanes over a time axis
 
 
 @dataclass(frozen=True)
 class Format:
-    """An output format: its name, the file extension that selects it, and its renderer."""
+    """An output format: its name, the extensions that select it, what it renders, and where."""
 
     name: str
-    extension: str
-    render: Callable[[Iterable[Event], Styler], Iterator[str]]
-    description: str
+    extensions: tuple[str, ...]
+    kinds: frozenset[Kind]
+    module: str
+    drawn: bool = False  # laid out for a width with Rich: pretty and table
 
+    def renders(self, kind: Kind) -> bool:
+        return kind in self.kinds
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a renderer should write: color, width, search terms to mark, and which columns."""
+
+    color: bool = False
+    width: int = 100
+    terms: tuple[str, ...] = ()
+    fields: tuple[str, ...] | None = None
+    header: bool = True
+    # What publishing formats show around the events: the timeline's title, description and
+    # people, and the filters the command line used.
+    timeline: Timeline | None = None
+    query: Query | None = None
+
+
+_ALL = frozenset(Kind)
+_ROWS = frozenset({Kind.EVENTS, Kind.EVENT, Kind.REPORT})
+_PUBLISHED = frozenset({Kind.EVENTS, Kind.EVENT})
+_RENDER = "relations_cli.render."
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("plain", ".txt", render_plain, "one event a line: date, id, category, title"),
-        Format("json", ".json", render_json, "a JSON array of events"),
-        Format("jsonl", ".jsonl", render_jsonl, "one JSON event a line"),
-        Format("csv", ".csv", render_csv, "comma-separated, with a header row"),
-        Format("tsv", ".tsv", render_tsv, "tab-separated, with a header row"),
-        Format("markdown", ".md", render_markdown, "a Markdown table"),
+        Format("pretty", (), _ALL, _RENDER + "terminal", drawn=True),
+        Format("plain", (".txt",), _ALL, _RENDER + "plain"),
+        Format("table", (), frozenset({Kind.EVENTS, Kind.REPORT, Kind.CHART}),
+               _RENDER + "terminal", drawn=True),
+        Format("json", (".json",), _ALL, _RENDER + "jsonfmt"),
+        Format("jsonl", (".jsonl",), _ALL, _RENDER + "jsonfmt"),
+        Format("csv", (".csv",), _ROWS, _RENDER + "delimited"),
+        Format("tsv", (".tsv", ".tab"), _ROWS, _RENDER + "delimited"),
+        Format("markdown", (".md", ".markdown"), frozenset({Kind.EVENTS, Kind.EVENT,
+                                                           Kind.REPORT}),
+               _RENDER + "markdown"),
+        # Publishing (issue 11): each checked in its real consumer; their libraries (Jinja2,
+        # icalendar) load only when one of them is asked for.
+        Format("html", (".html", ".htm"), _PUBLISHED, _RENDER + "html"),
+        Format("ics", (".ics",), _PUBLISHED, _RENDER + "ics"),
+        Format("timelinejs", (".timelinejs.json",), _PUBLISHED, _RENDER + "timelinejs"),
+        Format("mermaid", (".mmd", ".mermaid"), _PUBLISHED, _RENDER + "mermaid"),
+        Format("svg", (".svg",), frozenset({Kind.CHART}), _RENDER + "svg"),
     )
 }
 
 
-def format_for_path(path: str) -> str | None:
-    """The format a file name's extension asks for, if any (`trade.csv` is CSV)."""
-    from relations_cli.render.publish import PUBLISHERS
+def names_for(kind: Kind) -> list[str]:
+    """The formats a command producing `kind` can write, in registry order."""
+    return [f.name for f in FORMATS.values() if f.renders(kind)]
 
+
+def format_for_path(path: str, kind: Kind) -> str:
+    """The format a file name's extension asks for (`trade.csv` is CSV); an extension no
+    format claims, or one whose format cannot write this kind, is an error."""
     lowered = path.lower()
     # The longest extension first: `x.timelinejs.json` is TimelineJS, not JSON.
-    extensions = [(f.extension, f.name) for f in FORMATS.values()]
-    extensions += [(p.extension, p.name) for p in PUBLISHERS.values()]
-    extensions += [(".markdown", "markdown"), (".svg", "svg")]
-    for extension, name in sorted(extensions, key=lambda pair: -len(pair[0])):
-        if lowered.endswith(extension):
-            return name
-    return None
+    claims = sorted(((ext, fmt) for fmt in FORMATS.values() for ext in fmt.extensions),
+                    key=lambda claim: -len(claim[0]))
+    for ext, fmt in claims:
+        if lowered.endswith(ext):
+            if not fmt.renders(kind):
+                raise OutputError(f"--output {path}: {fmt.name} cannot hold this result; "
+                                  f"use one of {_extensions(kind)} or give --format")
+            return fmt.name
+    raise OutputError(f"--output {path}: no format is written as this extension; "
+                      f"use one of {_extensions(kind)} or give --format")
+
+
+def _extensions(kind: Kind) -> str:
+    return ", ".join(ext for f in FORMATS.values() if f.renders(kind) for ext in f.extensions)

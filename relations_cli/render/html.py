@@ -13,11 +13,14 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from relations_cli.core.model import Event, Period, Precision
+from relations_cli.render.detail import EventView
+from relations_cli.render.formats import Look
 from relations_cli.render.publish import (
     NO_CATEGORY,
     Publication,
     category_colors,
     link_target,
+    publication,
     readable_period,
 )
 from relations_cli.render.safe import visible
@@ -160,3 +163,13 @@ def render_html(events: Sequence[Event], context: Publication) -> Iterator[str]:
     # entities would not be decoded inside one, so it goes in as it is.
     data["script_data"] = Markup(data["script_data"])
     yield from template.generate(**data)
+
+
+def html_events(events: Sequence[Event], look: Look) -> Iterator[str]:
+    """The registry's entry point for a listing of events."""
+    return render_html(events, publication(look.timeline, look.query))
+
+
+def html_event(view: EventView, look: Look) -> Iterator[str]:
+    """The registry's entry point for `show`: the one event, in full."""
+    return render_html([view.event], publication(look.timeline, detail=True))

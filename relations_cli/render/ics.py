@@ -10,7 +10,9 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 
 from relations_cli.core.model import Event, Precision
-from relations_cli.render.publish import Publication, link_target, stable_key
+from relations_cli.render.detail import EventView
+from relations_cli.render.formats import Look
+from relations_cli.render.publish import Publication, link_target, publication, stable_key
 from relations_cli.render.safe import visible
 
 __all__ = ["exclusive_end", "render_ics", "uid"]
@@ -86,3 +88,13 @@ def render_ics(events: Sequence[Event], context: Publication) -> Iterator[str]:
         calendar.add_component(entry)
     # to_ical() gives bytes with CRLF line ends; written as text, they stay as they are.
     yield calendar.to_ical().decode("utf-8")
+
+
+def ics_events(events: Sequence[Event], look: Look) -> Iterator[str]:
+    """The registry's entry point for a listing of events."""
+    return render_ics(events, publication(look.timeline, look.query))
+
+
+def ics_event(view: EventView, look: Look) -> Iterator[str]:
+    """The registry's entry point for `show`: the one event, in full."""
+    return render_ics([view.event], publication(look.timeline, detail=True))

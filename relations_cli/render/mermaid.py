@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from relations_cli.core.model import Event
-from relations_cli.render.publish import Publication
+from relations_cli.render.detail import EventView
+from relations_cli.render.formats import Look
+from relations_cli.render.publish import Publication, publication
 from relations_cli.render.safe import visible
 
 __all__ = ["mermaid_text", "period_label", "render_mermaid"]
@@ -47,3 +49,13 @@ def render_mermaid(events: Sequence[Event], context: Publication) -> Iterator[st
         else:
             label = period_label(event)
             yield f"        {label} : {mermaid_text(event.title)}\n"
+
+
+def mermaid_events(events: Sequence[Event], look: Look) -> Iterator[str]:
+    """The registry's entry point for a listing of events."""
+    return render_mermaid(events, publication(look.timeline, look.query))
+
+
+def mermaid_event(view: EventView, look: Look) -> Iterator[str]:
+    """The registry's entry point for `show`: the one event, in full."""
+    return render_mermaid([view.event], publication(look.timeline, detail=True))

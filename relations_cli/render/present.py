@@ -16,20 +16,16 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from relations_cli.core.errors import QueryError
-from relations_cli.core.model import Event, Timeline
-from relations_cli.render.formats import FORMATS, format_for_path, no_style, style_plain
+from relations_cli.render.formats import FORMATS, Kind, Look, format_for_path
 
 if TYPE_CHECKING:
+    from relations_cli.core.model import Timeline
     from relations_cli.core.query import Query
-    from relations_cli.render.chart import Chart
-    from relations_cli.render.tables import Report
 
 __all__ = [
     "OutputSettings",
     "decide_color",
     "deliver",
-    "deliver_chart",
-    "deliver_report",
     "silence_stdout",
 ]
 
@@ -43,6 +39,8 @@ class OutputSettings(NamedTuple):
     output: str | None = None
     force: bool = False
     width: int | None = None
+    fields: tuple[str, ...] | None = None
+    header: bool = True
 
 
 def _env_on(name: str) -> bool:
@@ -87,11 +85,14 @@ def _destination(settings: OutputSettings, protected: Path | None) -> Iterator[I
         yield sys.stdout
 
 
-def _choose_format(settings: OutputSettings, is_terminal: bool) -> str:
+def _choose_format(settings: OutputSettings, kind: Kind, is_terminal: bool,
+                   to_file: bool) -> str:
     if settings.format:
+        if not FORMATS[settings.format].renders(kind):
+            raise QueryError(f"this command cannot write {settings.format}")
         return settings.format
-    if settings.output and settings.output != "-":
-        return format_for_path(settings.output) or "plain"
+    if to_file and settings.output:
+        return format_for_path(settings.output, kind)
     return "pretty" if is_terminal else "plain"
 
 
@@ -104,16 +105,15 @@ class _Target(NamedTuple):
 
 
 @contextlib.contextmanager
-def _opened(settings: OutputSettings, protected: Path | None,
-            default_off_terminal: str = "plain") -> Iterator[_Target]:
+def _opened(settings: OutputSettings, kind: Kind, protected: Path | None) -> Iterator[_Target]:
     """The destination with its format and color decided; a closed pipe ends quietly."""
+    if settings.force and not settings.output:
+        raise QueryError("--force needs --output (it lets --output replace a file)")
+    to_file = bool(settings.output and settings.output != "-")
     try:
         with _destination(settings, protected) as stream:
-            to_file = stream is not sys.stdout
             is_terminal = not to_file and _isatty(stream)
-            fmt = _choose_format(settings, is_terminal)
-            if fmt == "plain" and not settings.format and not to_file:
-                fmt = default_off_terminal
+            fmt = _choose_format(settings, kind, is_terminal, to_file)
             color = False if to_file and settings.color != "always" else decide_color(
                 settings.color, is_terminal)
             yield _Target(stream, fmt, color, is_terminal, settings.width)
@@ -121,45 +121,29 @@ def _opened(settings: OutputSettings, protected: Path | None,
         silence_stdout()
 
 
-def deliver(
-    settings: OutputSettings,
-    events: Sequence[Event],
-    *,
-    timeline: Timeline | None = None,
-    terms: Sequence[str] = (),
-    protected: Path | None = None,
-    detail: bool = False,
-    query: Query | None = None,
-) -> None:
-    """Write events (or, with detail, the one event in full) in the chosen format and place."""
-    from relations_cli.render.publish import PUBLISHERS
+def deliver(settings: OutputSettings, kind: Kind, result: Any, *,
+            protected: Path | None = None, terms: Sequence[str] = (),
+            timeline: Timeline | None = None, query: Query | None = None) -> None:
+    """Write a result of some kind in the chosen format and place: the format's module
+    renders it (render/formats.py says which module)."""
+    import importlib
 
-    with _opened(settings, protected) as target:
-        if target.format in PUBLISHERS:
-            from relations_cli.render.publish import publication, publish
-
-            _write(target.stream, publish(target.format, events,
-                                          publication(timeline, query, detail)))
-        elif (target.format == "pretty" and not settings.format and not detail
-                and len(events) > COMPACT_OVER):
+    with _opened(settings, kind, protected) as target:
+        fmt = FORMATS[target.format]
+        if (kind is Kind.EVENTS and fmt.name == "pretty" and not settings.format
+                and len(result) > COMPACT_OVER):
             # Drawing costs about a quarter of a millisecond an event: a long result streams
             # as colored lines instead, at the speed of plain output.
-            _compact_note(len(events))
-            _write(target.stream, _chunks("plain", events, timeline, False, target.color))
-        elif target.format in ("pretty", "table"):
-
-            def view(console: Any, terminal: Any) -> None:
-                if detail and timeline is not None:
-                    terminal.print_event(console, events[0], timeline)
-                elif target.format == "table":
-                    terminal.print_table(console, events, terms)
-                else:
-                    terminal.print_chronology(console, events, terms)
-
-            _draw(target, view)
+            _compact_note(len(result))
+            fmt = FORMATS["plain"]
+        look = Look(color=target.color, width=_width(target, kind), terms=tuple(terms),
+                    fields=settings.fields, header=settings.header, timeline=timeline,
+                    query=query)
+        render = getattr(importlib.import_module(fmt.module), f"{fmt.name}_{kind.value}")
+        if fmt.drawn:
+            _draw(target, look, lambda console: render(console, result, look))
         else:
-            _write(target.stream, _chunks(target.format, events, timeline, detail,
-                                          target.color))
+            _write(target.stream, render(result, look))
 
 
 def _compact_note(count: int) -> None:
@@ -168,88 +152,29 @@ def _compact_note(count: int) -> None:
               "them in full, and `| less -R` with --color always pages them", file=sys.stderr)
 
 
-def deliver_report(settings: OutputSettings, report: Report, protected: Path | None) -> None:
-    """A summary-like report: drawn with bars on a terminal, a plain table or data otherwise."""
-    from relations_cli.render.tables import render_report
-
-    with _opened(settings, protected) as target:
-        if target.format in ("html", "ics", "timelinejs", "mermaid", "svg"):
-            raise QueryError(f"this command cannot be written as {target.format}; "
-                             "use pretty, plain, json, csv, tsv or markdown")
-        if target.format in ("pretty", "table"):
-            _draw(target, lambda console, terminal: terminal.print_report(console, report))
-        else:
-            _write(target.stream, render_report(report, target.format))
-
-
-def deliver_chart(settings: OutputSettings, layout: Callable[[int], Chart | None],
-                  lanes_are_categories: bool, document: Any, protected: Path | None) -> None:
-    """The chart as a picture laid out for the width in use (colored on a terminal), or its
-    lanes as data."""
-    from relations_cli.render.tables import Report, render_report
-
-    with _opened(settings, protected, default_off_terminal="pretty") as target:
-        if target.format in ("json", "jsonl"):
-            _write(target.stream, render_report(Report(document=document), target.format))
-        elif target.format == "svg":
-            from relations_cli.render.svg import render_svg
-
-            if document["lanes"]:
-                _write(target.stream, render_svg(document, target.width or OFF_TERMINAL_WIDTH))
-        elif target.format in ("pretty", "plain", "table"):
-            chart = layout(_width(target))
-            if chart is not None:
-                _draw(target, lambda console, terminal: terminal.print_chart(
-                    console, chart, lanes_are_categories), plain=target.format == "plain")
-        else:
-            raise QueryError(f"chart cannot be written as {target.format}; "
-                             "use pretty, plain, json or svg")
-
-
-def _chunks(fmt: str, events: Sequence[Event], timeline: Timeline | None, detail: bool,
-            color: bool) -> Iterable[str]:
-    if fmt == "svg":
-        raise QueryError("svg draws a chart: use 'relations chart --format svg'")
-    if fmt not in FORMATS:
-        raise QueryError(f"unknown format '{fmt}'")
-    if detail and timeline is not None and fmt in ("plain", "markdown"):
-        from relations_cli.render.detail import detail_markdown, detail_plain
-
-        render = detail_plain if fmt == "plain" else detail_markdown
-        return render(events[0], timeline)
-    if detail and fmt == "json":
-        from relations_cli.core.records import event_record
-        from relations_cli.render.safe import json_dumps
-
-        return [json_dumps(event_record(events[0]), indent=2) + "\n"]
-    return FORMATS[fmt].render(events, style_plain if color else no_style)
-
-
 def _write(stream: IO[str], chunks: Iterable[str]) -> None:
     for chunk in chunks:
         stream.write(chunk)
     stream.flush()
 
 
-def _width(target: _Target) -> int:
+def _width(target: _Target, kind: Kind) -> int:
     """--width, else the terminal's; off a terminal a table is as wide as its longest row,
-    and other drawings get a fixed width."""
+    and other drawings (the chart too) get a fixed width."""
     if target.width is not None:
         return target.width
     if target.is_terminal:
         return shutil.get_terminal_size().columns
-    return 10_000 if target.format == "table" else OFF_TERMINAL_WIDTH
+    return 10_000 if target.format == "table" and kind is not Kind.CHART else OFF_TERMINAL_WIDTH
 
 
-def _draw(target: _Target, view: Callable[[Any, Any], object], plain: bool = False) -> None:
+def _draw(target: _Target, look: Look, view: Callable[[Any], object]) -> None:
     """Draw a Rich view; off a terminal it is captured and its line padding trimmed."""
     from relations_cli.render import terminal
 
-    width = _width(target)
-    color = target.color and not plain
     buffer: IO[str] = target.stream if target.is_terminal else io.StringIO()
-    console = terminal.make_console(buffer, color, width)
-    view(console, terminal)
+    console = terminal.make_console(buffer, look.color, look.width)
+    view(console)
     if isinstance(buffer, io.StringIO):
         _write(target.stream, (line.rstrip(" ") + "\n"
                                for line in buffer.getvalue().splitlines()))

@@ -1,17 +1,17 @@
-"""Publishing formats (html, ics, timelinejs, mermaid): what they share, and their registry.
+"""What the publishing formats (html, ics, timelinejs, mermaid, svg) share: colors, safe
+links, the filters shown, and the context a page or calendar is made in.
 
-Each format is a standalone module whose renderer takes everything it needs as arguments;
-this module only names them and imports one when it is asked for (Jinja2 and icalendar cost
-50 to 90 ms to import, and no other command should pay for them).
+Each format is a module of its own, named in the one format registry (render/formats.py) and
+imported only when asked for: Jinja2 and icalendar cost 50 to 90 ms to import, and no other
+command should pay for them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -22,14 +22,11 @@ if TYPE_CHECKING:
     from relations_cli.core.query import Query
 
 __all__ = [
-    "PUBLISHERS",
     "Publication",
-    "Publisher",
     "category_colors",
     "describe_query",
     "link_target",
     "publication",
-    "publish",
     "readable_period",
     "stable_key",
 ]
@@ -147,33 +144,3 @@ def publication(timeline: Timeline | None, query: Query | None = None,
                 detail: bool = False) -> Publication:
     timeline = timeline or Timeline(events=())
     return Publication(timeline, describe_query(query), _stamp(timeline), detail)
-
-
-@dataclass(frozen=True)
-class Publisher:
-    name: str
-    extension: str
-    description: str
-    module: str
-    function: str
-
-
-PUBLISHERS: dict[str, Publisher] = {
-    p.name: p
-    for p in (
-        Publisher("html", ".html", "a self-contained web page", "html", "render_html"),
-        Publisher("ics", ".ics", "an iCalendar file of all-day events", "ics", "render_ics"),
-        Publisher("timelinejs", ".timelinejs.json", "Knight Lab TimelineJS3 JSON",
-                  "timelinejs", "render_timelinejs"),
-        Publisher("mermaid", ".mmd", "a Mermaid timeline diagram", "mermaid", "render_mermaid"),
-    )
-}
-
-
-def publish(fmt: str, events: Sequence[Event], context: Publication) -> Iterator[str]:
-    """The events in a publishing format; its module (and library) is imported only now."""
-    publisher = PUBLISHERS[fmt]
-    module = importlib.import_module(f"relations_cli.render.{publisher.module}")
-    render = getattr(module, publisher.function)
-    chunks: Iterator[str] = render(events, context)
-    return chunks

@@ -1,15 +1,26 @@
-"""Summary-like results as Reports: the facts, tables and JSON documents each command prints."""
+"""Summary-like results as Reports: each report's columns are defined once here, and both its
+table rows and its JSON records are derived from them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from relations_cli.core.model import Event, Person
-from relations_cli.core.summary import TIME_GROUPINGS, FigureRow, PersonStats, QuoteRow, Summary
-from relations_cli.render.tables import Report, Table
+from relations_cli.core.summary import (
+    PERIOD_GROUPINGS,
+    FigureRow,
+    PersonStats,
+    QuoteRow,
+    Summary,
+)
+from relations_cli.render.tables import Column, Report, records, table_of
 
 __all__ = [
+    "FIGURE_COLUMNS",
+    "PEOPLE_COLUMNS",
+    "QUOTE_COLUMNS",
+    "cache_report",
     "figures_report",
     "people_report",
     "person_report",
@@ -18,16 +29,31 @@ __all__ = [
 ]
 
 
-def _event_ref(event: Event | None) -> dict[str, str] | None:
+def event_ref(event: Event | None) -> dict[str, Any] | None:
+    """An event as a summary's JSON names it: id, dates as written, title."""
     if event is None:
         return None
     return {"id": event.id, "date": event.when, "title": event.title}
 
 
+def _span_text(summary: Summary) -> str:
+    if summary.span is not None:
+        first, last = summary.span
+        return first.text if first.text == last.text else f"{first.text} to {last.text}"
+    return f"{summary.start} to {summary.end}"
+
+
+Group = tuple[tuple[str, ...], int, str]  # a summary row: labels, count, precision
+
+
+def _label_at(n: int) -> Callable[[Group], str]:
+    return lambda group: group[0][n]
+
+
 def summary_report(summary: Summary) -> Report:
     facts = [("events", str(summary.count))]
     if summary.start and summary.end:
-        facts.append(("span", f"{summary.start} to {summary.end}"))
+        facts.append(("span", _span_text(summary)))
     if summary.first:
         facts.append(("first", f"{summary.first.when} {summary.first.title}"))
     if summary.last:
@@ -37,60 +63,82 @@ def summary_report(summary: Summary) -> Report:
         facts.append(("busiest", f"{summary.busiest[0]} ({summary.busiest[1]} {noun})"))
     # With a period grouping, each row says how precisely its events are dated, so events
     # dated only to a coarser period are told apart in data as well as on a terminal.
-    finest = next((key for key in reversed(summary.by) if key in TIME_GROUPINGS), None)
-    columns = (*summary.by, "count", *(("precision",) if finest else ()))
-    rows: list[tuple[str | int, ...]] = [
-        (*combo, count, *((finest,) if finest else ())) for combo, count in summary.groups]
-    apart_rows: list[tuple[str | int, ...]] = [
-        (*combo, count, _precision_of(combo, summary.by)) for combo, count in summary.apart]
-    tables = [Table(columns, rows + apart_rows, title="By " + " and ".join(summary.by),
-                    bar="count", shown=(*summary.by, "count"))]
-    if apart_rows:
-        # Shown apart on a terminal; in data they are the rows marked "coarser date".
-        tables = [Table(columns, rows, "By " + " and ".join(summary.by), "count",
-                        shown=(*summary.by, "count")),
-                  Table(columns, apart_rows, "Dated more coarsely than the grouping", "count",
-                        shown=(*summary.by, "count"))]
+    finest = next((key for key in reversed(summary.by) if key in PERIOD_GROUPINGS), None)
+    columns: list[Column[Group]] = [Column(key, _label_at(n)) for n, key in enumerate(summary.by)]
+    columns.append(Column("count", lambda g: g[1], numeric=True))
+    if finest:
+        columns.append(Column("precision", lambda g: g[2], shown=False, in_json=False))
+    rows: list[Group] = [(combo, count, finest or "") for combo, count in summary.groups]
+    apart: list[Group] = [(combo, count, _precision_of(combo, summary.by))
+                          for combo, count in summary.apart]
+    title = "By " + " and ".join(summary.by)
+    tables = [table_of(columns, rows + apart, title, bar="count")]
+    if apart:
+        # Shown apart on a terminal; in data they are the rows marked by their precision.
+        tables = [table_of(columns, rows, title, bar="count"),
+                  table_of(columns, apart, "Dated more coarsely than the grouping", bar="count")]
+    span = summary.span
     document: dict[str, Any] = {
         "count": summary.count,
-        "start": summary.start.isoformat() if summary.start else None,
-        "end": summary.end.isoformat() if summary.end else None,
-        "first": _event_ref(summary.first),
-        "last": _event_ref(summary.last),
+        # The span as written, as an event's JSON gives its dates.
+        "date": span[0].text if span else (summary.start.isoformat() if summary.start
+                                           else None),
+        "end": span[1].text if span else (summary.end.isoformat() if summary.end else None),
+        "first": event_ref(summary.first),
+        "last": event_ref(summary.last),
         "busiest": ({"period": summary.busiest[0], "count": summary.busiest[1]}
                     if summary.busiest else None),
         "by": list(summary.by),
-        "groups": [{**dict(zip(summary.by, combo, strict=True)), "count": count}
-                   for combo, count in summary.groups],
-        "apart": [{**dict(zip(summary.by, combo, strict=True)), "count": count}
-                  for combo, count in summary.apart],
+        "groups": records(columns, rows),
+        "apart": records(columns, apart),
     }
     return Report(facts, tables, document)
 
 
 def _precision_of(combo: tuple[str, ...], by: Sequence[str]) -> str:
     """The precision a coarser-dated row's period label is written at (2015, 2015Q3, ...)."""
-    labels = [label for key, label in zip(by, combo, strict=True) if key in TIME_GROUPINGS]
+    labels = [label for key, label in zip(by, combo, strict=True) if key in PERIOD_GROUPINGS]
     label = labels[-1] if labels else ""
     if "Q" in label:
         return "quarter"
-    return {4: "year", 7: "month"}.get(len(label), "day")
+    if "W" in label:
+        return "week"
+    return {3: "decade", 4: "year", 5: "decade", 7: "month"}.get(len(label), "day")
 
 
-PEOPLE_COLUMNS = ("name", "role", "aliases", "events", "quotes", "first", "last")
+def _date_of(event: Event | None) -> str:
+    # First and last appearances are the dates those events start on, as written.
+    return event.date.text if event else ""
+
+
+PEOPLE_COLUMNS: tuple[Column[PersonStats], ...] = (
+    Column("name", lambda p: p.name),
+    Column("role", lambda p: p.role),
+    Column("aliases", lambda p: "; ".join(p.aliases), json=lambda p: list(p.aliases),
+           shown=False),
+    Column("events", lambda p: p.events, numeric=True),
+    Column("quotes", lambda p: p.quotes, numeric=True),
+    Column("first", lambda p: _date_of(p.first), json=lambda p: event_ref(p.first)),
+    Column("last", lambda p: _date_of(p.last), json=lambda p: event_ref(p.last)),
+)
 
 
 def people_report(stats: Sequence[PersonStats]) -> Report:
-    # First and last appearances are the dates those events start on, as written.
-    rows = [(p.name, p.role, "; ".join(p.aliases), p.events, p.quotes,
-             p.first.date.text if p.first else "", p.last.date.text if p.last else "")
-            for p in stats]
-    document = [{"name": p.name, "role": p.role, "aliases": list(p.aliases),
-                 "events": p.events, "quotes": p.quotes,
-                 "first": _event_ref(p.first), "last": _event_ref(p.last)} for p in stats]
-    table = Table(PEOPLE_COLUMNS, rows, "People",
-                  shown=("name", "role", "events", "quotes", "first", "last"))
-    return Report([], [table], document)
+    return Report([], [table_of(PEOPLE_COLUMNS, stats, "People")],
+                  records(PEOPLE_COLUMNS, stats))
+
+
+PERSON_EVENT_COLUMNS: tuple[Column[Event], ...] = (
+    Column("date", lambda e: e.when),
+    Column("id", lambda e: e.id),
+    Column("category", lambda e: e.category, in_json=False),
+    Column("title", lambda e: e.title),
+)
+PERSON_QUOTE_COLUMNS: tuple[Column[QuoteRow], ...] = (
+    Column("date", lambda q: q.event.when),
+    Column("id", lambda q: q.event.id, key="event"),
+    Column("quote", lambda q: q.text, key="text"),
+)
 
 
 def person_report(person: Person, events: Sequence[Event], quotes: Sequence[QuoteRow]) -> Report:
@@ -100,40 +148,56 @@ def person_report(person: Person, events: Sequence[Event], quotes: Sequence[Quot
     if person.aliases:
         facts.append(("aliases", ", ".join(person.aliases)))
     facts.append(("events", str(len(events))))
-    event_table = Table(("date", "id", "category", "title"),
-                        [(e.when, e.id, e.category, e.title) for e in events], "Events")
-    quote_table = Table(("date", "id", "quote"), [(q.event.when, q.event.id, q.text)
-                                                  for q in quotes], "Quotes")
+    event_table = table_of(PERSON_EVENT_COLUMNS, events, "Events")
+    quote_table = table_of(PERSON_QUOTE_COLUMNS, quotes, "Quotes")
     document = {"name": person.name, "role": person.role, "aliases": list(person.aliases),
-                "events": [_event_ref(e) for e in events],
-                "quotes": [{"date": q.event.when, "event": q.event.id, "text": q.text}
-                           for q in quotes]}
+                "events": records(PERSON_EVENT_COLUMNS, events),
+                "quotes": records(PERSON_QUOTE_COLUMNS, quotes)}
     return Report(facts, [event_table, quote_table] if quotes else [event_table], document)
 
 
-QUOTE_COLUMNS = ("date", "by", "role", "quote", "event")
+QUOTE_COLUMNS: tuple[Column[QuoteRow], ...] = (
+    Column("date", lambda q: q.event.when),
+    Column("by", lambda q: q.by),
+    Column("role", lambda q: q.role),
+    Column("quote", lambda q: q.text, key="text"),
+    Column("event", lambda q: q.event.id),
+)
 
 
 def quotes_report(rows: Sequence[QuoteRow]) -> Report:
-    table = Table(QUOTE_COLUMNS, [(q.event.when, q.by, q.role, q.text, q.event.id)
-                                  for q in rows], "Quotes")
-    document = [{"date": q.event.when, "by": q.by, "role": q.role, "text": q.text,
-                 "event": q.event.id} for q in rows]
-    return Report([], [table], document, terminal_view="quotes")
+    return Report([], [table_of(QUOTE_COLUMNS, rows, "Quotes")], records(QUOTE_COLUMNS, rows),
+                  terminal_view="quotes")
 
 
-FIGURE_COLUMNS = ("date", "label", "value", "unit", "change", "event")
+# The value is printed exactly as the file wrote it, in every format; only the bar reads
+# it as a number, and a value that is not one gets no bar.
+FIGURE_COLUMNS: tuple[Column[FigureRow], ...] = (
+    Column("date", lambda r: r.event.when),
+    Column("label", lambda r: r.figure.label),
+    Column("value", lambda r: r.figure.value, numeric=True),
+    Column("unit", lambda r: r.figure.unit),
+    Column("change", lambda r: r.figure.change),
+    Column("event", lambda r: r.event.id, shown=False),
+)
 
 
 def figures_report(rows: Sequence[FigureRow]) -> Report:
-    table = Table(
-        FIGURE_COLUMNS,
-        [(r.event.when, r.figure.label,
-          r.figure.number if r.figure.number is not None else r.figure.value,
-          r.figure.unit, r.figure.change, r.event.id) for r in rows],
-        "Figures", bar="value", bar_scale_by="unit",
-        shown=("date", "label", "value", "unit", "change"))
-    document = [{"date": r.event.when, "label": r.figure.label, "value": r.figure.value,
-                 "unit": r.figure.unit, "change": r.figure.change, "event": r.event.id}
-                for r in rows]
-    return Report([], [table], document)
+    table = table_of(FIGURE_COLUMNS, rows, "Figures", bar=lambda r: r.figure.number,
+                     bar_scale_by="unit")
+    return Report([], [table], records(FIGURE_COLUMNS, rows))
+
+
+def cache_report(folder: str, entries: Sequence[Any]) -> Report:
+    """The indexes in the cache folder (entries are store.index.CacheEntry)."""
+    columns: tuple[Column[Any], ...] = (
+        Column("source", lambda e: e.source),
+        Column("events", lambda e: e.events, numeric=True),
+        Column("bytes", lambda e: e.bytes, numeric=True),
+        Column("state", lambda e: "fresh" if e.fresh else "stale", key="fresh",
+               json=lambda e: e.fresh),
+        Column("index", lambda e: str(e.index), shown=False),
+    )
+    return Report([("folder", folder), ("indexes", str(len(entries)))],
+                  [table_of(columns, entries, "Indexes")],
+                  {"folder": folder, "indexes": records(columns, entries)})

@@ -14,6 +14,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from relations_cli.core.dates import cached_event_date
 from relations_cli.core.model import Period, Precision
+from relations_cli.render.chart import ChartView, chart_document
+from relations_cli.render.formats import Look
 from relations_cli.render.publish import NO_CATEGORY, PALETTE
 from relations_cli.render.safe import visible
 
@@ -64,8 +66,8 @@ def render_svg(document: Mapping[str, Any], columns: int) -> Iterator[str]:
     width = columns * COLUMN_PX
     lanes = document["lanes"]
     colors = _colors(lanes)
-    start = dt.date.fromisoformat(document["start"])
-    end = dt.date.fromisoformat(document["end"])
+    start = dt.date.fromisoformat(document["first_day"])
+    end = dt.date.fromisoformat(document["last_day"])
     days = (end - start).days + 1
     label_px = int(width * 0.38)
     x0, x1 = MARGIN + label_px, width - MARGIN
@@ -131,7 +133,7 @@ def render_svg(document: Mapping[str, Any], columns: int) -> Iterator[str]:
                     f'text-anchor="{anchor}">{escape(label)}</text>')
     body.append("</g>")
     height = y + AXIS
-    title = f"Chart by {document['by']}, {document['start']} to {document['end']}"
+    title = f"Chart by {document['by']}, {document['date']} to {document['end']}"
     yield (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" role="img" aria-label={quoteattr(title)} '
            f'font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="{FONT}">\n')
@@ -140,3 +142,15 @@ def render_svg(document: Mapping[str, Any], columns: int) -> Iterator[str]:
     for part in body:
         yield part + "\n"
     yield "</svg>\n"
+
+
+def svg_chart(view: ChartView, look: Look) -> Iterator[str]:
+    """The registry's entry point: the chart's document, with the first and last days the axis
+    spans, drawn `look.width` columns wide."""
+    events = view.lanes.events
+    if not events:
+        return iter(())
+    document = dict(chart_document(view.lanes),
+                    first_day=min(e.first_day for e in events).isoformat(),
+                    last_day=max(e.last_day for e in events).isoformat())
+    return render_svg(document, look.width)

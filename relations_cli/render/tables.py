@@ -2,18 +2,60 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from relations_cli.render.formats import markdown_text
-from relations_cli.render.safe import json_dumps, neutralise_formula, visible
+from relations_cli.core.errors import QueryError
+from relations_cli.core.text import did_you_mean
 
-__all__ = ["Report", "Table", "cell_text", "render_report"]
+__all__ = ["Column", "Report", "Table", "cell_text", "records", "table_of"]
 
 Cell = str | int | float | None
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class Column(Generic[Row]):
+    """One column of a report, defined once: its table cell and its JSON value come from it.
+
+    `json` gives the JSON value when it differs from the cell (a list where the cell joins
+    it); `key` the JSON key when it differs from the name. A column may be left out of the
+    terminal view (`shown`), of the JSON (`in_json`) or of the table (`in_table`).
+    """
+
+    name: str
+    cell: Callable[[Row], Cell]
+    json: Callable[[Row], Any] | None = None
+    key: str | None = None
+    shown: bool = True
+    in_json: bool = True
+    in_table: bool = True
+    numeric: bool = False  # right-aligned on a terminal
+
+
+def table_of(columns: Sequence[Column[Row]], rows: Sequence[Row], title: str = "",
+             bar: Callable[[Row], float | None] | str | None = None,
+             bar_scale_by: str | None = None) -> Table:
+    """A table of `rows` under the table columns among `columns`; `bar` names a numeric
+    column drawn as bars, or gives each row's number for a bar of its own."""
+    in_table = [c for c in columns if c.in_table]
+    return Table(
+        tuple(c.name for c in in_table),
+        [tuple(c.cell(row) for c in in_table) for row in rows],
+        title,
+        bar=bar if isinstance(bar, str) else "bar" if bar else None,
+        bar_scale_by=bar_scale_by,
+        shown=tuple(c.name for c in in_table if c.shown),
+        bar_values=[bar(row) for row in rows] if callable(bar) else None,
+        numeric=frozenset(c.name for c in in_table if c.numeric),
+    )
+
+
+def records(columns: Sequence[Column[Row]], rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """The JSON records of `rows`: one key per JSON column."""
+    chosen = [c for c in columns if c.in_json]
+    return [{c.key or c.name: (c.json or c.cell)(row) for c in chosen} for row in rows]
 
 
 @dataclass(frozen=True)
@@ -28,6 +70,26 @@ class Table:
     bar_scale_by: str | None = None
     # Columns a terminal shows; data formats always carry every column.
     shown: tuple[str, ...] | None = None
+    # The number each row's bar stands for, when the bar is not a column of its own.
+    bar_values: Sequence[float | None] | None = None
+    # Columns right-aligned on a terminal (besides any of numbers).
+    numeric: frozenset[str] = frozenset()
+
+    def pick(self, fields: Sequence[str] | None) -> Table:
+        """The table with only `fields`, in that order (--fields); unknown names are an error."""
+        if not fields:
+            return self
+        for name in fields:
+            if name not in self.columns:
+                raise QueryError(f"--fields: no column '{name}' here"
+                                 + did_you_mean(name, self.columns,
+                                                "columns: " + ", ".join(self.columns)))
+        indexes = [self.columns.index(name) for name in fields]
+        keeps_bar = self.bar_values is not None or self.bar in fields
+        return Table(tuple(fields), [tuple(row[i] for i in indexes) for row in self.rows],
+                     self.title, self.bar if keeps_bar else None,
+                     self.bar_scale_by if self.bar_scale_by in fields else None,
+                     tuple(fields), self.bar_values, self.numeric)
 
 
 @dataclass(frozen=True)
@@ -50,86 +112,22 @@ def cell_text(cell: object) -> str:
     return str(cell)
 
 
-def render_report(report: Report, fmt: str) -> Iterator[str]:
-    """The report in a data format: plain, json, jsonl, csv, tsv or markdown."""
-    if fmt == "json":
-        yield json_dumps(report.document, indent=2) + "\n"
-    elif fmt == "jsonl":
-        rows = report.document if isinstance(report.document, list) else [report.document]
-        for row in rows:
-            yield json_dumps(row) + "\n"
-    elif fmt in ("csv", "tsv"):
-        yield from (_csv if fmt == "csv" else _tsv)(_main_table(report))
-    elif fmt == "markdown":
-        yield from _markdown(report)
-    else:
-        yield from _plain(report)
-
-
-def _main_table(report: Report) -> Table:
+def main_table(report: Report) -> Table:
     """One table for CSV and TSV: the first, with the rows of any others of the same shape."""
     if not report.tables:
         return Table((), [])
     first = report.tables[0]
     rows = [row for table in report.tables if table.columns == first.columns
             for row in table.rows]
-    return Table(first.columns, rows, first.title)
-
-
-def _plain(report: Report) -> Iterator[str]:
-    # A single table prints bare rows (for cut and wc -l); with facts or several tables each
-    # table gets its header, and a blank line separates the parts.
-    bare = not report.facts and len(report.tables) == 1
-    parts: list[list[str]] = []
-    if report.facts:
-        parts.append([f"{visible(label)}\t{visible(value)}\n" for label, value in report.facts])
-    for table in report.tables:
-        lines = [] if bare else ["\t".join(table.columns) + "\n"]
-        lines += ["\t".join(visible(cell_text(c)) for c in row) + "\n" for row in table.rows]
-        parts.append(lines)
-    for number, part in enumerate(parts):
-        if number:
-            yield "\n"
-        yield from part
-
-
-def _csv(table: Table) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.columns)
-    for row in table.rows:
-        writer.writerow([neutralise_formula(visible(cell_text(c), keep_newlines=True))
-                         if isinstance(c, str) else cell_text(c) for c in row])
-    yield buffer.getvalue()
-
-
-def _tsv(table: Table) -> Iterator[str]:
-    yield "\t".join(table.columns) + "\n"
-    for row in table.rows:
-        cells = []
-        for cell in row:
-            text = cell_text(cell).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-            cells.append(neutralise_formula(visible(text)) if isinstance(cell, str) else text)
-        yield "\t".join(cells) + "\n"
-
-
-def _markdown(report: Report) -> Iterator[str]:
-    for label, value in report.facts:
-        yield f"- **{markdown_text(label)}:** {markdown_text(value)}\n"
-    for table in report.tables:
-        yield "\n"
-        if table.title:
-            yield f"### {markdown_text(table.title)}\n\n"
-        yield "| " + " | ".join(markdown_text(c) for c in table.columns) + " |\n"
-        yield "|" + "|".join(" --- " for _ in table.columns) + "|\n"
-        for row in table.rows:
-            yield "| " + " | ".join(markdown_text(cell_text(c)) for c in row) + " |\n"
+    return Table(first.columns, rows, first.title, shown=first.shown, numeric=first.numeric)
 
 
 def bar_fractions(table: Table) -> list[float | None]:
     """Each row's bar length as a fraction of the largest value on its scale."""
     if table.bar is None:
         return [None] * len(table.rows)
+    if table.bar_values is not None:
+        return _fractions(table, list(table.bar_values))
     index = table.columns.index(table.bar)
     group = table.columns.index(table.bar_scale_by) if table.bar_scale_by else None
     largest: dict[Cell, float] = {}
@@ -158,3 +156,17 @@ def bar_cells(fraction: float | None, width: int) -> str:
 
 def shown_columns(table: Table) -> Sequence[str]:
     return table.shown or table.columns
+
+
+def _fractions(table: Table, values: list[float | None]) -> list[float | None]:
+    group = table.columns.index(table.bar_scale_by) if table.bar_scale_by else None
+    largest: dict[Cell, float] = {}
+    for row, value in zip(table.rows, values, strict=True):
+        if value is not None:
+            key = row[group] if group is not None else None
+            largest[key] = max(largest.get(key, 0.0), abs(value))
+    fractions: list[float | None] = []
+    for row, value in zip(table.rows, values, strict=True):
+        top = largest.get(row[group] if group is not None else None, 0.0)
+        fractions.append(abs(value) / top if value is not None and top else None)
+    return fractions

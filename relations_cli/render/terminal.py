@@ -15,8 +15,10 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.text import Text
 
-from relations_cli.core.model import Event, Timeline
-from relations_cli.render.chart import LEGEND, Chart
+from relations_cli.core.model import Event
+from relations_cli.render.chart import LEGEND, Chart, ChartView
+from relations_cli.render.detail import EventView
+from relations_cli.render.formats import Look
 from relations_cli.render.safe import visible
 from relations_cli.render.tables import (
     Report,
@@ -35,12 +37,50 @@ if TYPE_CHECKING:
 __all__ = [
     "category_style",
     "make_console",
+    "pretty_chart",
+    "pretty_event",
+    "pretty_events",
+    "pretty_report",
     "print_chart",
     "print_chronology",
     "print_event",
     "print_report",
     "print_table",
+    "table_chart",
+    "table_events",
+    "table_report",
 ]
+
+
+# -- the drawn formats of the registry (render/formats.py): pretty and table ---------------
+
+
+def pretty_events(console: Console, events: Sequence[Event], look: Look) -> None:
+    print_chronology(console, events, look.terms)
+
+
+def table_events(console: Console, events: Sequence[Event], look: Look) -> None:
+    print_table(console, events, look.terms)
+
+
+def pretty_event(console: Console, view: EventView, look: Look) -> None:
+    print_event(console, view)
+
+
+def pretty_report(console: Console, report: Report, look: Look) -> None:
+    print_report(console, report)
+
+
+table_report = pretty_report
+
+
+def pretty_chart(console: Console, view: ChartView, look: Look) -> None:
+    chart = view.layout(console.width)
+    if chart is not None:
+        print_chart(console, chart, view.lanes_are_categories)
+
+
+table_chart = pretty_chart
 
 _KNOWN = {
     "diplomacy": "bright_blue",
@@ -171,12 +211,16 @@ def print_table(console: Console, events: Iterable[Event], terms: Sequence[str] 
     return count
 
 
-def print_event(console: Console, event: Event, timeline: Timeline) -> None:
+_FACT_LABELS = {"date_note": "how dated"}
+
+
+def print_event(console: Console, view: EventView) -> None:
     """One event in full: dates and how they were derived, people, quotes, figures, sources."""
     from rich import box
     from rich.padding import Padding
     from rich.table import Table
 
+    event = view.event
     console.print(Text(visible(event.title), style="bold"), overflow="fold")
     console.print(Text(event.id, style="dim"))
     fields = Table.grid(padding=(0, 2))
@@ -185,24 +229,20 @@ def print_event(console: Console, event: Event, timeline: Timeline) -> None:
     fields.add_row("date", Text(event.date.text + f" ({event.date.precision.value})"))
     if event.end:
         fields.add_row("end", Text(event.end.text + f" ({event.end.precision.value})"))
-    for label, value in (("how dated", event.date_note), ("category", event.category),
-                         ("place", event.place), ("actors", ", ".join(event.actors)),
-                         ("tags", ", ".join(event.tags))):
-        if value:
-            style = category_style(value) if label == "category" else ""
-            fields.add_row(label, _text(" ".join(value.split()), style))
+    for key, values in view.facts:
+        value = ", ".join(values)
+        style = category_style(value) if key == "category" else ""
+        fields.add_row(_FACT_LABELS.get(key, key), _text(" ".join(value.split()), style))
     console.print(Padding(fields, (1, 0, 0, 0)))
     if event.summary:
         console.print(Padding(_text(" ".join(event.summary.split())), (1, 0, 0, 0)))
-    people = event.named_people
-    if people:
+    if view.people:
         console.print(Text("\nPeople", style="bold"))
         grid = Table.grid(padding=(0, 2))
         grid.add_column(no_wrap=True)
         grid.add_column(style="dim", overflow="fold")
-        for name in people:
-            person = timeline.person(name)
-            grid.add_row(_text(name), _text(person.role if person else ""))
+        for name, role in view.people:
+            grid.add_row(_text(name), _text(role))
         console.print(Padding(grid, (0, 0, 0, 2)))
     if event.quotes:
         console.print(Text("\nQuotes", style="bold"))
@@ -281,6 +321,7 @@ def _rich_table(console: Console, table: DataTable) -> Table:
     from rich.table import Table
 
     shown = list(shown_columns(table))
+    bars = bar_fractions(table)
     indexes = [table.columns.index(name) for name in shown]
     rows = [[cell_text(row[i]) for i in indexes] for row in table.rows]
     widths = [max([cell_len(name), *(cell_len(cells[n]) for cells in rows)])
@@ -291,13 +332,13 @@ def _rich_table(console: Console, table: DataTable) -> Table:
     bar_width = max(10, min(40, room)) if table.bar and console.width >= 60 else 0
     rich = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for name in shown:
-        numeric = any(isinstance(row[table.columns.index(name)], (int, float))
-                      for row in table.rows)
+        numeric = name in table.numeric or any(
+            isinstance(row[table.columns.index(name)], (int, float)) for row in table.rows)
         rich.add_column(name, justify="right" if numeric else "left", overflow="fold",
                         no_wrap=name in _UNBROKEN)
     if bar_width:
         rich.add_column("", no_wrap=True)
-    for cells, fraction in zip(rows, bar_fractions(table), strict=True):
+    for cells, fraction in zip(rows, bars, strict=True):
         styled = [_text(cell, category_style(cell) if name == "category" else "")
                   for name, cell in zip(shown, cells, strict=True)]
         if bar_width:

@@ -7,7 +7,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from relations_cli.core.model import Event, Period, Precision
-from relations_cli.render.publish import Publication, link_target, readable_period
+from relations_cli.render.detail import EventView
+from relations_cli.render.formats import Look
+from relations_cli.render.publish import Publication, link_target, publication, readable_period
 from relations_cli.render.safe import json_dumps, visible
 
 __all__ = ["date_object", "display_date", "render_timelinejs", "timelinejs_document"]
@@ -97,3 +99,13 @@ def timelinejs_document(events: Sequence[Event], context: Publication) -> dict[s
 
 def render_timelinejs(events: Sequence[Event], context: Publication) -> Iterator[str]:
     yield json_dumps(timelinejs_document(events, context), indent=2) + "\n"
+
+
+def timelinejs_events(events: Sequence[Event], look: Look) -> Iterator[str]:
+    """The registry's entry point for a listing of events."""
+    return render_timelinejs(events, publication(look.timeline, look.query))
+
+
+def timelinejs_event(view: EventView, look: Look) -> Iterator[str]:
+    """The registry's entry point for `show`: the one event, in full."""
+    return render_timelinejs([view.event], publication(look.timeline, detail=True))

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from relations_cli._version import __version__
 from relations_cli.core.errors import TimelineError
 from relations_cli.core.model import Event, Person, Precision, Timeline
+from relations_cli.core.people import people_of
 from relations_cli.core.query import Query
 from relations_cli.core.records import event_from_record, event_record
 from relations_cli.core.text import own_search_text, words
@@ -345,6 +346,7 @@ class IndexEngine:
                        for name, role, aliases in json.loads(meta.get("people", "[]")))
         self.registry = Timeline((), people, meta.get("title", ""),
                                  meta.get("description", ""), self.path)
+        self.people = people_of(people)
         self.total = int(meta.get("count", "0"))
         self.max_span = int(meta.get("max_span", "0"))
 
@@ -482,7 +484,7 @@ class IndexEngine:
             years[f"{year:04d}"] += count
             if _PRECISIONS[precision] is not Precision.YEAR:
                 months[f"{year:04d}-{month:02d}"] += count
-        first = last = None
+        first = last = closing = None
         start = end = None
         if total:
             bounds = self._rows(f"SELECT min(first_day), max(last_day) FROM events{where}",
@@ -490,9 +492,10 @@ class IndexEngine:
             start, end = date.fromordinal(bounds[0]), date.fromordinal(bounds[1])
             first = self._one(where, params, "first_day ASC, last_day ASC, line ASC")
             last = self._one(where, params, "first_day DESC, last_day DESC, line ASC")
+            closing = self._one(where, params, "last_day DESC, line ASC")
         return make_summary(count=total, start=start, end=end, first=first, last=last,
                             busiest=busiest_of(months, years), by=by, groups=groups,
-                            apart=apart)
+                            apart=apart, closing=closing)
 
     def _one(self, where: str, params: list[Any], order: str) -> Event | None:
         rows = self._rows(f"SELECT record, line FROM events{where} ORDER BY {order} LIMIT 1",

@@ -17,7 +17,7 @@ import pytest
 
 from relations_cli.render.safe import visible
 from tests.browser.conftest import HARNESS, OfflinePage
-from tests.conftest import BUNDLED, FIXTURES, ROOT, invoke
+from tests.helpers import BUNDLED, FIXTURES, ROOT, invoke
 
 pytestmark = pytest.mark.browser
 

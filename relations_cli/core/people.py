@@ -1,0 +1,114 @@
+"""The people registry: everyone a timeline lists, found by name or alias under one rule.
+
+Two questions, two rules, both here:
+- `get(name)` is exact: the registry entry a name or alias written in an event stands for
+  (case-insensitive). This is how an event's people are resolved everywhere.
+- `find(wanted)` is what a person types: whole words of any name or alias (`Hu` is Hu Hao,
+  not Huang), used by `people NAME`, `quotes --speaker` and, through `text.words`, the filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+
+from relations_cli.core.errors import NotFoundError, QueryError
+from relations_cli.core.model import Person
+from relations_cli.core.text import did_you_mean, holds_words, words
+
+__all__ = ["People", "people_of"]
+
+
+class People:
+    """The registry's people, indexed by every name and alias they go by."""
+
+    def __init__(self, people: Sequence[Person]) -> None:
+        self.people = tuple(people)
+        self._by_name: dict[str, Person] = {}
+        for person in self.people:
+            for name in person.names:
+                # The first claim wins; `problems()` reports any later one.
+                self._by_name.setdefault(name.casefold(), person)
+
+    def __iter__(self) -> Iterator[Person]:
+        return iter(self.people)
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+    def get(self, name: str) -> Person | None:
+        """The registry entry a name or alias stands for, if any."""
+        return self._by_name.get(name.casefold())
+
+    def canonical(self, name: str) -> str:
+        """The registry name for a name or alias; an unlisted name stays as written."""
+        person = self.get(name)
+        return person.name if person else name
+
+    def role(self, name: str) -> str:
+        person = self.get(name)
+        return person.role if person else ""
+
+    def find(self, wanted: str, named: Iterable[str] = ()) -> list[Person]:
+        """The people `wanted` names as whole words of a name or alias: the registry's first,
+        then people the events name (`named`) who are not in the registry."""
+        key = words(wanted)
+        known = [p for p in self.people if _holds(p, key)]
+        others = sorted({n for n in named if self.get(n) is None})
+        return known + [Person(n) for n in others if _holds(Person(n), key)]
+
+    def find_one(self, wanted: str, named: Iterable[str] = ()) -> Person:
+        """The one person `wanted` names; NotFoundError (with a hint) or QueryError if it
+        names none or several."""
+        named = list(named)
+        found = self.find(wanted, named)
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise NotFoundError(f"no person named '{wanted}'"
+                                + self.hint(wanted, named, "'relations people' lists them"))
+        names = ", ".join(p.name for p in found)
+        raise QueryError(f"'{wanted}' names {len(found)} people: {names}; be more specific")
+
+    def find_all(self, wanted: Sequence[str], named: Iterable[str] = ()) -> list[Person]:
+        """Everyone any of `wanted` names; NotFoundError when nobody."""
+        named = list(named)
+        found = {p.name: p for w in wanted for p in self.find(w, named)}
+        if not found:
+            asked = " or ".join(repr(w) for w in wanted)
+            raise NotFoundError(f"no person named {asked}"
+                                + self.hint(wanted[0], named, "'relations people' lists them"))
+        return list(found.values())
+
+    def hint(self, wanted: str, named: Iterable[str], otherwise: str) -> str:
+        """` (did you mean X?)` from every name and alias, else ` (otherwise)`."""
+        names = [n for p in self.people for n in p.names] + list(named)
+        return did_you_mean(wanted, names, otherwise)
+
+    def problems(self) -> list[str]:
+        """What is wrong with the registry: a name or alias claimed by two people."""
+        claimed: dict[str, Person] = {}
+        found = []
+        for person in self.people:
+            for name in dict.fromkeys(n.casefold() for n in person.names):
+                owner = claimed.setdefault(name, person)
+                if owner is person:
+                    continue
+                shown = next(n for n in person.names if n.casefold() == name)
+                if shown.casefold() == owner.name.casefold():
+                    found.append(f"'{shown}' is the name of {owner.name}: it cannot also "
+                                 f"name {person.name}")
+                else:
+                    found.append(f"alias '{shown}' is claimed by both {owner.name} and "
+                                 f"{person.name}")
+        return found
+
+
+def _holds(person: Person, key: tuple[str, ...]) -> bool:
+    return any(holds_words(words(name), key) for name in person.names)
+
+
+@lru_cache(maxsize=8)
+def people_of(people: tuple[Person, ...]) -> People:
+    """The registry for a timeline's people, built once per distinct list."""
+    return People(people)

@@ -1,0 +1,113 @@
+"""Plain text: one event a line, an event as `field: value` lines, reports as tab-separated
+rows, and the chart as characters. Never wrapped, never through Rich."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Iterator
+
+from relations_cli.core.model import Event
+from relations_cli.render.chart import LEGEND, ChartView
+from relations_cli.render.detail import EventView, source_details
+from relations_cli.render.fields import event_row, pick_fields
+from relations_cli.render.formats import Look
+from relations_cli.render.safe import visible
+from relations_cli.render.tables import Report, cell_text
+
+__all__ = ["plain_chart", "plain_event", "plain_events", "plain_line", "plain_report",
+           "style_plain"]
+
+_ANSI = {"date": "\x1b[36m", "category": "\x1b[2m", "id": "\x1b[2m", "match": "\x1b[1;33m"}
+PLAIN_FIELDS = ("when", "id", "category", "title")
+
+
+def style_plain(field: str, text: str, color: bool = True) -> str:
+    """ANSI color for a plain-line field (only the program's own codes ever reach a terminal)."""
+    return f"{_ANSI[field]}{text}\x1b[0m" if color and field in _ANSI and text else text
+
+
+def plain_line(event: Event, color: bool = False) -> str:
+    """One event on one line, tab-separated: date, id, category, title; never wrapped."""
+    return "\t".join((
+        style_plain("date", event.when, color),
+        style_plain("id", event.id, color),
+        style_plain("category", visible(event.category) or "-", color),
+        visible(event.title),
+    ))
+
+
+def plain_events(events: Iterable[Event], look: Look) -> Iterator[str]:
+    if look.fields:
+        fields = pick_fields(look.fields, PLAIN_FIELDS)
+        if look.header:
+            yield "\t".join(fields) + "\n"
+        for event in events:
+            yield "\t".join(visible(" ".join(v.split())) for v in event_row(event, fields))
+            yield "\n"
+        return
+    for event in events:
+        yield plain_line(event, look.color) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return visible(" ".join(text.split()))
+
+
+def plain_event(view: EventView, look: Look) -> Iterator[str]:
+    """`field: value` lines; repeated sections (quotes, figures, sources) one item a line."""
+    event = view.event
+    yield f"id: {event.id}\n"
+    yield f"title: {_one_line(event.title)}\n"
+    yield f"date: {event.date.text} ({event.date.precision.value})\n"
+    if event.end:
+        yield f"end: {event.end.text} ({event.end.precision.value})\n"
+    for key, values in view.facts:
+        yield f"{key}: {_one_line('; '.join(values))}\n"
+    if event.summary:
+        yield f"summary: {_one_line(event.summary)}\n"
+    for name, role in view.people:
+        yield f"person: {_one_line(name)}" + (f" ({_one_line(role)})" if role else "") + "\n"
+    for quote in view.quotes:
+        yield f"quote: {_one_line(quote.by)}: {_one_line(quote.text)}\n"
+    for figure in view.figures:
+        amount = " ".join(p for p in (figure.value, figure.unit) if p)
+        change = f" ({_one_line(figure.change)})" if figure.change else ""
+        yield f"figure: {_one_line(figure.label)}: {_one_line(amount)}{change}\n"
+    for source in view.sources:
+        details = source_details(source)
+        yield f"source: {_one_line(source.title)}" + (f" ({_one_line(details)})" if details
+                                                      else "") + "\n"
+
+
+def plain_report(report: Report, look: Look) -> Iterator[str]:
+    # A single table prints bare rows (for cut and wc -l); with facts or several tables each
+    # table gets its header, and a blank line separates the parts.
+    bare = not report.facts and len(report.tables) == 1 and not look.fields
+    parts: list[list[str]] = []
+    if report.facts and not look.fields:
+        parts.append([f"{visible(label)}\t{visible(value)}\n" for label, value in report.facts])
+    for table in report.tables[:1] if look.fields else report.tables:
+        table = table.pick(look.fields)
+        lines = [] if bare or not look.header else ["\t".join(table.columns) + "\n"]
+        lines += ["\t".join(visible(cell_text(c)) for c in row) + "\n" for row in table.rows]
+        parts.append(lines)
+    for number, part in enumerate(parts):
+        if number:
+            yield "\n"
+        yield from part
+
+
+def plain_chart(view: ChartView, look: Look) -> Iterator[str]:
+    """The chart's lanes and axis as characters, then its legend, within the width."""
+    chart = view.layout(look.width)
+    if chart is None:
+        return
+    for label, cells in chart.lines():
+        yield (label + cells).rstrip() + "\n"
+    yield "\n"
+    legend = [LEGEND]
+    if not view.lanes_are_categories:
+        legend.append("   ".join("● " + visible(c) for c in view.categories()))
+    for line in legend:
+        for part in textwrap.wrap(line, look.width, break_on_hyphens=False) or [""]:
+            yield part + "\n"

@@ -1,0 +1,66 @@
+"""What tests share: running the program (in-process and as a subprocess), the paths of the
+sample timelines, the environment variables kept out, and small timeline makers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BUNDLED = ROOT / "data" / "events.yaml"
+LEAKY_VARIABLES = (
+    "RELATIONS_DATA", "RELATIONS_DEBUG", "RELATIONS_MAX_BYTES", "NO_COLOR", "FORCE_COLOR",
+    "CLICOLOR_FORCE", "COLUMNS", "LINES", "TERM", "PAGER", "RELATIONS_PAGER",
+)  # fmt: skip
+
+
+@dataclass
+class Outcome:
+    status: int
+    stdout: str
+    stderr: str
+
+    def __str__(self) -> str:  # shown by pytest when an assertion on it fails
+        return f"exit {self.status}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Outcome:
+    """Run a command in-process through Typer's CliRunner."""
+    from relations_cli.cli import app
+
+    result = CliRunner().invoke(app, list(args), env=env)
+    return Outcome(result.exit_code, result.stdout, result.stderr)
+
+
+def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+        stdin: str | None = None, timeout: float = 60) -> Outcome:
+    """Run the program as a real subprocess, `python -m relations_cli ARGS`."""
+    full_env = {k: v for k, v in os.environ.items() if k not in LEAKY_VARIABLES}
+    full_env["PYTHONPATH"] = str(ROOT)
+    full_env.update(env or {})
+    done = subprocess.run(
+        [sys.executable, "-m", "relations_cli", *args],
+        capture_output=True, text=True, encoding="utf-8", errors="replace",
+        env=full_env, cwd=cwd or ROOT, input=stdin, timeout=timeout, check=False,
+    )
+    return Outcome(done.returncode, done.stdout, done.stderr)
+
+
+def write(tmp_path: Path, text: str, name: str = "timeline.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+MINIMAL = """\
+events:
+  - id: first
+    date: 2015-09-03
+    title: First event
+"""
