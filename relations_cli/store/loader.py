@@ -37,6 +37,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "EVENT_FIELDS",
     "Header",
+    "SplitCheck",
     "load_timeline",
     "parse_timeline",
     "stream_source",
@@ -474,16 +475,40 @@ class Header:
     keys: tuple[str, ...] = ()
 
 
+@dataclass
+class SplitCheck:
+    """Asks the reader of a file's first half to prove a split point with its own parse.
+
+    `index` and `line` are where the first node of the item said to start the second half
+    stands (a 0-based character index in the decoded text, after any BOM, and a 0-based
+    line, as the YAML parser counts them). The reader stops when its parse reaches that
+    point; `proven` is then True only if that very point starts an item of the top-level
+    block `events` sequence. Anything else (inside a scalar, a flow collection, past the
+    end of the list, another line count) leaves it False.
+    """
+
+    index: int
+    line: int
+    proven: bool = False
+
+
+class _Halt(Exception):
+    """The first half's reader has reached its split point: it stops there."""
+
+
 class _Walker:
     """Pulls parser events, composes nodes and hands each timeline event to `sink` at once."""
 
-    def __init__(self, parser: Any, builder: _Builder, sink: Callable[[Event], None]) -> None:
+    def __init__(self, parser: Any, builder: _Builder, sink: Callable[[Event], None],
+                 check: SplitCheck | None = None) -> None:
         import yaml
 
         self.get_event = parser.get_event
         self.builder = builder
         self.sink = sink
         self.y = yaml
+        self.check = check
+        self.halted = False
 
     def _next(self) -> Any:
         event = self.get_event()
@@ -574,7 +599,8 @@ class _Walker:
             self._finish()
             return Header()
         header = self._top_level(self._container(root))
-        self._finish()
+        if not self.halted:
+            self._finish()
         return header
 
     def _top_level(self, root: _Node) -> Header:
@@ -593,7 +619,11 @@ class _Walker:
             value_start = self._next()
             if key == "events":
                 has_events = True
-                self._events(value_start)
+                try:
+                    self._events(value_start)
+                except _Halt:
+                    self.halted = True
+                    break
             elif key is not None:
                 values[key] = self.node(value_start)
             else:
@@ -606,13 +636,16 @@ class _Walker:
         description = builder.text(fields, "description", "the timeline")
         people = tuple(builder.items(fields, "people", "the timeline", builder.person))
         builder.check_unique_people(people)
-        if not has_events:
+        if not has_events and not self.halted:
             builder.at(root)
             builder.missing("events", "the timeline")
         return Header(title, description, people, tuple(first_line))
 
     def _events(self, start: Any) -> None:
         y = self.y
+        if self.check is not None:
+            self._checked_events(start, self.check)
+            return
         if type(start) is not y.SequenceStartEvent or start.tag not in (None, "!", _SEQ):
             node = self.node(start)
             for event in self.builder.list_items(node, "events", "the timeline",
@@ -625,6 +658,26 @@ class _Walker:
             event = next_event()
             if type(event) is sequence_end:
                 return
+            built = build(self.node(event))
+            if built is not None:
+                sink(built)
+
+    def _checked_events(self, start: Any, check: SplitCheck) -> None:
+        """The events of a first half: read up to the split point, which must start an item."""
+        y = self.y
+        if type(start) is not y.SequenceStartEvent or start.flow_style \
+                or start.tag not in (None, "!", _SEQ):
+            raise _Halt  # not a block list: the split cannot be proven
+        build, sink, next_event = self.builder.event, self.sink, self._next
+        sequence_end = y.SequenceEndEvent
+        while True:
+            event = next_event()
+            if type(event) is sequence_end:
+                raise _Halt  # the list ended before the split point: not proven
+            mark = event.start_mark
+            if mark.index >= check.index or mark.line >= check.line:
+                check.proven = mark.index == check.index and mark.line == check.line
+                raise _Halt
             built = build(self.node(event))
             if built is not None:
                 sink(built)
@@ -659,13 +712,15 @@ def _yaml_message(error: Any, char: str) -> str:
 
 
 def _stream(source: Any, name: str, sink: Callable[[Event], None],
-            line_of: Callable[[int], str]) -> tuple[Header, list[Problem]]:
-    """Walk a whole stream; every problem found, sorted, and the header."""
+            line_of: Callable[[int], str],
+            check: SplitCheck | None = None) -> tuple[Header, list[Problem]]:
+    """Walk a whole stream (or up to a split point); every problem found, sorted, and the
+    header."""
     import yaml
 
     builder = _Builder(name)
     header = Header()
-    walker = _Walker(_yaml_loader()(source), builder, sink)
+    walker = _Walker(_yaml_loader()(source), builder, sink, check)
     # Millions of small objects live only briefly: the cyclic collector would only slow this.
     collecting = gc.isenabled()
     gc.disable()
@@ -711,10 +766,11 @@ def stream_timeline(path: str | os.PathLike[str], sink: Callable[[Event], None],
 def stream_source(raw: IO[bytes], name: str, sink: Callable[[Event], None],
                   progress: Callable[[int], None] | None = None,
                   line_of: Callable[[int], str] = lambda line: "",
+                  check: SplitCheck | None = None,
                   ) -> tuple[Header, list[Problem]]:
     """Like stream_timeline, from an open binary stream; `line_of(n)` gives line n's text
-    (used only to word a syntax error)."""
-    return _stream(_Utf8Source(raw, name, max_bytes(), progress), name, sink, line_of)
+    (used only to word a syntax error). With `check`, reads only up to a split point."""
+    return _stream(_Utf8Source(raw, name, max_bytes(), progress), name, sink, line_of, check)
 
 
 def _read_line(path: str | os.PathLike[str], number: int) -> str:
