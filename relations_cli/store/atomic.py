@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,10 +22,7 @@ def atomic_output(path: str, force: bool, protected: Path | None) -> Iterator[IO
     target = Path(path)
     if protected is not None and _same_file(target, protected):
         raise OutputError(f"{path}: refusing to overwrite the timeline being read")
-    if target.is_dir():
-        raise OutputError(f"{path}: is a directory")
-    if target.exists() and not force:
-        raise OutputError(f"{path}: already exists (add --force to overwrite it)")
+    _check_target(path, target, force)
     directory = target.parent if str(target.parent) else Path(".")
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
@@ -35,11 +34,48 @@ def atomic_output(path: str, force: bool, protected: Path | None) -> Iterator[IO
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
+        _check_target(path, target, force=True)  # nothing odd took its place meanwhile
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
+            raise OutputError(f"{path}: {_reason(error)}") from None
         raise
+
+
+def _reason(error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return "no space left on device"
+    return (error.strerror or str(error)).lower()
+
+
+def _check_target(path: str, target: Path, force: bool) -> None:
+    """Only a missing path or a regular file may be replaced; a symlink is never followed."""
+    try:
+        info = os.lstat(target)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write: {_reason(error)}") from None
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            pointed = os.stat(target)
+        except OSError:
+            if not force:
+                raise OutputError(f"{path}: is a dangling symbolic link (add --force to "
+                                  "replace the link itself)") from None
+            return  # --force replaces the link itself, never what it might point to
+        mode = pointed.st_mode
+    else:
+        mode = info.st_mode
+    if stat.S_ISDIR(mode):
+        raise OutputError(f"{path}: is a directory")
+    if not stat.S_ISREG(mode):
+        raise OutputError(f"{path}: is not a regular file (a device, pipe or socket); "
+                          "refusing to write it, even with --force")
+    if not force:
+        raise OutputError(f"{path}: already exists (add --force to overwrite it)")
 
 
 def _final_mode(target: Path) -> int:
