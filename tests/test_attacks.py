@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from relations_cli.core.errors import OutputError
+from relations_cli.core.query import Query
 from relations_cli.store.atomic import atomic_output
-from tests.conftest import FIXTURES, run
+from tests.conftest import FIXTURES, MINIMAL, invoke, run, write
 
 SAMPLE = str(FIXTURES / "sample.yaml")
 
@@ -89,3 +90,46 @@ def test_a_dangling_symlink_is_refused_and_never_followed(tmp_path: Path) -> Non
     assert not elsewhere.exists(), "the link was followed"
     assert not link.is_symlink()
     assert link.read_text(encoding="utf-8") == "forced"
+
+
+# -- item 2: a stale index is never trusted ----------------------------------------------------
+
+
+def _same_size_edit(path: Path, old: bytes, new: bytes) -> None:
+    """Rewrite in place (same inode, same size) and set the modification time back."""
+    before = os.stat(path)
+    data = path.read_bytes()
+    assert len(old) == len(new)
+    with open(path, "r+b") as handle:
+        handle.write(data.replace(old, new))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(path)
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == \
+        (before.st_size, before.st_mtime_ns, before.st_ino)
+
+
+def test_a_same_size_edit_touched_back_is_seen(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL)
+    assert "First event" in invoke("timeline", "--data", str(path)).stdout
+    _same_size_edit(path, b"First event", b"Fixed event")
+    result = invoke("timeline", "--data", str(path))
+    assert "Fixed event" in result.stdout, result
+    listing = invoke("cache", "--format", "json")
+    assert '"fresh": true' in listing.stdout, listing
+
+
+def test_a_racily_clean_index_checks_the_content(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a file system with coarse times, an edit right after the build keeps size and
+    times: the content hash recorded for such a build tells the difference."""
+    from relations_cli.store import cache
+    from relations_cli.store.index import _index_path, open_index
+
+    path = write(tmp_path, MINIMAL)
+    open_index(path).db.close()
+    stamp = cache.fingerprint(path)
+    with open(path, "r+b") as handle:
+        handle.write(path.read_bytes().replace(b"First event", b"Fixed event"))
+    monkeypatch.setattr(cache, "fingerprint", lambda source: stamp)  # times cannot tell
+    assert cache.fresh_index(_index_path(path), path) is None
+    assert open_index(path).select(Query())[0].title == "Fixed event"
