@@ -133,3 +133,138 @@ def test_a_racily_clean_index_checks_the_content(tmp_path: Path,
     monkeypatch.setattr(cache, "fingerprint", lambda source: stamp)  # times cannot tell
     assert cache.fresh_index(_index_path(path), path) is None
     assert open_index(path).select(Query())[0].title == "Fixed event"
+
+
+# -- items 9 to 14: faults degrade, never fail ----------------------------------------------------
+
+
+def test_a_full_cache_disk_answers_from_memory_with_one_note(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from relations_cli.store import index
+
+    def full(*args: object) -> object:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(index, "_rebuild", full)
+    path = write(tmp_path, MINIMAL)
+    result = invoke("timeline", "--data", str(path))
+    assert result.status == 0, result
+    assert "First event" in result.stdout
+    assert result.stderr.count("relations: note: ") == 1, result
+    assert "database or disk is full" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["a#b", "c?d", "e%41f", "g h"])
+def test_cache_paths_with_uri_characters_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              name: str) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / name))
+    path = write(tmp_path, MINIMAL)
+    for _ in range(2):
+        result = invoke("timeline", "--data", str(path))
+        assert result.status == 0, result
+        assert result.stderr == "", result
+    listing = invoke("cache", "--format", "json")
+    assert '"fresh": true' in listing.stdout, listing
+    assert (tmp_path / name / "relations").is_dir()
+
+
+def test_a_file_name_that_is_not_utf8_can_be_queried(tmp_path: Path) -> None:
+    raw = os.fsencode(tmp_path) + b"/caf\xe9.yaml"
+    with open(raw, "w", encoding="utf-8") as handle:
+        handle.write(MINIMAL)
+    name = os.fsdecode(raw)
+    for _ in range(2):
+        result = invoke("timeline", "--data", name)
+        assert result.status == 0, result
+        assert "First event" in result.stdout
+    listing = invoke("cache", "--format", "json")
+    assert listing.status == 0, listing
+    assert "caf\\\\xe9.yaml" in listing.stdout, listing
+    assert '"fresh": true' in listing.stdout
+
+
+def test_a_relative_xdg_cache_home_is_ignored(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative-cache")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    path = write(tmp_path, MINIMAL)
+    assert invoke("timeline", "--data", str(path)).status == 0
+    assert not (tmp_path / "relative-cache").exists()
+    assert list((tmp_path / "home" / ".cache" / "relations").glob("*.sqlite"))
+
+
+def test_no_usable_home_answers_from_memory_with_a_note(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", "")
+    path = write(tmp_path, MINIMAL)
+    result = invoke("timeline", "--data", str(path))
+    assert result.status == 0, result
+    assert "First event" in result.stdout
+    assert "no usable home" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["timeline.yaml"]
+
+
+def test_a_full_disk_under_the_output_file_is_one_line(tmp_path: Path) -> None:
+    import errno
+
+    target = tmp_path / "out.json"
+    with pytest.raises(OutputError, match=r"out.json: no space left on device"), \
+            atomic_output(str(target), False, None):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_stdout_is_one_line_and_exit_2() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import LEAKY_VARIABLES, ROOT
+
+    env = {k: v for k, v in os.environ.items() if k not in LEAKY_VARIABLES}
+    env["PYTHONPATH"] = str(ROOT)
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "relations_cli", "timeline", "--data",
+                               SAMPLE], stdout=full, stderr=subprocess.PIPE, text=True,
+                              env=env, check=False, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == "relations: error: standard output: no space left on device\n"
+
+
+def test_closed_stdout_and_stderr_keep_the_exit_status(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import LEAKY_VARIABLES, ROOT
+
+    env = {k: v for k, v in os.environ.items() if k not in LEAKY_VARIABLES}
+    env["PYTHONPATH"] = str(ROOT)
+    base = [sys.executable, "-m", "relations_cli", "timeline", "--data", SAMPLE]
+    # stdout closed: a clear error, exit 2
+    closed_out = subprocess.run([*base], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                text=True, env=env, check=False, timeout=60,
+                                preexec_fn=lambda: os.close(1))
+    assert closed_out.returncode == 2, closed_out.stderr
+    assert "standard output is closed" in closed_out.stderr
+    assert "Traceback" not in closed_out.stderr
+    # stderr closed: an error still exits 2, and its message never goes to stdout
+    closed_err = subprocess.run([*base, "--since", "not a date"], stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True, env=env, check=False,
+                                timeout=60, preexec_fn=lambda: os.close(2))
+    assert closed_err.returncode == 2
+    assert closed_err.stdout == ""
+
+
+def test_an_out_of_range_limit_is_a_usage_error(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL)
+    for extra in ([], ["--no-cache"]):
+        result = invoke("timeline", "--data", str(path), "--limit", str(10**30), *extra)
+        assert result.status == 2, result
+        assert result.stderr.startswith("relations: error: ")
+        assert "out of range" in result.stderr
+        assert "internal error" not in result.stderr

@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations`: see app.py.
 
+import os
 from typing import Annotated
 
 import typer
@@ -29,21 +30,27 @@ def cache(
     """
     from relations_cli.render.present import deliver_report
     from relations_cli.render.tables import Report, Table
-    from relations_cli.store.index import cache_dir, cache_entries, clear_cache
+    from relations_cli.store.cache import cache_dir, cache_entries, clear_cache, orphans
 
+    folder = cache_dir()
+    shown = os.fsencode(folder).decode("utf-8", "backslashreplace") if folder else "(none)"
     if clear:
         removed = clear_cache()
-        note(f"removed {removed} {'index' if removed == 1 else 'indexes'} from {cache_dir()}")
+        note(f"removed {removed} {'index' if removed == 1 else 'indexes'} from {shown}")
         return
     entries = cache_entries()
+    leftovers = orphans(folder)
     rows = [(e.source, e.events, e.bytes, "fresh" if e.fresh else "stale", str(e.index))
             for e in entries]
-    document = {"folder": str(cache_dir()),
+    rows += [("(left by a stopped build)", 0, p.stat().st_size, "orphan", str(p))
+             for p in leftovers if p.exists()]
+    document = {"folder": shown,
                 "indexes": [{"source": e.source, "events": e.events, "bytes": e.bytes,
-                             "fresh": e.fresh, "index": str(e.index)} for e in entries]}
+                             "fresh": e.fresh, "index": str(e.index)} for e in entries],
+                "orphans": [str(p) for p in leftovers]}
     table = Table(("source", "events", "bytes", "state", "index"), rows, "Indexes",
                   shown=("source", "events", "bytes", "state"))
-    report = Report([("folder", str(cache_dir())), ("indexes", str(len(entries)))], [table],
+    report = Report([("folder", shown), ("indexes", str(len(entries)))], [table],
                     document)
     settings = OutputOptions(fmt=fmt, color=color).settings()
     deliver_report(settings, report, None)

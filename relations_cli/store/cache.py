@@ -50,8 +50,9 @@ def cache_dir() -> Path | None:
     base = os.environ.get("XDG_CACHE_HOME", "")
     if base and os.path.isabs(base):
         return Path(base) / "relations"
-    home = os.path.expanduser("~")
-    if not home or home == "~" or not os.path.isabs(home):
+    # An empty or relative $HOME is no home (expanduser would make "" into "/").
+    home = os.environ["HOME"] if "HOME" in os.environ else os.path.expanduser("~")
+    if not os.path.isabs(home) or home.strip("/") == "":
         return None
     return Path(home) / ".cache" / "relations"
 
