@@ -53,9 +53,9 @@ class _Boundary(TyperGroup):
             status = _fail(f"{error.format_message()} (see '{path} --help')", ExitStatus.ERROR)
         except RelationsError as error:
             status = _fail(str(error), error.exit_status)
-        except (KeyboardInterrupt, typer.Abort) as error:
+        except (KeyboardInterrupt, typer.Abort):
             # Temporary files are gone by now: each writer removes its own on the way out.
-            status = getattr(error, "exit_status", ExitStatus.INTERRUPTED)
+            status = ExitStatus.INTERRUPTED
         except BrokenPipeError:
             # The reader went away (`| head -1`): what it took was all it wanted.
             from relations_cli.render.present import silence_stdout
@@ -73,9 +73,15 @@ class _Boundary(TyperGroup):
                            "(run with --debug for the traceback)", ExitStatus.ERROR)
         finally:
             _restore_signals(previous)
+        if _stopped_by and status == ExitStatus.INTERRUPTED:
+            # Typer reports any KeyboardInterrupt (our Interrupted too) as 130: say which.
+            status = 128 + _stopped_by.pop()
         if standalone_mode:
             sys.exit(int(status))
         return int(status)
+
+
+_stopped_by: list[int] = []
 
 
 def _stop_on_signals() -> dict[int, Any]:
@@ -84,6 +90,7 @@ def _stop_on_signals() -> dict[int, Any]:
     import signal
 
     def stop(number: int, frame: object) -> None:
+        _stopped_by[:] = [number]
         raise Interrupted(number)
 
     previous = {}

@@ -24,10 +24,12 @@ def atomic_output(path: str, force: bool, protected: Path | None) -> Iterator[IO
         raise OutputError(f"{path}: refusing to overwrite the timeline being read")
     _check_target(path, target, force)
     directory = target.parent if str(target.parent) else Path(".")
+    _sweep(directory, target.name)
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as error:
         raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
+    _hold(fd)
     try:
         os.chmod(temporary, _final_mode(target))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
@@ -42,6 +44,41 @@ def atomic_output(path: str, force: bool, protected: Path | None) -> Iterator[IO
         if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
             raise OutputError(f"{path}: {_reason(error)}") from None
         raise
+
+
+def _hold(fd: int) -> None:
+    """Lock our temporary file while it is written: a later run then knows it is not an
+    orphan (the lock goes with the process, even on SIGKILL)."""
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (ImportError, OSError):
+        pass
+
+
+def _sweep(directory: Path, name: str) -> None:
+    """Remove `.NAME.*.tmp` files a killed writer of the same file left: those nobody holds."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    with contextlib.suppress(OSError):
+        for leftover in directory.glob(f".{glob_escape(name)}.*.tmp"):
+            with contextlib.suppress(OSError):
+                fd = os.open(leftover, os.O_RDONLY | os.O_NOFOLLOW)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    if stat.S_ISREG(os.fstat(fd).st_mode):
+                        os.unlink(leftover)
+                finally:
+                    os.close(fd)
+
+
+def glob_escape(text: str) -> str:
+    import glob
+
+    return glob.escape(text)
 
 
 def _reason(error: OSError) -> str:
