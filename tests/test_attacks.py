@@ -268,3 +268,66 @@ def test_an_out_of_range_limit_is_a_usage_error(tmp_path: Path) -> None:
         assert result.stderr.startswith("relations: error: ")
         assert "out of range" in result.stderr
         assert "internal error" not in result.stderr
+
+
+# -- items 15 to 17, and 5: what the reader reports and how the engines agree -----------------
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f", "\ufffe"])
+def test_a_control_character_is_reported_where_it_stands(tmp_path: Path, char: str) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_bytes(("\ufeffevents:\r\n  - id: a\r\n    date: 2015\r\n    title: bé "
+                      f"{char}x\r\n").encode("utf-8", "surrogatepass"))
+    result = invoke("validate", "--data", str(path))
+    assert result.status == 2, result
+    first = result.stdout.splitlines()[0] if result.stdout else result.stderr.splitlines()[0]
+    assert f"t.yaml:4:15: a control character (U+{ord(char):04X})" in first, result
+    assert "\\n" not in result.stdout + result.stderr
+
+
+def test_a_duplicate_person_is_reported_at_the_duplicate(tmp_path: Path) -> None:
+    path = write(tmp_path, "people:\n  - name: A\n  - name: B\n  - name: A\n" + MINIMAL)
+    result = invoke("validate", "--data", str(path))
+    assert result.status == 2, result
+    assert "timeline.yaml:4:1: 'A' is listed twice in people (first at line 2)" in \
+        result.stdout + result.stderr
+
+
+def test_data_from_standard_input_says_it_is_not_supported() -> None:
+    result = invoke("timeline", "--data", "-")
+    assert result.status == 2, result
+    assert result.stderr.startswith("relations: error: --data -: reading a timeline from "
+                                    "standard input is not supported yet")
+
+
+def test_the_engines_agree_on_a_term_with_a_line_break(tmp_path: Path) -> None:
+    from relations_cli.core.engine import MemoryEngine
+    from relations_cli.store.index import open_index
+    from relations_cli.store.loader import load_timeline
+
+    path = write(tmp_path, "people:\n  - name: Xi Jinping\n    aliases: [Xi]\n"
+                 "events:\n  - id: a\n    date: 2015\n    title: Talks\n    people: [Xi]\n"
+                 "  - id: b\n    date: 2016\n    title: Trade\n    summary: talks\n")
+    memory = MemoryEngine(load_timeline(path))
+    index = open_index(path, use_cache=False)
+    for term in ("xi\nxi jinping", "a\ntalks", "talks\ntalks", "trade\ntalks", "\n"):
+        for any_term in (False, True):
+            query = Query(terms=(term, "talks"), any_term=any_term)
+            assert [e.id for e in index.select(query)] == \
+                [e.id for e in memory.select(query)], repr(term)
+            assert index.summarize(query, ["year"]) == memory.summarize(query, ["year"])
+
+
+def test_the_engines_order_case_variants_alike(tmp_path: Path) -> None:
+    from relations_cli.core.engine import MemoryEngine
+    from relations_cli.store.index import open_index
+    from relations_cli.store.loader import load_timeline
+
+    path = write(tmp_path, "events:\n"
+                 "  - id: a\n    date: 2015-01-01\n    title: A\n    category: trade\n"
+                 "  - id: b\n    date: 2015-01-02\n    title: B\n    category: Trade\n"
+                 "  - id: c\n    date: 2015-01-03\n    title: C\n    category: TRADE\n")
+    memory = MemoryEngine(load_timeline(path))
+    index = open_index(path, use_cache=False)
+    for by in (["category"], ["year", "category"], ["category", "month"]):
+        assert index.summarize(Query(), by) == memory.summarize(Query(), by), by

@@ -133,10 +133,11 @@ def busiest_of(months: Counter[str], years: Counter[str]) -> tuple[str, int] | N
     return label, count
 
 
-def _order_key(combo: tuple[str, ...], by: Sequence[str]) -> tuple[tuple[int, str], ...]:
-    # Periods in time order; other labels alphabetical, with (none) last.
+def _order_key(combo: tuple[str, ...], by: Sequence[str]) -> tuple[tuple[int, str, str], ...]:
+    # Periods in time order; other labels alphabetical, with (none) last; case variants
+    # (Trade, trade) by their exact text, so every engine orders them alike.
     return tuple((1 if value == NONE_LABEL else 0, value if key in TIME_GROUPINGS
-                  else value.casefold()) for key, value in zip(by, combo, strict=True))
+                  else value.casefold(), value) for key, value in zip(by, combo, strict=True))
 
 
 def _busiest(events: Sequence[Event]) -> tuple[str, int] | None:

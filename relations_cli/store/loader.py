@@ -214,7 +214,7 @@ class _Builder:
     # Where the mapping being built starts: a missing field is reported there.
     _current: tuple[int, int] = (1, 1)
     _ids: dict[str, int] = field(default_factory=dict)
-    _person_lines: dict[str, int] = field(default_factory=dict)
+    _person_lines: list[tuple[Person, int]] = field(default_factory=list)
 
     def problem(self, node: _Node, message: str) -> None:
         self.problems.append(Problem(self.name, node.line, node.column, message))
@@ -357,17 +357,20 @@ class _Builder:
         aliases = self.texts(fields, "aliases", f"person '{name}'")
         if not name:
             return None
-        self._person_lines.setdefault(name, node.line)
-        return Person(name, role, aliases)
+        person = Person(name, role, aliases)
+        self._person_lines.append((person, node.line))
+        return person
 
     def check_unique_people(self, people: tuple[Person, ...]) -> None:
-        seen: set[str] = set()
-        for person in people:
+        """A name listed twice is reported at the second entry (the first is kept)."""
+        seen: dict[str, int] = {}
+        for person, line in self._person_lines:
             folded = person.name.casefold()
             if folded in seen:
-                self.problem_at(self._person_lines[person.name], 1,
-                                f"'{person.name}' is listed twice in people")
-            seen.add(folded)
+                self.problem_at(line, 1, f"'{person.name}' is listed twice in people (first "
+                                f"at line {seen[folded]})")
+            else:
+                seen[folded] = line
 
     def event(self, node: _Node, what: str = "") -> Event | None:
         self.at(node)
@@ -713,7 +716,9 @@ def _yaml_message(error: Any, char: str) -> str:
 
 def _stream(source: Any, name: str, sink: Callable[[Event], None],
             line_of: Callable[[int], str],
-            check: SplitCheck | None = None) -> tuple[Header, list[Problem]]:
+            check: SplitCheck | None = None,
+            head_of: Callable[[int], bytes] = lambda size: b"",
+            ) -> tuple[Header, list[Problem]]:
     """Walk a whole stream (or up to a split point); every problem found, sorted, and the
     header."""
     import yaml
@@ -732,8 +737,14 @@ def _stream(source: Any, name: str, sink: Callable[[Event], None],
         text = line_of(line)
         char = text[column - 1 : column] if mark else ""
         builder.problem_at(line, column, _yaml_message(error, char))
+    except yaml.reader.ReaderError as error:
+        line, column = _locate(head_of, error.position)
+        code = error.character if isinstance(error.character, int) else 0
+        builder.problem_at(line, column, f"a control character (U+{code:04X}) is not allowed "
+                           "in YAML text; write it as an escape")
     except yaml.YAMLError as error:
-        builder.problem_at(1, 1, f"not valid YAML: {error}")
+        detail = " ".join(str(error).split())  # one line, whatever the parser wrote
+        builder.problem_at(1, 1, f"not valid YAML: {detail}")
     except TimelineError as error:
         builder.problems.extend(error.problems)
     except StopIteration:
@@ -743,6 +754,32 @@ def _stream(source: Any, name: str, sink: Callable[[Event], None],
             gc.enable()
     problems = sorted(builder.problems, key=lambda p: (p.line, p.column))
     return header, problems
+
+
+def _locate(head_of: Callable[[int], bytes], position: int) -> tuple[int, int]:
+    """Line and column of a reader error. libyaml counts bytes of the UTF-8 text it was
+    given (the file without its BOM), the pure-Python reader counts characters."""
+    import yaml
+
+    if getattr(yaml, "__with_libyaml__", False):
+        head = head_of(position).decode("utf-8", "replace")
+    else:
+        head = head_of(position * 4).decode("utf-8", "replace")[:position]
+    before = head.replace("\r\n", "\n")
+    line = before.count("\n") + 1
+    return line, len(before) - (before.rfind("\n") + 1) + 1
+
+
+def _file_head(path: str | os.PathLike[str]) -> Callable[[int], bytes]:
+    def head(size: int) -> bytes:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(size + 3)
+        except OSError:
+            return b""
+        return data[3:] if data.startswith(b"\xef\xbb\xbf") else data[:size]
+
+    return head
 
 
 def stream_timeline(path: str | os.PathLike[str], sink: Callable[[Event], None],
@@ -760,7 +797,8 @@ def stream_timeline(path: str | os.PathLike[str], sink: Callable[[Event], None],
         return Header(), error.problems
     with raw:
         report = (lambda done: progress(done, size)) if progress else None
-        return stream_source(raw, name, sink, report, lambda line: _read_line(path, line))
+        return _stream(_Utf8Source(raw, name, max_bytes(), report), name, sink,
+                       lambda line: _read_line(path, line), None, _file_head(path))
 
 
 def stream_source(raw: IO[bytes], name: str, sink: Callable[[Event], None],
@@ -789,8 +827,10 @@ def parse_timeline(text: str, name: str = "<timeline>") -> tuple[Timeline | None
     """Validate timeline text; the timeline is None whenever there is any problem."""
     events: list[Event] = []
     lines = text.split("\n")
-    header, problems = _stream(io.StringIO(text.removeprefix("\ufeff")), name, events.append,
-                               lambda n: lines[n - 1] if 0 < n <= len(lines) else "")
+    body = text.removeprefix("\ufeff")
+    header, problems = _stream(io.StringIO(body), name, events.append,
+                               lambda n: lines[n - 1] if 0 < n <= len(lines) else "", None,
+                               lambda size: body.encode("utf-8", "surrogatepass")[:size])
     if problems:
         return None, problems
     return _timeline(events, header, name), []
