@@ -25,12 +25,19 @@ def atomic_output(path: str, force: bool, protected: Path | None) -> Iterator[IO
     _check_target(path, target, force)
     directory = target.parent if str(target.parent) else Path(".")
     _sweep(directory, target.name)
+    from relations_cli.store.cache import signals_deferred
+
+    deferred = signals_deferred()
+    deferred.__enter__()  # a stop lands before the file exists or inside the try below
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                         dir=directory)
     except OSError as error:
+        deferred.__exit__(None, None, None)
         raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
-    _hold(fd)
     try:
+        _hold(fd)
+        deferred.__exit__(None, None, None)
         os.chmod(temporary, _final_mode(target))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream

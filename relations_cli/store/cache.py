@@ -23,9 +23,25 @@ from pathlib import Path
 
 from relations_cli._version import __version__
 
-__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "CacheEntry", "cache_dir", "cache_entries",
-           "clear_cache", "connect_readonly", "fingerprint", "fresh_index", "index_path",
-           "locked", "notice", "orphans", "path_text", "racy_hash", "sweep"]
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+    "CacheEntry",
+    "cache_dir",
+    "cache_entries",
+    "clear_cache",
+    "connect_readonly",
+    "fingerprint",
+    "fresh_index",
+    "index_path",
+    "locked",
+    "notice",
+    "orphans",
+    "path_text",
+    "racy_hash",
+    "signals_deferred",
+    "sweep",
+]
 
 SCHEMA_VERSION = 3
 APPLICATION_ID = 0x52454C41  # "RELA"
@@ -147,6 +163,24 @@ def _settle(index: Path, source: Path, meta: dict[str, str]) -> None:
             db.commit()
         finally:
             db.close()
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """SIGINT and SIGTERM wait while a temporary file is created and its name kept, so a
+    stop never falls between the two (the file would be left behind)."""
+    import signal
+
+    wanted = {signal.SIGINT, signal.SIGTERM}
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
+    except (AttributeError, ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextlib.contextmanager

@@ -36,6 +36,7 @@ from relations_cli.store.cache import (
     index_path,
     locked,
     notice,
+    signals_deferred,
     sweep,
 )
 from relations_cli.store.rows import PRECISIONS
@@ -111,10 +112,12 @@ def _rebuild(index: Path, source: Path, progress: Progress | None) -> IndexEngin
         db = fresh_index(index, source)
         if db is not None:
             return IndexEngine(db, os.fsdecode(source))
-        fd, temporary = tempfile.mkstemp(prefix=index.name + ".", suffix=".tmp",
-                                         dir=index.parent)
-        os.close(fd)
+        temporary = ""
         try:
+            with signals_deferred():
+                fd, temporary = tempfile.mkstemp(prefix=index.name + ".", suffix=".tmp",
+                                                 dir=index.parent)
+            os.close(fd)
             building = sqlite3.connect(temporary)
             try:
                 build_index(building, source, progress)
@@ -122,8 +125,9 @@ def _rebuild(index: Path, source: Path, progress: Progress | None) -> IndexEngin
                 building.close()
             os.replace(temporary, index)
         except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+            if temporary:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
             raise
     db = fresh_index(index, source)
     if db is None:  # the file changed while it was being indexed: answer from what was read
