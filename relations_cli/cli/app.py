@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from relations_cli._version import __version__
 from relations_cli.cli.options import ColorMode
-from relations_cli.core.errors import ExitStatus, RelationsError
+from relations_cli.core.errors import ExitStatus, Interrupted, OutputError, RelationsError
 
 __all__ = ["app", "exit_if_empty", "note"]
 
@@ -31,15 +31,22 @@ class _Boundary(TyperGroup):
              windows_expand_args: bool = True, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv or bool(os.environ.get("RELATIONS_DEBUG"))
+        previous = _stop_on_signals()
         try:
+            if sys.stdout is None:  # started with stdout closed (`>&-`)
+                raise OutputError("standard output is closed; redirect it to a file or "
+                                  "use --output")
             result = super().main(argv, prog_name or "relations", complete_var,
                                   standalone_mode=False,
                                   windows_expand_args=windows_expand_args, **extra)
             status = result if isinstance(result, int) else ExitStatus.OK
+            sys.stdout.flush()  # a full disk shows here, not at exit
         except NoArgsIsHelpError as error:
             # `relations` alone: the help is what was wanted, on stderr as usage errors are.
-            with contextlib.suppress(BrokenPipeError, ValueError):
-                print(error.format_message(), file=sys.stderr)
+            note_text = error.format_message()
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                if sys.stderr is not None:
+                    print(note_text, file=sys.stderr)
             status = ExitStatus.ERROR
         except ClickException as error:
             context = getattr(error, "ctx", None)
@@ -48,6 +55,7 @@ class _Boundary(TyperGroup):
         except RelationsError as error:
             status = _fail(str(error), error.exit_status)
         except (KeyboardInterrupt, typer.Abort):
+            # Temporary files are gone by now: each writer removes its own on the way out.
             status = ExitStatus.INTERRUPTED
         except BrokenPipeError:
             # The reader went away (`| head -1`): what it took was all it wanted.
@@ -55,14 +63,67 @@ class _Boundary(TyperGroup):
 
             silence_stdout()
             status = ExitStatus.OK
+        except OSError as error:
+            # A full disk or a closed stream on stdout: one line, naming it.
+            _drop_stdout()
+            status = _fail(f"standard output: {_reason(error)}", ExitStatus.ERROR)
         except Exception as error:
             if debug:
                 raise
             status = _fail(f"internal error: {type(error).__name__}: {error} "
                            "(run with --debug for the traceback)", ExitStatus.ERROR)
+        finally:
+            _restore_signals(previous)
+        if _stopped_by and status == ExitStatus.INTERRUPTED:
+            # Typer reports any KeyboardInterrupt (our Interrupted too) as 130: say which.
+            status = 128 + _stopped_by.pop()
         if standalone_mode:
             sys.exit(int(status))
         return int(status)
+
+
+_stopped_by: list[int] = []
+
+
+def _stop_on_signals() -> dict[int, Any]:
+    """SIGTERM (and SIGHUP) stop the run as Ctrl-C does: cleanup runs, then exit 128 + N.
+    Returns the handlers it replaced."""
+    import signal
+
+    def stop(number: int, frame: object) -> None:
+        _stopped_by[:] = [number]
+        raise Interrupted(number)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        with contextlib.suppress(AttributeError, ValueError, OSError):  # not the main thread
+            number = getattr(signal, name)
+            previous[number] = signal.signal(number, stop)
+    return previous
+
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    import signal
+
+    for number, handler in previous.items():
+        with contextlib.suppress(ValueError, OSError, TypeError):
+            signal.signal(number, handler)
+
+
+def _drop_stdout() -> None:
+    """After stdout failed, what is left in its buffer must not fail again at exit."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _reason(error: OSError) -> str:
+    import errno
+
+    if error.errno == errno.ENOSPC:
+        return "no space left on device"
+    return (error.strerror or str(error)).lower()
 
 
 def _fail(message: str, status: int) -> int:
@@ -74,8 +135,13 @@ def _fail(message: str, status: int) -> int:
 
 def note(message: str) -> None:
     """A message for the person, on stderr, prefixed with the program's name."""
-    with contextlib.suppress(BrokenPipeError, ValueError):
-        print(f"relations: {message}", file=sys.stderr, flush=True)
+    # With stderr closed or full, the message is lost but the exit status still tells.
+    # A closed stderr is None, and print(file=None) would write to stdout: never.
+    stream = sys.stderr
+    if stream is None:
+        return
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"relations: {message}", file=stream, flush=True)
 
 
 app = typer.Typer(

@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations`: see app.py.
 
+import os
 from typing import Annotated
 
 import typer
@@ -30,10 +31,13 @@ def cache(
     """
     from relations_cli.render.present import deliver
     from relations_cli.render.reports import cache_report
-    from relations_cli.store.index import cache_dir, cache_entries, clear_cache
+    from relations_cli.store.cache import cache_dir, cache_entries, clear_cache, orphans
 
+    folder = cache_dir()
+    shown = os.fsencode(folder).decode("utf-8", "backslashreplace") if folder else "(none)"
     if clear:
         removed = clear_cache()
-        note(f"removed {removed} {'index' if removed == 1 else 'indexes'} from {cache_dir()}")
+        note(f"removed {removed} {'index' if removed == 1 else 'indexes'} from {shown}")
         return
-    deliver(output.settings(), Kind.REPORT, cache_report(str(cache_dir()), cache_entries()))
+    leftovers = [(str(path), path.stat().st_size) for path in orphans(folder) if path.exists()]
+    deliver(output.settings(), Kind.REPORT, cache_report(shown, cache_entries(), leftovers))

@@ -8,6 +8,7 @@ from typing import NamedTuple
 __all__ = [
     "DateError",
     "ExitStatus",
+    "Interrupted",
     "NotFoundError",
     "OutputError",
     "Problem",
@@ -25,6 +26,16 @@ class ExitStatus(IntEnum):
     NO_MATCH = 1
     ERROR = 2
     INTERRUPTED = 130
+    TERMINATED = 143
+
+
+class Interrupted(KeyboardInterrupt):
+    """A signal asked the run to stop (SIGTERM, SIGHUP): clean up as for Ctrl-C, then exit
+    128 + the signal's number."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.exit_status = 128 + signal_number
 
 
 class Problem(NamedTuple):

@@ -159,10 +159,11 @@ def busiest_of(months: Counter[str], years: Counter[str]) -> tuple[str, int] | N
     return label, count
 
 
-def _order_key(combo: tuple[str, ...], by: Sequence[str]) -> tuple[tuple[int, str], ...]:
-    # Periods in time order; other labels alphabetical, with (none) last.
+def _order_key(combo: tuple[str, ...], by: Sequence[str]) -> tuple[tuple[int, str, str], ...]:
+    # Periods in time order; other labels alphabetical, with (none) last; case variants
+    # (Trade, trade) by their exact text, so every engine orders them alike.
     return tuple((1 if value == NONE_LABEL else 0, value if key in PERIOD_GROUPINGS
-                  else value.casefold()) for key, value in zip(by, combo, strict=True))
+                  else value.casefold(), value) for key, value in zip(by, combo, strict=True))
 
 
 def ranked(summary: Summary, by_count: bool = False, top: int | None = None) -> Summary:

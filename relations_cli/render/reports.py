@@ -188,8 +188,10 @@ def figures_report(rows: Sequence[FigureRow]) -> Report:
     return Report([], [table], records(FIGURE_COLUMNS, rows))
 
 
-def cache_report(folder: str, entries: Sequence[Any]) -> Report:
-    """The indexes in the cache folder (entries are store.index.CacheEntry)."""
+def cache_report(folder: str, entries: Sequence[Any],
+                 orphans: Sequence[tuple[str, int]] = ()) -> Report:
+    """The indexes in the cache folder (entries are store.cache.CacheEntry), and the temporary
+    files that stopped builds left behind (path, bytes): `cache --clear` removes them."""
     columns: tuple[Column[Any], ...] = (
         Column("source", lambda e: e.source),
         Column("events", lambda e: e.events, numeric=True),
@@ -198,6 +200,14 @@ def cache_report(folder: str, entries: Sequence[Any]) -> Report:
                json=lambda e: e.fresh),
         Column("index", lambda e: str(e.index), shown=False),
     )
-    return Report([("folder", folder), ("indexes", str(len(entries)))],
-                  [table_of(columns, entries, "Indexes")],
-                  {"folder": folder, "indexes": records(columns, entries)})
+    leftover_columns: tuple[Column[Any], ...] = (
+        Column("orphan", lambda o: o[0]),
+        Column("bytes", lambda o: o[1], numeric=True),
+    )
+    tables = [table_of(columns, entries, "Indexes")]
+    if orphans:
+        tables.append(table_of(leftover_columns, orphans, "Left by stopped builds"))
+    return Report([("folder", folder), ("indexes", str(len(entries))),
+                   ("orphans", str(len(orphans)))], tables,
+                  {"folder": folder, "indexes": records(columns, entries),
+                   "orphans": [path for path, _ in orphans]})

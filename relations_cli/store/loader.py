@@ -37,6 +37,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "EVENT_FIELDS",
     "Header",
+    "SplitCheck",
     "load_timeline",
     "parse_timeline",
     "stream_source",
@@ -213,7 +214,7 @@ class _Builder:
     # Where the mapping being built starts: a missing field is reported there.
     _current: tuple[int, int] = (1, 1)
     _ids: dict[str, int] = field(default_factory=dict)
-    _person_lines: dict[str, int] = field(default_factory=dict)
+    _person_lines: list[tuple[Person, int]] = field(default_factory=list)
 
     def problem(self, node: _Node, message: str) -> None:
         self.problems.append(Problem(self.name, node.line, node.column, message))
@@ -356,17 +357,20 @@ class _Builder:
         aliases = self.texts(fields, "aliases", f"person '{name}'")
         if not name:
             return None
-        self._person_lines.setdefault(name, node.line)
-        return Person(name, role, aliases)
+        person = Person(name, role, aliases)
+        self._person_lines.append((person, node.line))
+        return person
 
     def check_unique_people(self, people: tuple[Person, ...]) -> None:
-        seen: set[str] = set()
-        for person in people:
+        """A name listed twice is reported at the second entry (the first is kept)."""
+        seen: dict[str, int] = {}
+        for person, line in self._person_lines:
             folded = person.name.casefold()
             if folded in seen:
-                self.problem_at(self._person_lines[person.name], 1,
-                                f"'{person.name}' is listed twice in people")
-            seen.add(folded)
+                self.problem_at(line, 1, f"'{person.name}' is listed twice in people (first "
+                                f"at line {seen[folded]})")
+            else:
+                seen[folded] = line
 
     def event(self, node: _Node, what: str = "") -> Event | None:
         self.at(node)
@@ -474,16 +478,40 @@ class Header:
     keys: tuple[str, ...] = ()
 
 
+@dataclass
+class SplitCheck:
+    """Asks the reader of a file's first half to prove a split point with its own parse.
+
+    `index` and `line` are where the first node of the item said to start the second half
+    stands (a 0-based character index in the decoded text, after any BOM, and a 0-based
+    line, as the YAML parser counts them). The reader stops when its parse reaches that
+    point; `proven` is then True only if that very point starts an item of the top-level
+    block `events` sequence. Anything else (inside a scalar, a flow collection, past the
+    end of the list, another line count) leaves it False.
+    """
+
+    index: int
+    line: int
+    proven: bool = False
+
+
+class _Halt(Exception):
+    """The first half's reader has reached its split point: it stops there."""
+
+
 class _Walker:
     """Pulls parser events, composes nodes and hands each timeline event to `sink` at once."""
 
-    def __init__(self, parser: Any, builder: _Builder, sink: Callable[[Event], None]) -> None:
+    def __init__(self, parser: Any, builder: _Builder, sink: Callable[[Event], None],
+                 check: SplitCheck | None = None) -> None:
         import yaml
 
         self.get_event = parser.get_event
         self.builder = builder
         self.sink = sink
         self.y = yaml
+        self.check = check
+        self.halted = False
 
     def _next(self) -> Any:
         event = self.get_event()
@@ -574,7 +602,8 @@ class _Walker:
             self._finish()
             return Header()
         header = self._top_level(self._container(root))
-        self._finish()
+        if not self.halted:
+            self._finish()
         return header
 
     def _top_level(self, root: _Node) -> Header:
@@ -593,7 +622,11 @@ class _Walker:
             value_start = self._next()
             if key == "events":
                 has_events = True
-                self._events(value_start)
+                try:
+                    self._events(value_start)
+                except _Halt:
+                    self.halted = True
+                    break
             elif key is not None:
                 values[key] = self.node(value_start)
             else:
@@ -606,13 +639,16 @@ class _Walker:
         description = builder.text(fields, "description", "the timeline")
         people = tuple(builder.items(fields, "people", "the timeline", builder.person))
         builder.check_unique_people(people)
-        if not has_events:
+        if not has_events and not self.halted:
             builder.at(root)
             builder.missing("events", "the timeline")
         return Header(title, description, people, tuple(first_line))
 
     def _events(self, start: Any) -> None:
         y = self.y
+        if self.check is not None:
+            self._checked_events(start, self.check)
+            return
         if type(start) is not y.SequenceStartEvent or start.tag not in (None, "!", _SEQ):
             node = self.node(start)
             for event in self.builder.list_items(node, "events", "the timeline",
@@ -625,6 +661,26 @@ class _Walker:
             event = next_event()
             if type(event) is sequence_end:
                 return
+            built = build(self.node(event))
+            if built is not None:
+                sink(built)
+
+    def _checked_events(self, start: Any, check: SplitCheck) -> None:
+        """The events of a first half: read up to the split point, which must start an item."""
+        y = self.y
+        if type(start) is not y.SequenceStartEvent or start.flow_style \
+                or start.tag not in (None, "!", _SEQ):
+            raise _Halt  # not a block list: the split cannot be proven
+        build, sink, next_event = self.builder.event, self.sink, self._next
+        sequence_end = y.SequenceEndEvent
+        while True:
+            event = next_event()
+            if type(event) is sequence_end:
+                raise _Halt  # the list ended before the split point: not proven
+            mark = event.start_mark
+            if mark.index >= check.index or mark.line >= check.line:
+                check.proven = mark.index == check.index and mark.line == check.line
+                raise _Halt
             built = build(self.node(event))
             if built is not None:
                 sink(built)
@@ -659,13 +715,17 @@ def _yaml_message(error: Any, char: str) -> str:
 
 
 def _stream(source: Any, name: str, sink: Callable[[Event], None],
-            line_of: Callable[[int], str]) -> tuple[Header, list[Problem]]:
-    """Walk a whole stream; every problem found, sorted, and the header."""
+            line_of: Callable[[int], str],
+            check: SplitCheck | None = None,
+            head_of: Callable[[int], bytes] = lambda size: b"",
+            ) -> tuple[Header, list[Problem]]:
+    """Walk a whole stream (or up to a split point); every problem found, sorted, and the
+    header."""
     import yaml
 
     builder = _Builder(name)
     header = Header()
-    walker = _Walker(_yaml_loader()(source), builder, sink)
+    walker = _Walker(_yaml_loader()(source), builder, sink, check)
     # Millions of small objects live only briefly: the cyclic collector would only slow this.
     collecting = gc.isenabled()
     gc.disable()
@@ -677,8 +737,14 @@ def _stream(source: Any, name: str, sink: Callable[[Event], None],
         text = line_of(line)
         char = text[column - 1 : column] if mark else ""
         builder.problem_at(line, column, _yaml_message(error, char))
+    except yaml.reader.ReaderError as error:
+        line, column = _locate(head_of, error.position)
+        code = error.character if isinstance(error.character, int) else 0
+        builder.problem_at(line, column, f"a control character (U+{code:04X}) is not allowed "
+                           "in YAML text; write it as an escape")
     except yaml.YAMLError as error:
-        builder.problem_at(1, 1, f"not valid YAML: {error}")
+        detail = " ".join(str(error).split())  # one line, whatever the parser wrote
+        builder.problem_at(1, 1, f"not valid YAML: {detail}")
     except TimelineError as error:
         builder.problems.extend(error.problems)
     except StopIteration:
@@ -688,6 +754,32 @@ def _stream(source: Any, name: str, sink: Callable[[Event], None],
             gc.enable()
     problems = sorted(builder.problems, key=lambda p: (p.line, p.column))
     return header, problems
+
+
+def _locate(head_of: Callable[[int], bytes], position: int) -> tuple[int, int]:
+    """Line and column of a reader error. libyaml counts bytes of the UTF-8 text it was
+    given (the file without its BOM), the pure-Python reader counts characters."""
+    import yaml
+
+    if getattr(yaml, "__with_libyaml__", False):
+        head = head_of(position).decode("utf-8", "replace")
+    else:
+        head = head_of(position * 4).decode("utf-8", "replace")[:position]
+    before = head.replace("\r\n", "\n")
+    line = before.count("\n") + 1
+    return line, len(before) - (before.rfind("\n") + 1) + 1
+
+
+def _file_head(path: str | os.PathLike[str]) -> Callable[[int], bytes]:
+    def head(size: int) -> bytes:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(size + 3)
+        except OSError:
+            return b""
+        return data[3:] if data.startswith(b"\xef\xbb\xbf") else data[:size]
+
+    return head
 
 
 def stream_timeline(path: str | os.PathLike[str], sink: Callable[[Event], None],
@@ -705,16 +797,18 @@ def stream_timeline(path: str | os.PathLike[str], sink: Callable[[Event], None],
         return Header(), error.problems
     with raw:
         report = (lambda done: progress(done, size)) if progress else None
-        return stream_source(raw, name, sink, report, lambda line: _read_line(path, line))
+        return _stream(_Utf8Source(raw, name, max_bytes(), report), name, sink,
+                       lambda line: _read_line(path, line), None, _file_head(path))
 
 
 def stream_source(raw: IO[bytes], name: str, sink: Callable[[Event], None],
                   progress: Callable[[int], None] | None = None,
                   line_of: Callable[[int], str] = lambda line: "",
+                  check: SplitCheck | None = None,
                   ) -> tuple[Header, list[Problem]]:
     """Like stream_timeline, from an open binary stream; `line_of(n)` gives line n's text
-    (used only to word a syntax error)."""
-    return _stream(_Utf8Source(raw, name, max_bytes(), progress), name, sink, line_of)
+    (used only to word a syntax error). With `check`, reads only up to a split point."""
+    return _stream(_Utf8Source(raw, name, max_bytes(), progress), name, sink, line_of, check)
 
 
 def _read_line(path: str | os.PathLike[str], number: int) -> str:
@@ -733,8 +827,10 @@ def parse_timeline(text: str, name: str = "<timeline>") -> tuple[Timeline | None
     """Validate timeline text; the timeline is None whenever there is any problem."""
     events: list[Event] = []
     lines = text.split("\n")
-    header, problems = _stream(io.StringIO(text.removeprefix("\ufeff")), name, events.append,
-                               lambda n: lines[n - 1] if 0 < n <= len(lines) else "")
+    body = text.removeprefix("\ufeff")
+    header, problems = _stream(io.StringIO(body), name, events.append,
+                               lambda n: lines[n - 1] if 0 < n <= len(lines) else "", None,
+                               lambda size: body.encode("utf-8", "surrogatepass")[:size])
     if problems:
         return None, problems
     return _timeline(events, header, name), []

@@ -1,42 +1,83 @@
-"""Building an index on two cores: a large file is read by two processes, split at an event.
+"""Reading a large file on two cores: two processes, each reading one half, split at an event.
 
 Reading YAML is the slow part of indexing, and Python reads it on one core. So a large file
-is cut in two at a line that starts an item of its `events:` list; each half is read by the
-strict streaming loader in a process of its own (the second half behind an `events:` line),
-while this process writes the rows both send into the index.
+is cut in two at a line that looks like the start of an item of its `events:` list; the
+second half is read, behind an `events:` line, by a process of its own, while the first
+half is read by another. The look of a line proves nothing (it may sit inside a block
+scalar, a quoted text, a flow collection): the reader of the first half reads on until its
+own parse reaches the cut, and the split stands only if the parser itself starts an item of
+the top-level block `events` list exactly there, at the same character and line. Otherwise
+the build reads the whole file in order, which alone is authoritative.
 
-Any doubt sends the build back to reading the whole file in order, which alone is
-authoritative: no clean split point, any problem in either half, a top-level key in both
-halves, or an id found in both. A split can only make a file that is valid read as valid;
-the sequential reading then reports problems with their true lines.
+Readers hand their rows over as `RowBatch`es (store/rows); this module neither knows nor
+writes the database.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import os
 import re
-import sqlite3
+import signal
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
-from relations_cli.store.loader import Header, max_bytes, stream_source
+from relations_cli.store.loader import Header, SplitCheck, max_bytes, stream_source
+from relations_cli.store.rows import RowBatch, RowBatcher
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-__all__ = ["PARALLEL_MIN_BYTES", "build", "split_point"]
+__all__ = ["PARALLEL_MIN_BYTES", "HalfOutcome", "SplitPlan", "candidate_cuts", "plan_at",
+           "read_split", "split_point", "worth_splitting"]
 
 PARALLEL_MIN_BYTES = 4 << 20  # smaller files are read in less time than two processes cost
 _EVENTS_KEY = re.compile(rb"(?m)^events:[ \t]*(?:#[^\n]*)?\r?\n")
-_FIRST_ITEM = re.compile(rb"(?m)^( *)-(?:[ \t]|\r?\n)")
+_ITEM_LINE = re.compile(rb"( *)-( +)[^ \t\r\n#]")
 _WINDOW = 1 << 20
 _SECOND_HALF_BASE = 1 << 40  # row numbers of the second half start here
+_BOM = b"\xef\xbb\xbf"
 
 
-def split_point(path: Path, size: int) -> tuple[int, int, int] | None:
-    """Where to cut: (byte offset of the line that starts an event item near the middle,
-    its line number, the items' indentation); None when there is no safe cut."""
+@dataclass(frozen=True)
+class SplitPlan:
+    """A cut to try: its byte offset (a line start), that line's number (1-based, counting
+    `\\n`), and where the item's first node stands as the parser counts (0-based character
+    index after any BOM, 0-based line)."""
+
+    cut: int
+    line: int
+    node_index: int
+
+
+@dataclass(frozen=True)
+class HalfOutcome:
+    """What reading one half gave: its header, whether it had problems, how many events it
+    sent, and (first half only) whether the parser proved the split point."""
+
+    header: Header
+    problems: bool
+    count: int
+    proven: bool
+
+
+def worth_splitting(size: int) -> bool:
+    threshold = os.environ.get("RELATIONS_PARALLEL_MIN_BYTES", "")
+    minimum = int(threshold) if threshold.isdigit() else PARALLEL_MIN_BYTES
+    return minimum <= size <= max_bytes() and (os.cpu_count() or 1) >= 2
+
+
+def candidate_cuts(data: bytes) -> list[int]:
+    """Every line start that looks like an item (`- ` then text): where a cut may be tried."""
+    return [m.start() + 1 for m in re.finditer(rb"\n(?= *- +[^ \t\r\n#])", data)]
+
+
+def split_point(path: Path, size: int) -> SplitPlan | None:
+    """A cut near the middle of the file, found by the look of the lines (the first half's
+    reader then proves or refutes it); None when nothing looks like one."""
     with open(path, "rb") as handle:
         head = b""
         match = None
@@ -48,36 +89,47 @@ def split_point(path: Path, size: int) -> tuple[int, int, int] | None:
             match = _EVENTS_KEY.search(head)
         if match is None:
             return None
-        rest = head[match.end():]
-        while True:
-            stripped = rest.lstrip(b" \t\r\n")
-            if stripped.startswith(b"#"):
-                rest = stripped.split(b"\n", 1)[1] if b"\n" in stripped else b""
-                continue
-            break
-        item = _FIRST_ITEM.search(rest)
-        if item is None or rest[: item.start()].strip():
+        # The first item's indentation: a cut is looked for among lines indented alike.
+        item = re.compile(rb"(?m)^( *)-[ \t]").search(head, match.end())
+        if item is None:
             return None
         indent = len(item.group(1))
-        start_of_items = match.end()
-        middle = max(size // 2, start_of_items + 1)
-        pattern = re.compile(rb"\n" + b" " * indent + rb"-(?:[ \t]|\r?\n)")
+        middle = max(size // 2, match.end())
         handle.seek(middle)
         window = handle.read(_WINDOW)
-        found = pattern.search(window)
-        if found is None:
-            return None
-        cut = middle + found.start() + 1
+    found = re.search(rb"\n(?=" + b" " * indent + rb"- +[^ \t\r\n#])", window)
+    if found is None:
+        return None
+    return plan_at(path, middle + found.start() + 1)
+
+
+def plan_at(path: Path, cut: int) -> SplitPlan | None:
+    """The plan for cutting at byte `cut`, or None when that line cannot start an item."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    lines = 0
+    characters = 0
+    with open(path, "rb") as handle:
+        first = handle.read(3)
+        bom = first == _BOM
         handle.seek(0)
-        lines = 0
         remaining = cut
-        while remaining:
-            chunk = handle.read(min(_WINDOW, remaining))
-            if not chunk:
-                return None
-            lines += chunk.count(b"\n")
-            remaining -= len(chunk)
-    return cut, lines + 1, indent
+        try:
+            while remaining:
+                chunk = handle.read(min(_WINDOW, remaining))
+                if not chunk:
+                    return None
+                lines += chunk.count(b"\n")
+                characters += len(decoder.decode(chunk))
+                remaining -= len(chunk)
+            characters += len(decoder.decode(b"", final=True))
+        except UnicodeDecodeError:
+            return None  # the careful reading reports it where it stands
+        line = handle.readline(4096)
+    item = _ITEM_LINE.match(line)
+    if item is None or cut == 0:
+        return None
+    offset = len(item.group(1)) + 1 + len(item.group(2))  # ASCII: bytes are characters
+    return SplitPlan(cut, lines + 1, characters - bom + offset)
 
 
 class _Range:
@@ -103,105 +155,142 @@ class _Range:
         self.handle.close()
 
 
-def _work(conn: Any, path: Path, start: int, end: int, prefix: bytes, line_delta: int,
-          first_n: int, rows_factory: Any) -> None:
-    """In a child process: read one half, send its rows in batches, then the outcome."""
+@dataclass(frozen=True)
+class _Half:
+    start: int
+    end: int
+    prefix: bytes
+    line_delta: int
+    first_n: int
+    check: tuple[int, int] | None  # (node index, node line) the first half must prove
+
+
+def _halves(plan: SplitPlan, size: int) -> tuple[_Half, _Half]:
+    return (
+        # The first half reads on past the cut until its parse reaches the cut's item.
+        _Half(0, size, b"", 0, 0, (plan.node_index, plan.line - 1)),
+        # The second half reads as `events:` then its items: its line 2 is `plan.line`.
+        _Half(plan.cut, size, b"events:\n", plan.line - 2, _SECOND_HALF_BASE, None),
+    )
+
+
+def _read_half(path: Path, half: _Half, on_batch: Callable[[RowBatch], None],
+               on_progress: Callable[[int], None] | None) -> HalfOutcome:
+    source = _Range(path, half.start, half.end, half.prefix)
     try:
-        source = _Range(path, start, end, prefix)
+        rows = RowBatcher(on_batch, half.first_n, half.line_delta)
+        check = SplitCheck(*half.check) if half.check else None
+        header, problems = stream_source(source, str(path), rows.add,  # type: ignore[arg-type]
+                                         on_progress, check=check)
+        rows.flush()
+    finally:
+        source.close()
+    return HalfOutcome(header, bool(problems), rows.count, bool(check and check.proven))
+
+
+def _work(conn: Any, path: Path, half: _Half) -> None:
+    """In a child process: read one half, send its batches, then the outcome.
+
+    A child never prints: Ctrl-C is for the parent (which stops it), and when the parent is
+    gone its next send fails and it leaves at once, quietly."""
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
         read = [0]
 
         def progress(done: int) -> None:
             read[0] = done
 
-        rows = rows_factory(lambda batch: conn.send(("rows", batch, read[0])), first_n,
-                            line_delta)
-        header, problems = stream_source(source, str(path), rows.add, progress)  # type: ignore[arg-type]
-        rows.flush()
-        source.close()
-        conn.send(("done", header, bool(problems), rows.count, read[0]))
+        outcome = _read_half(path, half, lambda batch: conn.send(("rows", batch, read[0])),
+                             progress)
+        conn.send(("done", outcome))
+    except (OSError, EOFError):  # the parent has gone: nobody to tell
+        os._exit(0)
     except BaseException as error:  # the parent falls back to the careful reading
-        conn.send(("failed", repr(error)))
+        try:
+            conn.send(("failed", repr(error)))
+        except BaseException:
+            os._exit(0)
     finally:
-        conn.close()
+        with contextlib.suppress(OSError):
+            conn.close()
 
 
-def build(db: sqlite3.Connection, path: Path, progress: Callable[[int, int], None] | None,
-          rows_factory: Any, insert: Callable[[sqlite3.Connection, Any], None],
-          ) -> tuple[Header, int] | None:
-    """Index a large file with two reading processes; None when it must be read in order."""
+def read_split(path: Path, plan: SplitPlan, on_batch: Callable[[RowBatch], None],
+               progress: Callable[[int, int], None] | None = None,
+               processes: bool = True) -> tuple[HalfOutcome, HalfOutcome] | None:
+    """Read both halves of a file cut by `plan`, handing every batch to `on_batch`; the two
+    outcomes, or None when a reader failed. The caller must still check `proven`,
+    `problems`, the keys of both headers and the ids (see store/build).
+
+    `processes=False` reads the halves one after the other here (for tests: same answers)."""
+    size = os.stat(path).st_size
+    halves = _halves(plan, size)
+    if not processes:
+        return (_read_half(path, halves[0], on_batch, None),
+                _read_half(path, halves[1], on_batch, None))
+    return _in_processes(path, halves, size, on_batch, progress)
+
+
+def _in_processes(path: Path, halves: tuple[_Half, _Half], size: int,
+                  on_batch: Callable[[RowBatch], None],
+                  progress: Callable[[int, int], None] | None,
+                  ) -> tuple[HalfOutcome, HalfOutcome] | None:
     import multiprocessing
     from multiprocessing.connection import wait
 
-    size = os.stat(path).st_size
-    threshold = os.environ.get("RELATIONS_PARALLEL_MIN_BYTES", "")
-    minimum = int(threshold) if threshold.isdigit() else PARALLEL_MIN_BYTES
-    if size < minimum or size > max_bytes() or (os.cpu_count() or 1) < 2:
-        return None
-    plan = split_point(path, size)
-    if plan is None:
-        return None
-    cut, cut_line, _ = plan
     # Spawned, not forked: a fork would copy this process's open SQLite connection and
     # whatever state its caller holds (threads, locks, a test runner); a fresh interpreter
     # costs a tenth of a second, next to the seconds a file this large takes to read.
     context = multiprocessing.get_context("spawn")
-    halves = [(0, cut, b"", 0, 0),
-              # The second half reads as `events:` then its items: its line 2 is `cut_line`.
-              (cut, size, b"events:\n", cut_line - 2, _SECOND_HALF_BASE)]
     connections = []
     processes = []
-    for start, end, prefix, line_delta, first_n in halves:
-        receiving, sending = context.Pipe(duplex=False)
-        process = context.Process(target=_work, args=(sending, path, start, end, prefix,
-                                                      line_delta, first_n, rows_factory),
-                                  daemon=True)
-        process.start()
-        sending.close()
-        connections.append(receiving)
-        processes.append(process)
-    outcomes: dict[int, tuple[Any, ...]] = {}
+    # Children start with Ctrl-C ignored (an ignored signal stays ignored across exec, and
+    # Python keeps it so), so a Ctrl-C while they import prints no traceback there.
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        previous = None
+    try:
+        for half in halves:
+            receiving, sending = context.Pipe(duplex=False)
+            process = context.Process(target=_work, args=(sending, path, half), daemon=True)
+            process.start()
+            sending.close()
+            connections.append(receiving)
+            processes.append(process)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    outcomes: dict[int, HalfOutcome] = {}
     done = [0, 0]
-    failed = False
+    finished = False
     try:
         active = list(connections)
-        while active and not failed:
+        while active:
             for ready in wait(active):
                 conn = cast("Connection[Any, Any]", ready)
-                half = connections.index(conn)
+                which = connections.index(conn)
                 try:
                     message = conn.recv()
                 except EOFError:
-                    failed = True
-                    break
+                    return None
                 if message[0] == "rows":
-                    insert(db, message[1])
-                    done[half] = message[2]
+                    on_batch(message[1])
+                    done[which] = message[2]
                     if progress is not None:
                         progress(min(size, done[0] + done[1]), size)
                 elif message[0] == "done":
-                    outcomes[half] = (message[1], message[2], message[3])
+                    outcomes[which] = message[1]
                     active.remove(conn)
                 else:
-                    failed = True
-                    break
+                    return None
+        finished = True
     finally:
         for process in processes:
-            if failed:
+            if not finished:  # a failure, Ctrl-C or SIGTERM here: stop the readers now
                 process.terminate()
             process.join()
         for conn in connections:
             conn.close()
-    if failed or len(outcomes) != 2 or any(problems for _, problems, _ in outcomes.values()):
-        return None
-    first, second = outcomes[0][0], outcomes[1][0]
-    shared = (set(first.keys) & set(second.keys)) - {"events"}
-    if shared or db.execute("SELECT 1 FROM events GROUP BY id HAVING count(*) > 1 "
-                            "LIMIT 1").fetchone():
-        return None
-    header = Header(
-        title=first.title or second.title,
-        description=first.description or second.description,
-        people=first.people + second.people,
-        keys=first.keys + tuple(k for k in second.keys if k != "events"),
-    )
-    return header, outcomes[0][2] + outcomes[1][2]
+    return outcomes[0], outcomes[1]

@@ -16,6 +16,11 @@ DATA_ENV = "RELATIONS_DATA"
 
 
 def resolve_data_path(option: str | None) -> Path:
+    if option == "-":
+        from relations_cli.core.errors import QueryError
+
+        raise QueryError("--data -: reading a timeline from standard input is not supported "
+                         "yet; save it to a file and pass its path")
     if option:
         return Path(option)
     from_env = os.environ.get(DATA_ENV, "")

@@ -1,0 +1,173 @@
+"""Building an index: the schema, the rows of every event, and what the cache checks later.
+
+A large file may be read on two cores (store/parallel); its rows arrive as `RowBatch`es like
+those of the sequential reading, and the build keeps them only when the split was proven by
+the parser and both halves agree (no problem, no key or id in both). Anything else empties
+the tables and reads the file in order, which alone is authoritative.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from relations_cli.core.errors import TimelineError
+from relations_cli.store.cache import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    fingerprint,
+    racy_hash,
+)
+from relations_cli.store.loader import Header
+from relations_cli.store.parallel import SplitPlan, read_split, split_point, worth_splitting
+from relations_cli.store.rows import RowBatch, RowBatcher, padded, write_batch
+
+__all__ = ["build_index"]
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE events(
+    n INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    first_day INTEGER NOT NULL,
+    last_day INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    month INTEGER NOT NULL,
+    precision INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    category_folded TEXT NOT NULL,
+    place_words TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE TABLE tags(event INTEGER NOT NULL, folded TEXT NOT NULL);
+CREATE TABLE actors(event INTEGER NOT NULL, words TEXT NOT NULL);
+CREATE TABLE named(event INTEGER NOT NULL, folded TEXT NOT NULL, words TEXT NOT NULL);
+CREATE TABLE aliases(folded TEXT NOT NULL, words TEXT NOT NULL, names TEXT NOT NULL);
+CREATE VIRTUAL TABLE search USING fts5(body, tokenize='trigram case_sensitive 1', detail=none);
+"""
+_INDEXES = """
+CREATE INDEX events_order ON events(first_day, last_day, line);
+CREATE INDEX events_groups ON events(year, month, precision, category, first_day, last_day,
+                                     category_folded);
+CREATE INDEX events_id ON events(id);
+CREATE INDEX tags_folded ON tags(folded, event);
+CREATE INDEX named_folded ON named(folded, event);
+CREATE INDEX actors_event ON actors(event);
+CREATE INDEX aliases_folded ON aliases(folded);
+"""
+
+
+def build_index(db: sqlite3.Connection, source: Path,
+                progress: Callable[[int, int], None] | None = None,
+                split: bool | SplitPlan = True, processes: bool = True) -> None:
+    """Fill an empty database with the index of `source`; raises TimelineError when the file
+    has problems. `split` may name the cut to try (tests try every one), and `processes=False`
+    reads both halves here, one after the other."""
+    built_ns = time.time_ns()
+    stamp = fingerprint(source)
+    db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.executescript(_SCHEMA)
+    if isinstance(split, SplitPlan):
+        built = read_with_plan(db, source, split, progress, processes)
+    else:
+        built = _split(db, source, progress) if split else None
+    if built is None:  # too small to split, or the split was not proven
+        _empty(db)
+        built = _sequential(db, source, progress)
+    header, count = built
+    _finish(db, header, count, {
+        **stamp,
+        "source_bytes": os.fsencode(source.resolve()).hex(),
+        "built_ns": str(built_ns),
+        "racy_hash": racy_hash(source, built_ns),
+    })
+
+
+def _split(db: sqlite3.Connection, source: Path,
+           progress: Callable[[int, int], None] | None) -> tuple[Header, int] | None:
+    size = os.stat(source).st_size
+    if not worth_splitting(size):
+        return None
+    plan = split_point(source, size)
+    if plan is None:
+        return None
+    return read_with_plan(db, source, plan, progress)
+
+
+def read_with_plan(db: sqlite3.Connection, source: Path, plan: SplitPlan,
+                   progress: Callable[[int, int], None] | None = None,
+                   processes: bool = True) -> tuple[Header, int] | None:
+    """Rows of both halves of a split reading, written into `db`; None when the split must
+    not be trusted (the caller then empties the tables and reads in order)."""
+    def write(batch: RowBatch) -> None:
+        write_batch(db, batch)
+
+    outcomes = read_split(source, plan, write, progress, processes)
+    if outcomes is None:
+        return None
+    first, second = outcomes
+    if not first.proven or first.problems or second.problems:
+        return None
+    shared = (set(first.header.keys) & set(second.header.keys)) - {"events"}
+    if shared or db.execute("SELECT 1 FROM events GROUP BY id HAVING count(*) > 1 "
+                            "LIMIT 1").fetchone():
+        return None
+    header = Header(
+        title=first.header.title or second.header.title,
+        description=first.header.description or second.header.description,
+        people=first.header.people + second.header.people,
+        keys=first.header.keys + tuple(k for k in second.header.keys if k != "events"),
+    )
+    return header, first.count + second.count
+
+
+def _sequential(db: sqlite3.Connection, source: Path,
+                progress: Callable[[int, int], None] | None) -> tuple[Header, int]:
+    from relations_cli.store.loader import stream_timeline
+
+    def write(batch: RowBatch) -> None:
+        write_batch(db, batch)
+
+    rows = RowBatcher(write)
+    header, problems = stream_timeline(source, rows.add, progress)
+    if problems:
+        raise TimelineError(problems)
+    rows.flush()
+    return header, rows.count
+
+
+def _empty(db: sqlite3.Connection) -> None:
+    for table in ("events", "tags", "actors", "named", "aliases", "meta"):
+        db.execute(f"DELETE FROM {table}")
+    db.execute("DELETE FROM search")
+
+
+def _finish(db: sqlite3.Connection, header: Header, count: int, stamp: dict[str, str]) -> None:
+    aliases: list[tuple[str, str, str]] = []
+    for person in header.people:
+        names = "\n".join(person.names).casefold()
+        for key in person.names:
+            aliases.extend((key.casefold(), padded(name), names) for name in person.names)
+    db.executemany("INSERT INTO aliases VALUES (?,?,?)", aliases)
+    meta = {
+        **stamp,
+        "title": header.title,
+        "description": header.description,
+        "people": json.dumps([[p.name, p.role, list(p.aliases)] for p in header.people],
+                             ensure_ascii=False),
+        "count": str(count),
+        # The longest span of any event, so a --since bound also bounds first_day below.
+        "max_span": str(db.execute("SELECT coalesce(max(last_day - first_day), 0) "
+                                   "FROM events").fetchone()[0]),
+    }
+    db.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
+    db.executescript(_INDEXES)
+    # Written last: an index without it is never trusted.
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    db.commit()

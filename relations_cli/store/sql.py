@@ -1,0 +1,106 @@
+"""A Query as SQL over the index's tables: the same selection the in-memory engine makes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from relations_cli.core.errors import QueryError
+from relations_cli.core.query import Query
+from relations_cli.core.text import words
+
+__all__ = ["SQLITE_MAX_INT", "Selection", "selection"]
+
+SQLITE_MAX_INT = (1 << 63) - 1
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A WHERE clause (empty, or starting with " WHERE") and its parameters. When
+    `terms_in_python` is set, the search terms were left out and the engine must check
+    them on the events themselves (a term with a line break spans fields in memory)."""
+
+    where: str
+    params: list[Any] = field(default_factory=list)
+    terms_in_python: bool = False
+
+
+def _glob_literal(text: str) -> str:
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in text)
+
+
+def check_limit(query: Query) -> None:
+    if query.limit is not None and not 0 <= query.limit <= SQLITE_MAX_INT:
+        raise QueryError(f"--limit {query.limit} is out of range (at most {SQLITE_MAX_INT})")
+
+
+def selection(query: Query, max_span: int) -> Selection:
+    """The WHERE clause of a query; `max_span` is the longest span of any event, in days."""
+    check_limit(query)
+    clauses: list[str] = []
+    params: list[Any] = []
+    start, end = query.bounds
+    if query.within:
+        if start:
+            clauses.append("first_day >= ?")
+            params.append(start.toordinal())
+        if end:
+            clauses.append("last_day <= ?")
+            params.append(end.toordinal())
+    else:
+        if start:
+            # The second bound follows from the first (no event is longer than max_span)
+            # and lets SQLite seek in the chronological index instead of scanning it.
+            clauses.append("last_day >= ? AND first_day >= ?")
+            params += [start.toordinal(), start.toordinal() - max_span]
+        if end:
+            clauses.append("first_day <= ?")
+            params.append(end.toordinal())
+    if query.categories:
+        folded = sorted({c.casefold() for c in query.categories})
+        clauses.append(f"category_folded IN ({','.join('?' * len(folded))})")
+        params += folded
+    if query.tags:
+        folded = sorted({t.casefold() for t in query.tags})
+        clauses.append(f"n IN (SELECT event FROM tags WHERE folded IN "
+                       f"({','.join('?' * len(folded))}))")
+        params += folded
+    _words_clause(query.actors, "n IN (SELECT event FROM actors WHERE instr(words, ?))",
+                  clauses, params)
+    _words_clause(
+        query.people,
+        "n IN (SELECT event FROM named WHERE instr(words, ?) OR folded IN "
+        "(SELECT folded FROM aliases WHERE instr(words, ?)))",
+        clauses, params, repeat=2)
+    _words_clause(query.places, "instr(place_words, ?)", clauses, params)
+    keys = [term.casefold() for term in query.terms if term.strip()]
+    in_python = any("\n" in key or "\r" in key for key in keys)
+    if keys and not in_python:
+        parts = []
+        for key in keys:
+            # The trigram index serves terms of three characters or more; shorter ones
+            # are looked for in every body (SQLite 3.40 misses short non-ASCII patterns).
+            own = ("body GLOB ?", f"*{_glob_literal(key)}*") if len(key) >= 3 else \
+                ("instr(body, ?)", key)
+            parts.append(
+                f"(n IN (SELECT rowid FROM search WHERE {own[0]}) OR n IN (SELECT event "
+                "FROM named WHERE folded IN (SELECT folded FROM aliases WHERE "
+                "instr(names, ?))))")
+            params += [own[1], key]
+        clauses.append("(" + (" OR " if query.any_term else " AND ").join(parts) + ")")
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    return Selection(where, params, in_python)
+
+
+def _words_clause(values: Sequence[str], clause: str, clauses: list[str],
+                  params: list[Any], repeat: int = 1) -> None:
+    if not values:
+        return
+    needles = [" " + " ".join(words(value)) + " " for value in values if words(value)]
+    if not needles:
+        clauses.append("0")  # no value has a word: nothing can match, as in memory
+        return
+    clauses.append("(" + " OR ".join([clause] * len(needles)) + ")")
+    for needle in needles:
+        params += [needle] * repeat
