@@ -100,8 +100,7 @@ class BrowseApp(App[int]):
     TITLE = "relations browse"
     CSS = """
     Screen { layout: vertical; }
-    #search { display: none; height: 1; border: none; padding: 0 1; }
-    #search.shown { display: block; }
+    #search, #search:focus { height: 1; border: none; padding: 0 1; }
     #body { height: 1fr; layout: vertical; }
     #body.wide { layout: horizontal; }
     #detail { height: 1fr; width: 1fr; border-top: solid $accent; padding: 0 1; }
@@ -146,7 +145,7 @@ class BrowseApp(App[int]):
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Input(id="search", placeholder="search (all words; Enter keeps, Escape drops)")
+        yield Input(id="search", placeholder="/ to search (all words; Enter keeps, Escape drops)")
         with Container(id="body"):
             yield ChronologyList(id="list")
             with VerticalScroll(id="detail"):
@@ -166,7 +165,7 @@ class BrowseApp(App[int]):
             import asyncio
 
             asyncio.get_running_loop().add_signal_handler(
-                signal.SIGTERM, lambda: self.exit(SIGTERM_STATUS))
+                signal.SIGTERM, lambda: self.exit(SIGTERM_STATUS, return_code=SIGTERM_STATUS))
         except (NotImplementedError, RuntimeError, ValueError):  # pragma: no cover
             pass
 
@@ -202,7 +201,7 @@ class BrowseApp(App[int]):
     def _fail(self, error: BaseException) -> None:
         """Keep the error for after the screen is restored, and leave."""
         self.error = error
-        self.exit(2)
+        self.exit(2, return_code=2)
 
     async def _ask(self, call: Callable[[Engine], Any], kind: str | None = None) -> Any:
         try:
@@ -297,8 +296,9 @@ class BrowseApp(App[int]):
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
         self._before_search = self.query_now.terms
-        search.add_class("shown")
-        search.focus()
+        # Focused at once (not on the next turn of the loop), so that the keys typed right
+        # after / reach the search even when they arrive in the same read.
+        self.set_focus(search)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "search":
@@ -327,8 +327,6 @@ class BrowseApp(App[int]):
                 self._debounce.stop()
             search.value = " ".join(self._before_search)
             self._search(self._before_search)
-            if not self._before_search:
-                search.remove_class("shown")
         self.chronology.focus()
 
     def action_match(self, step: int) -> None:
@@ -466,7 +464,7 @@ class BrowseApp(App[int]):
         self.exit(0)
 
     def action_interrupt(self) -> None:
-        self.exit(INTERRUPTED)
+        self.exit(INTERRUPTED, return_code=INTERRUPTED)
 
 
 def _completions(engine: Engine) -> Completions:

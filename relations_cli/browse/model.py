@@ -101,7 +101,11 @@ def _bounded(query: Query, start: dt.date | None, end: dt.date | None, limit: in
     if end is not None:
         high = min(high, end) if high else end
     if low and high and low > high:
-        return None
+        if end is None:
+            return None
+        # Before an event that started earlier than the query's first day (a span touching
+        # it): every earlier event also started before that day, so drop the bound.
+        low = None
     try:
         return replace(query, since=_day(low) if low else None,
                        until=_day(high) if high else None, on=None, within=False,

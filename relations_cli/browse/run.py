@@ -20,12 +20,12 @@ __all__ = ["browse"]
 def browse(query: Query, open_engine: Callable[[], Engine], protected: Path | None) -> int:
     """Run the browser on a terminal; the exit status. Data errors are raised before the
     screen is taken or after it is given back, never drawn over it."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise OutputError("browse needs a terminal (for a pipe or a file use 'relations "
-                          "timeline' with the same filters)")
     backend = Backend()
     try:
         backend.open(open_engine)  # an invalid timeline fails here, before the screen
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise OutputError("browse needs a terminal (for a pipe or a file use 'relations "
+                              "timeline' with the same filters)")
         from relations_cli.browse.app import BrowseApp
 
         app = BrowseApp(backend, query, protected)
