@@ -49,7 +49,7 @@ from relations_cli.render.safe import visible
 
 __all__ = ["BrowseApp"]
 
-DEBOUNCE = 0.15  # seconds of quiet typing before a search runs
+DEBOUNCE = 0.06  # seconds of quiet typing before a search runs
 WIDE = 120  # columns from which the event sits beside the list rather than below it
 SIGTERM_STATUS = 128 + signal.SIGTERM
 INTERRUPTED = 130
