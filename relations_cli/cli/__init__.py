@@ -16,6 +16,7 @@ from relations_cli.cli import read  # noqa: F401  # isort: skip
 from relations_cli.cli import reports  # noqa: F401  # isort: skip
 from relations_cli.cli import cache  # noqa: F401  # isort: skip
 from relations_cli.cli import write  # noqa: F401  # isort: skip
+from relations_cli.cli import browse  # noqa: F401  # isort: skip
 from relations_cli.cli.app import app
 
 __all__ = ["app", "main"]

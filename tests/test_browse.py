@@ -1,0 +1,437 @@
+"""`relations browse`: the paged window (no screen), the app through Textual's headless pilot
+with SVG snapshots, the command line around it, and the real command in tmux."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from relations_cli.browse.model import Window
+from relations_cli.core.engine import MemoryEngine
+from relations_cli.core.model import Event, Period, Precision, Timeline
+from relations_cli.core.query import Query
+from tests.helpers import BUNDLED, LEAKY_VARIABLES, MINIMAL, ROOT, invoke, write
+from tests.test_hostile import hostile_timeline
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "browse"
+
+# -- the window, without a screen ---------------------------------------------------------------
+
+
+def _day(y: int, m: int, d: int) -> Period:
+    day = dt.date(y, m, d)
+    return Period(day, day, Precision.DAY, day.isoformat())
+
+
+def _events() -> tuple[Event, ...]:
+    """Crowded days, long spans and whole years: what date paging must get right."""
+    events: list[Event] = []
+    for line, number in enumerate(range(60), start=1):
+        day = dt.date(2015, 1, 1) + dt.timedelta(days=(number * 7) % 40)
+        end = _day(2015, 12, 31) if number % 9 == 0 else None
+        events.append(Event(f"e{number}", _day(day.year, day.month, day.day),
+                            f"event {number} {'kerry' if number % 4 == 0 else ''}",
+                            end=end, line=line))
+    events.append(Event("year", Period(dt.date(2015, 1, 1), dt.date(2015, 12, 31),
+                                       Precision.YEAR, "2015"), "a whole year", line=999))
+    return tuple(sorted(events, key=lambda e: (e.first_day, e.last_day, e.line)))
+
+
+QUERIES = [
+    Query(),
+    Query(terms=("kerry",)),
+    Query(since=_day(2015, 1, 10), until=_day(2015, 1, 30)),
+    Query(since=_day(2015, 1, 10), until=_day(2015, 1, 30), within=True),
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("page", [1, 3, 7])
+def test_paging_forward_and_backward_gives_every_event_once(query: Query, page: int) -> None:
+    engine = MemoryEngine(Timeline(_events()))
+    expected = [e.id for e in engine.select(query)]
+    forward = Window.first(engine, query, page)
+    while forward.extend_forward(page):
+        pass
+    assert [e.id for e in forward.events] == expected
+    assert forward.at_start
+    assert forward.at_end
+    backward = Window.last(engine, query, page)
+    while backward.extend_backward(page):
+        pass
+    assert [e.id for e in backward.events] == expected
+
+
+def test_a_window_from_a_day_starts_at_its_first_event() -> None:
+    engine = MemoryEngine(Timeline(_events()))
+    window = Window.from_day(engine, Query(), dt.date(2015, 1, 20), 5)
+    assert window.events[0].first_day >= dt.date(2015, 1, 20)
+    assert not window.at_start
+    window.extend_backward(100)
+    assert [e.id for e in window.events][: len(engine.select(Query()))] == \
+        [e.id for e in engine.select(Query())][: len(window.events)]
+
+
+def test_paging_through_the_index_agrees_with_memory(tmp_path: Path) -> None:
+    from relations_cli.store.source import open_engine
+
+    index = open_engine(str(BUNDLED))
+    window = Window.first(index, Query(), 4)
+    while window.extend_forward(4):
+        pass
+    assert [e.id for e in window.events] == [e.id for e in index.select(Query())]
+
+
+# -- the app, headless --------------------------------------------------------------------------
+
+
+def _screen_text(app: Any) -> str:
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+@asynccontextmanager
+async def _browser(data: Path = BUNDLED, query: Query | None = None,
+                   size: tuple[int, int] = (80, 24),
+                   opener: Callable[[str], None] | None = None) -> AsyncIterator[Any]:
+    from relations_cli.browse.app import BrowseApp
+    from relations_cli.browse.backend import Backend
+    from relations_cli.store.source import open_engine
+
+    backend = Backend()
+    backend.open(lambda: open_engine(str(data)))
+    app = BrowseApp(backend, query or Query(), data, **({"opener": opener} if opener else {}))
+    try:
+        async with app.run_test(size=size) as pilot:
+            await _settle(pilot)
+            yield pilot
+    finally:
+        backend.close()
+
+
+async def _settle(pilot: Any) -> None:
+    """Let the debounce and the engine's thread answer (no time is asserted)."""
+    from textual.worker import WorkerCancelled, WorkerFailed
+
+    for _ in range(3):
+        await pilot.pause(0.2)
+        # Dialogs wait for an answer inside a worker of their own: not those.
+        for worker in list(pilot.app.workers):
+            if worker.group != "dialog" and not worker.is_finished:
+                with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                    await worker.wait()
+
+
+def run_async(body: Callable[[], Any]) -> None:
+    asyncio.run(body())
+
+
+def _golden_svg(name: str, svg: str) -> None:
+    path = GOLDEN / f"{name}.svg"
+    if os.environ.get("UPDATE_GOLDEN") or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(svg, encoding="utf-8")
+    assert svg == path.read_text(encoding="utf-8"), f"{path} differs (UPDATE_GOLDEN=1 rewrites)"
+
+
+def test_navigation_moves_the_cursor_and_the_detail() -> None:
+    async def body() -> None:
+        async with _browser() as pilot:
+            app = pilot.app
+            listed = app.chronology
+            assert listed.cursor == 0
+            await pilot.press("j", "j", "down")
+            assert listed.cursor == 3
+            await pilot.press("k")
+            assert listed.cursor == 2
+            await pilot.press("G")
+            await _settle(pilot)
+            assert listed.cursor == len(listed.events) - 1
+            assert listed.selected.id in _screen_text(app)
+            await pilot.press("g")
+            assert listed.cursor == 0
+            await pilot.press("pagedown")
+            assert listed.cursor > 3
+            assert "21 of 21 events" in _screen_text(app)
+            _golden_svg("main-80x24", app.export_screenshot())
+
+    run_async(body)
+
+
+def test_live_search_narrows_and_highlights() -> None:
+    async def body() -> None:
+        async with _browser(size=(120, 40)) as pilot:
+            app = pilot.app
+            await pilot.press("slash", *"kerry")
+            await _settle(pilot)
+            assert app.query_now.terms == ("kerry",)
+            assert app.matching == 4
+            assert all("kerry" in (e.title + e.id).casefold() for e in app.chronology.events)
+            await pilot.press("enter")
+            await _settle(pilot)
+            text = _screen_text(app)
+            assert "4 of 21 events" in text
+            assert "search: kerry" in text
+            from relations_cli.browse.widgets import row_text
+
+            row = row_text(app.chronology.events[0], 10, ("kerry",), False)
+            assert any("yellow" in str(span.style) for span in row.spans)
+            await pilot.press("n")
+            assert app.chronology.cursor == 1
+            await pilot.press("N")
+            assert app.chronology.cursor == 0
+            _golden_svg("search-120x40", app.export_screenshot())
+            await pilot.press("slash", "escape")
+            await _settle(pilot)
+            assert app.query_now.terms == ("kerry",)  # Escape drops only what was typed since
+
+    run_async(body)
+
+
+def test_filter_form_applies_dates_and_people() -> None:
+    async def body() -> None:
+        async with _browser() as pilot:
+            app = pilot.app
+            await pilot.press("f")
+            await _settle(pilot)
+            await pilot.press(*"2016")
+            await pilot.press("tab")  # until
+            await pilot.press("tab", "tab", "tab")  # person
+            await pilot.press(*"Putin", "enter")
+            await _settle(pilot)
+            assert app.query_now.since is not None
+            assert app.query_now.since.text == "2016"
+            assert app.query_now.people == ("Putin",)
+            assert "--since 2016" in _screen_text(app)
+            assert all(e.first_day.year >= 2016 or e.last_day.year >= 2016
+                       for e in app.chronology.events)
+            await pilot.press("f")
+            await _settle(pilot)
+            await pilot.press("backspace", "backspace", "backspace", "backspace", *"soon",
+                              "enter")
+            await _settle(pilot)
+            assert app.query_now.since.text == "2016"  # a bad date is refused, not applied
+
+    run_async(body)
+
+
+def test_year_jump() -> None:
+    async def body() -> None:
+        async with _browser() as pilot:
+            app = pilot.app
+            await pilot.press("y", *"2016", "enter")
+            await _settle(pilot)
+            assert app.chronology.selected.first_day.year == 2016
+            assert app.chronology.events[app.chronology.cursor - 1].first_day.year < 2016
+
+    run_async(body)
+
+
+def test_export_writes_atomically_and_asks_before_replacing(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+
+    async def body() -> None:
+        async with _browser() as pilot:
+            await pilot.press("slash", *"kerry", "enter")
+            await _settle(pilot)
+            await pilot.press("e")
+            await _settle(pilot)
+            await pilot.press(*str(target), "enter")
+            await _settle(pilot)
+            assert target.read_text(encoding="utf-8").count("\n") == 5  # header + 4
+            target.write_text("keep me", encoding="utf-8")
+            await pilot.press("e")
+            await _settle(pilot)
+            await pilot.press(*str(target), "enter")
+            await _settle(pilot)
+            await pilot.press("n")
+            await _settle(pilot)
+            assert target.read_text(encoding="utf-8") == "keep me"
+            await pilot.press("e")
+            await _settle(pilot)
+            await pilot.press(*str(target), "tab", *"json", "enter")
+            await _settle(pilot)
+            await pilot.press("y")
+            await _settle(pilot)
+            assert len(json.loads(target.read_text(encoding="utf-8"))) == 4
+
+    run_async(body)
+
+
+def test_copy_open_help_and_quit() -> None:
+    opened: list[str] = []
+
+    async def body() -> None:
+        async with _browser(opener=opened.append) as pilot:
+            app = pilot.app
+            await pilot.press("c")
+            assert app.clipboard == app.chronology.selected.id
+            await pilot.press("o")
+            assert opened == [] or opened[0].startswith("http")
+            await pilot.press("question_mark")
+            await _settle(pilot)
+            assert "jump to a year" in _screen_text(app)
+            _golden_svg("help-80x24", app.export_screenshot())
+            await pilot.press("escape")
+            await pilot.press("enter")
+            assert app.focused.id == "detail"
+            await pilot.press("escape")
+            assert app.focused.id == "list"
+            await pilot.press("q")
+        assert app.return_code == 0
+
+    run_async(body)
+
+
+def test_ctrl_c_quits_with_130() -> None:
+    async def body() -> None:
+        async with _browser() as pilot:
+            await pilot.press("ctrl+c")
+        assert pilot.app.return_code == 130
+
+    run_async(body)
+
+
+def test_resize_between_80x24_and_120x40() -> None:
+    async def body() -> None:
+        async with _browser(size=(80, 24)) as pilot:
+            app = pilot.app
+            assert not app.query_one("#body").has_class("wide")
+            await pilot.resize_terminal(120, 40)
+            await _settle(pilot)
+            assert app.query_one("#body").has_class("wide")
+            assert app.chronology.size.width < 120
+            await pilot.resize_terminal(80, 24)
+            await _settle(pilot)
+            assert not app.query_one("#body").has_class("wide")
+
+    run_async(body)
+
+
+def test_the_hostile_fixture_renders_harmlessly(tmp_path: Path) -> None:
+    path = hostile_timeline(tmp_path)
+
+    async def body() -> None:
+        async with _browser(path, size=(120, 40)) as pilot:
+            text = _screen_text(pilot.app)
+            assert "[bold]x[/] :smile:" in text
+            assert "\\e[31mred" in text
+            assert not any(ch in text for ch in "\x1b\x9b\u202e\u2066\u200b\u2028\x07\x00")
+            _golden_svg("hostile-120x40", pilot.app.export_screenshot())
+
+    run_async(body)
+
+
+# -- the command line around it -----------------------------------------------------------------
+
+
+def _clean_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in LEAKY_VARIABLES}
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def test_timeline_does_not_import_textual() -> None:
+    code = ("import sys, runpy\nsys.argv = ['relations', 'timeline', '--since', '2015']\n"
+            "try:\n    runpy.run_module('relations_cli', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            "print('textual' in sys.modules, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=_clean_env(), check=False)
+    assert done.stderr.strip().splitlines()[-1] == "False", done.stderr
+
+
+def test_without_textual_browse_says_what_to_install() -> None:
+    code = ("import sys\nsys.modules['textual'] = None\nsys.argv = ['relations', 'browse']\n"
+            "from relations_cli.cli import main\nmain()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=_clean_env(), check=False)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == ("relations: error: relations browse needs Textual: pip install "
+                           "'relations-cli[browse]' (or pipx inject relations-cli textual)\n")
+
+
+def test_browse_off_a_terminal_is_one_error_line() -> None:
+    result = invoke("browse")
+    assert result.status == 2, result
+    assert result.stderr.startswith("relations: error: browse needs a terminal")
+
+
+def test_browse_on_an_invalid_timeline_is_the_usual_error(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL.replace("2015-09-03", "2015-13-45"))
+    result = invoke("browse", "--data", str(path))
+    assert result.status == 2, result
+    assert result.stderr.startswith(f"relations: error: {path}:3:")
+
+
+# -- the real command in a real terminal --------------------------------------------------------
+
+
+def _installed_relations() -> str | None:
+    beside = Path(sys.executable).parent / "relations"
+    return str(beside) if beside.exists() else shutil.which("relations")
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    if shutil.which("tmux") is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is required in CI (.ci/run installs it)")
+        pytest.skip("tmux is not installed")
+    socket = f"relations-test-{uuid.uuid4().hex[:8]}"
+
+    def run(*args: str) -> str:
+        return subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True,
+                              check=True, env={**_clean_env(), "TERM": "xterm-256color"},
+                              ).stdout
+
+    yield run
+    subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, check=False)
+
+
+def _wait_for(read: Callable[[], str], wanted: str, seconds: float = 30) -> str:
+    deadline = time.monotonic() + seconds
+    while True:
+        seen = read()
+        if wanted in seen or time.monotonic() > deadline:
+            return seen
+        time.sleep(0.2)
+
+
+def test_the_installed_command_in_tmux(tmux: Callable[..., str], tmp_path: Path) -> None:
+    relations = _installed_relations()
+    if relations is None:
+        pytest.skip("relations is not installed")
+    status = tmp_path / "status"
+    script = (f"XDG_CACHE_HOME={tmp_path}/cache {relations} browse --data {BUNDLED}; "
+              f"echo $? > {status}; exec sleep 60")
+    tmux("new-session", "-d", "-x", "100", "-y", "30", "-s", "browse", script)
+
+    def pane() -> str:
+        return tmux("capture-pane", "-p", "-t", "browse")
+
+    assert "of 21 events" in _wait_for(pane, "21 of 21 events"), pane()
+    tmux("send-keys", "-t", "browse", "/")
+    time.sleep(0.5)  # not a timing assertion: keys sent in the same write as / can race focus
+    tmux("send-keys", "-t", "browse", "kerry")
+    assert "4 of 21 events" in _wait_for(pane, "4 of 21 events"), pane()
+    tmux("send-keys", "-t", "browse", "Enter")
+    tmux("send-keys", "-t", "browse", "q")
+    assert _wait_for(lambda: status.read_text() if status.exists() else "", "\n") == "0\n"
+    flags = tmux("display-message", "-p", "-t", "browse",
+                 "#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_flag}")
+    assert flags.split() == ["0", "1", "0", "0"], flags
