@@ -515,7 +515,7 @@ class _Walker:
                 mark = event.start_mark
                 tag = event.tag
                 child = _Node(SCALAR, _STR if tag is None or tag == "!" else tag, event.value,
-                              mark.line + 1, mark.column + 1, event.style is None)
+                              mark.line + 1, mark.column + 1, not event.style)
             elif kind is sequence_end or kind is mapping_end:
                 stack.pop()
                 continue
@@ -542,7 +542,7 @@ class _Walker:
         mark = event.start_mark
         tag = event.tag if event.tag not in (None, "!") else _STR
         return _Node(SCALAR, tag, event.value, mark.line + 1, mark.column + 1,
-                     event.style is None)
+                     not event.style)
 
     def _container(self, event: Any) -> _Node:
         mark = event.start_mark
