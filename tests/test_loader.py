@@ -195,6 +195,7 @@ def test_an_empty_value_means_absent_with_either_parser(tmp_path: Path) -> None:
     path = write(tmp_path, MINIMAL + "    tags:\n    people:\n")
     timeline, problems = validate_file(path)
     assert problems == []
-    assert timeline is not None and timeline.events[0].tags == ()
+    assert timeline is not None
+    assert timeline.events[0].tags == ()
     # A quoted empty text is still text, not a list.
     assert "must be a list" in only_problem(MINIMAL + "    tags: ''\n")

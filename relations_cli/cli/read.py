@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations`: see app.py.
 
+import sys
 from typing import Annotated
 
 import typer
@@ -109,26 +110,35 @@ def validate(
     fmt: Annotated[FormatName | None, typer.Option(
         "--format", "-f", show_default=False, case_sensitive=False,
         help="plain (FILE:LINE:COL: problem lines) or json.")] = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Fail (exit 2) on warnings too: people missing from the registry or "
+        "never named, near-miss categories, tags and places, sources without a URL, events "
+        "out of date order.")] = False,
 ) -> None:
     """Check a timeline and list every problem found, one a line.
 
-    Exits 0 when the file is valid and 2 when it is not.
+    Likely mistakes in a valid file are warnings on stderr (FILE:LINE:COL: warning: ...).
+    Exits 0 when the file is valid and 2 when it is not (or, with --strict, has warnings).
 
     \b
     Examples:
       relations validate data/events.yaml
+      relations validate mine.yaml --strict
       relations validate mine.yaml --format json | jq '.[].message'
     """
+    from relations_cli.core.lint import Linter
     from relations_cli.render.progress import indexing_progress
     from relations_cli.render.safe import json_dumps, visible
-    from relations_cli.store.loader import stream_timeline
+    from relations_cli.store.loader import read_lines, stream_timeline
     from relations_cli.store.source import resolve_data_path
 
     target = resolve_data_path(path or source.data)
     counted = [0]
+    linter = Linter(str(target))
 
-    def count(_: Event) -> None:
+    def count(event: Event) -> None:
         counted[0] += 1
+        linter.add(event)
 
     # Streamed, so a file of any length is checked in bounded memory.
     with indexing_progress("checking") as progress:
@@ -143,5 +153,12 @@ def validate(
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
         note(f"{len(problems)} {noun} in {visible(str(target))}")
+        raise typer.Exit(ExitStatus.ERROR)
+    warnings = linter.finish(header.people, lambda: read_lines(target))
+    for warning in warnings:
+        print(visible(str(warning)), file=sys.stderr)
+    if warnings and strict:
+        noun = "warning" if len(warnings) == 1 else "warnings"
+        note(f"{len(warnings)} {noun} in {visible(str(target))} (--strict)")
         raise typer.Exit(ExitStatus.ERROR)
     note(f"{visible(str(target))} is valid: {counted[0]} events, {len(header.people)} people")

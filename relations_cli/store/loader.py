@@ -729,6 +729,16 @@ def _read_line(path: str | os.PathLike[str], number: int) -> str:
     return ""
 
 
+def read_lines(path: str | os.PathLike[str]) -> list[str]:
+    """A file's lines, without a BOM, read again only to place warnings (never fails)."""
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read(max_bytes()).decode("utf-8", "replace")
+    except OSError:
+        return []
+    return text.removeprefix("\ufeff").splitlines()
+
+
 def parse_timeline(text: str, name: str = "<timeline>") -> tuple[Timeline | None, list[Problem]]:
     """Validate timeline text; the timeline is None whenever there is any problem."""
     events: list[Event] = []
