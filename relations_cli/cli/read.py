@@ -3,7 +3,8 @@
 # No `from __future__ import annotations`: see app.py.
 
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +21,10 @@ from relations_cli.cli.options import (
 from relations_cli.core.errors import ExitStatus, QueryError
 from relations_cli.core.model import Event
 from relations_cli.core.query import Query
+
+if TYPE_CHECKING:
+    from relations_cli.core.errors import Problem
+    from relations_cli.core.lint import LintWarning
 
 
 def _list_events(source: SourceOptions, query: Query, output: OutputOptions) -> None:
@@ -126,23 +131,16 @@ def validate(
       relations validate mine.yaml --strict
       relations validate mine.yaml --format json | jq '.[].message'
     """
-    from relations_cli.core.lint import Linter
-    from relations_cli.render.progress import indexing_progress
     from relations_cli.render.safe import json_dumps, visible
-    from relations_cli.store.loader import read_lines, stream_timeline
-    from relations_cli.store.source import resolve_data_path
+    from relations_cli.store.source import resolve_data_paths
 
-    target = resolve_data_path(path or source.data)
-    counted = [0]
-    linter = Linter(str(target))
-
-    def count(event: Event) -> None:
-        counted[0] += 1
-        linter.add(event)
-
-    # Streamed, so a file of any length is checked in bounded memory.
-    with indexing_progress("checking") as progress:
-        header, problems = stream_timeline(target, count, progress)
+    targets = [resolve_data_paths(path)[0]] if path else resolve_data_paths(source.data)
+    problems, warnings, valid = [], [], []
+    for target in targets:
+        found, warned, summary = _check(target)
+        problems += found
+        warnings += warned
+        valid.append(summary)
     if fmt is FormatName.json:
         records = [{"file": p.path, "line": p.line, "column": p.column, "message": p.message}
                    for p in problems]
@@ -150,15 +148,47 @@ def validate(
     else:
         for problem in problems:
             print(visible(str(problem)))
-    if problems:
-        noun = "problem" if len(problems) == 1 else "problems"
-        note(f"{len(problems)} {noun} in {visible(str(target))}")
-        raise typer.Exit(ExitStatus.ERROR)
-    warnings = linter.finish(header.people, lambda: read_lines(target))
     for warning in warnings:
         print(visible(str(warning)), file=sys.stderr)
+    names = visible(", ".join(str(t) for t in targets))
+    if problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        note(f"{len(problems)} {noun} in {names}")
+        raise typer.Exit(ExitStatus.ERROR)
     if warnings and strict:
         noun = "warning" if len(warnings) == 1 else "warnings"
-        note(f"{len(warnings)} {noun} in {visible(str(target))} (--strict)")
+        note(f"{len(warnings)} {noun} in {names} (--strict)")
         raise typer.Exit(ExitStatus.ERROR)
-    note(f"{visible(str(target))} is valid: {counted[0]} events, {len(header.people)} people")
+    for summary in valid:
+        note(summary)
+
+
+def _check(target: Path) -> "tuple[list[Problem], list[LintWarning], str]":
+    """Every problem in one timeline file (or `-`, standard input), every warning when there
+    are no problems, and what to say of it when it is valid."""
+    from relations_cli.core.lint import Linter
+    from relations_cli.render.progress import indexing_progress
+    from relations_cli.render.safe import visible
+    from relations_cli.store.loader import read_lines, stream_source, stream_timeline
+    from relations_cli.store.source import STDIN, STDIN_NAME
+
+    stdin = str(target) == STDIN
+    name = STDIN_NAME if stdin else str(target)
+    counted = [0]
+    linter = Linter(name)
+
+    def count(event: Event) -> None:
+        counted[0] += 1
+        linter.add(event)
+
+    # Streamed, so a file of any length is checked in bounded memory.
+    if stdin:
+        header, problems = stream_source(sys.stdin.buffer, name, count)
+    else:
+        with indexing_progress("checking") as progress:
+            header, problems = stream_timeline(target, count, progress)
+    if problems:
+        return problems, [], ""
+    warnings = linter.finish(header.people, None if stdin else lambda: read_lines(target))
+    return [], warnings, f"{visible(name)} is valid: {counted[0]} events, " \
+        f"{len(header.people)} people"

@@ -37,6 +37,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "EVENT_FIELDS",
     "Header",
+    "load_stream",
     "load_timeline",
     "parse_timeline",
     "stream_source",
@@ -762,6 +763,25 @@ def validate_file(path: str | os.PathLike[str]) -> tuple[Timeline | None, list[P
     if problems:
         return None, problems
     return _timeline(events, header, str(path)), []
+
+
+def load_stream(raw: IO[bytes], name: str = "<stdin>") -> Timeline:
+    """Load and validate a timeline from a binary stream (standard input) in memory, its
+    problems naming the file `name`; raises TimelineError as load_timeline does."""
+    limit = max_bytes()
+    data = raw.read(limit + 1)
+    if len(data) > limit:
+        raise _file_error(name, f"is over the {limit:,}-byte limit (set RELATIONS_MAX_BYTES "
+                          "to raise it)")
+    lines = data.split(b"\n")
+    events: list[Event] = []
+    header, problems = stream_source(
+        io.BytesIO(data), name, events.append,
+        line_of=lambda n: lines[n - 1].decode("utf-8", "replace") if 0 < n <= len(lines)
+        else "")
+    if problems:
+        raise TimelineError(problems)
+    return _timeline(events, header, name)
 
 
 def load_timeline(path: str | os.PathLike[str]) -> Timeline:
