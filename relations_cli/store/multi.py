@@ -9,6 +9,7 @@ each comes from.
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
@@ -68,11 +69,12 @@ class MultiEngine:
         return tuple(person for _, person in merged.values())
 
     def select(self, query: Query) -> list[Event]:
-        whole = replace(query, limit=None, reverse=False)
-        streams = [self._tagged(number, name, engine.select(whole))
+        # Each engine applies the order and limit itself (the first N of the whole are among
+        # the first N of each file), and the merge keeps that order and takes N once.
+        streams = [self._tagged(number, name, engine.select(query))
                    for number, (name, engine) in enumerate(self.engines)]
-        merged = heapq.merge(*streams, key=lambda pair: pair[0])
-        return query.order(event for _, event in merged)
+        merged = heapq.merge(*streams, key=lambda pair: pair[0], reverse=query.reverse)
+        return [event for _, event in itertools.islice(merged, query.limit)]
 
     @staticmethod
     def _tagged(number: int, name: str, events: list[Event],
