@@ -293,11 +293,12 @@ def test_a_duplicate_person_is_reported_at_the_duplicate(tmp_path: Path) -> None
         result.stdout + result.stderr
 
 
-def test_data_from_standard_input_says_it_is_not_supported() -> None:
+def test_data_from_empty_standard_input_is_one_error_naming_stdin() -> None:
+    # `--data -` reads standard input (tests/test_multi.py); nothing there is a plain error.
     result = invoke("timeline", "--data", "-")
     assert result.status == 2, result
-    assert result.stderr.startswith("relations: error: --data -: reading a timeline from "
-                                    "standard input is not supported yet")
+    assert result.stderr.startswith("relations: error: <stdin>:1:1: the file is empty")
+    assert result.stderr.count("\n") == 1
 
 
 def test_the_engines_agree_on_a_term_with_a_line_break(tmp_path: Path) -> None:

@@ -185,3 +185,17 @@ def test_devices_and_fifos_are_refused(tmp_path: Path) -> None:
     for path in (fifo, Path("/dev/zero")):
         with pytest.raises(TimelineError, match="is not a regular file"):
             load_timeline(path)
+
+
+def test_an_empty_value_means_absent_with_either_parser(tmp_path: Path) -> None:
+    # The C parser marks a plain scalar with style '' (the Python one with None): `tags:` or
+    # `events:` with nothing after it is an empty list with both.
+    text = "people:\nevents:\n"
+    assert problems_of(text) == []
+    path = write(tmp_path, MINIMAL + "    tags:\n    people:\n")
+    timeline, problems = validate_file(path)
+    assert problems == []
+    assert timeline is not None
+    assert timeline.events[0].tags == ()
+    # A quoted empty text is still text, not a list.
+    assert "must be a list" in only_problem(MINIMAL + "    tags: ''\n")

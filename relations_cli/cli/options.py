@@ -109,9 +109,11 @@ def _period(option: str, value: str | None) -> Period | None:
 class SourceOptions:
     """Which timeline to read, and whether through the index."""
 
-    data: Annotated[str | None, typer.Option(
+    data: Annotated[list[str] | None, typer.Option(
         "--data", "-d", metavar="PATH", show_default=False,
-        help="Timeline file to read [default: $RELATIONS_DATA, else the bundled timeline].",
+        help="Timeline file to read; repeat, or name a folder, to read several as one; - "
+        "reads standard input [default: $RELATIONS_DATA (paths separated by ':'), else the "
+        "bundled timeline].",
     )] = None
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Read the YAML afresh, without the index in the cache.")] = False
@@ -125,7 +127,7 @@ class SourceOptions:
             return open_engine(self.data, use_cache=not self.no_cache, progress=progress)
 
     def path(self) -> Path:
-        """The timeline file in use (never to be overwritten by --output)."""
+        """The (first) timeline file in use (never to be overwritten by --output)."""
         from relations_cli.store.source import resolve_data_path
 
         return resolve_data_path(self.data)

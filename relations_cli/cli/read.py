@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations`: see app.py.
 
+import sys
 from enum import Enum
 from typing import Annotated
 
@@ -131,29 +132,35 @@ def validate(
     fmt: Annotated[ValidateFormat | None, typer.Option(
         "--format", "-f", show_default=False, case_sensitive=False,
         help="plain (FILE:LINE:COL: problem lines) or json.")] = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Fail (exit 2) on warnings too: people missing from the registry or "
+        "never named, near-miss categories, tags and places, sources without a URL, events "
+        "out of date order.")] = False,
 ) -> None:
     """Check timelines and list every problem found, one a line, in file order.
 
-    Exits 0 when every file is valid and 2 when one is not.
+    Likely mistakes in a valid file are warnings on stderr (FILE:LINE:COL: warning: ...).
+    Exits 0 when every file is valid and 2 when one is not (or, with --strict, has warnings).
 
     \b
     Examples:
       relations validate data/events.yaml
       relations validate one.yaml two.yaml
+      relations validate mine.yaml --strict
       relations validate mine.yaml --format json | jq '.[].message'
     """
     from relations_cli.render.progress import indexing_progress
     from relations_cli.render.safe import json_dumps, visible
-    from relations_cli.store.source import resolve_data_path
+    from relations_cli.store.source import resolve_data_paths
     from relations_cli.store.validation import validate_path
 
-    targets = [resolve_data_path(p) for p in paths] if paths else \
-        [resolve_data_path(source.data)]
+    targets = resolve_data_paths(paths) if paths else resolve_data_paths(source.data)
     results = []
     for target in targets:
         with indexing_progress("checking") as progress:
             results.append(validate_path(target, progress))
     problems = [p for result in results for p in result.problems]
+    warnings = [w for result in results for w in result.warnings]
     if fmt is ValidateFormat.json:
         records = [{"file": p.path, "line": p.line, "column": p.column, "message": p.message}
                    for p in problems]
@@ -161,15 +168,19 @@ def validate(
     else:
         for problem in problems:
             print(visible(str(problem)))
+    for warning in warnings:
+        print(visible(str(warning)), file=sys.stderr)
     for result in results:
         where = visible(str(result.path))
         if result.problems:
             count = len(result.problems)
             note(f"{count} {'problem' if count == 1 else 'problems'} in {where}")
+        elif strict and result.warnings:
+            note(f"{plural(len(result.warnings), 'warning')} in {where} (--strict)")
         else:
             note(f"{where} is valid: {plural(result.events, 'event')}, "
                  f"{plural(result.people, 'person', 'people')}")
-    if problems:
+    if problems or (strict and warnings):
         raise typer.Exit(ExitStatus.ERROR)
 
 

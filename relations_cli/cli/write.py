@@ -16,7 +16,7 @@ from relations_cli.cli.app import app, note
 from relations_cli.cli.options import complete_ids
 from relations_cli.core.errors import WriteError
 
-DataOpt = Annotated[str | None, typer.Option(
+DataOpt = Annotated[list[str] | None, typer.Option(
     "--data", "-d", metavar="PATH", show_default=False,
     help="Timeline file to change [default: $RELATIONS_DATA; never the bundled timeline].")]
 DryRunOpt = Annotated[bool, typer.Option(
@@ -24,17 +24,21 @@ DryRunOpt = Annotated[bool, typer.Option(
 _LIST = Annotated[list[str] | None, typer.Option(show_default=False)]
 
 
-def _target(data: str | None) -> Path:
+def _target(data: list[str] | None) -> Path:
     """The one timeline file a write goes to: never the one inside the package."""
     import os
 
-    from relations_cli.store.source import DATA_ENV, default_data_path
+    from relations_cli.store.source import DATA_ENV, STDIN, default_data_path
 
-    chosen = data or os.environ.get(DATA_ENV, "")
-    if not chosen:
+    given = [value for value in data or [] if value] or \
+        [part for part in os.environ.get(DATA_ENV, "").split(":") if part]
+    if not given:
         raise WriteError("which timeline? pass --data FILE (or set $RELATIONS_DATA); the "
                          "bundled timeline is never changed")
-    path = Path(chosen)
+    if len(given) > 1 or given[0] == STDIN or Path(given[0]).is_dir():
+        raise WriteError(f"{', '.join(given)}: a write changes one timeline file; name exactly "
+                         "one with --data FILE (not several, a folder or -)")
+    path = Path(given[0])
     try:
         bundled = path.resolve() == default_data_path().resolve()
     except OSError:

@@ -85,7 +85,8 @@ class Source(NamedTuple):
 
 
 class Event(NamedTuple):
-    """One dated event; `line` is where it starts in its file (for messages and ordering)."""
+    """One dated event; `line` is where it starts in its file (for messages and ordering),
+    and `file` which file that is when several are read together."""
 
     id: str
     date: Period
@@ -102,6 +103,8 @@ class Event(NamedTuple):
     sources: tuple[Source, ...] = ()
     date_note: str = ""
     line: int = 0
+    # The file it comes from, set only when several timelines are read as one.
+    file: str = ""
 
     @property
     def first_day(self) -> dt.date:

@@ -11,8 +11,9 @@ __all__ = ["event_from_record", "event_record"]
 
 
 def event_record(event: Event) -> dict[str, Any]:
-    """The JSON contract for an event: every key always present, dates as written."""
-    return {
+    """The JSON contract for an event: every key always present, dates as written; "file"
+    as well when several timelines are read together."""
+    record = {
         "id": event.id,
         "date": event.date.text,
         "end": event.end.text if event.end else None,
@@ -34,6 +35,9 @@ def event_record(event: Event) -> dict[str, Any]:
         ],
         "date_note": event.date_note,
     }
+    if event.file:
+        record["file"] = event.file
+    return record
 
 
 def event_from_record(record: dict[str, Any], line: int = 0) -> Event:

@@ -38,6 +38,7 @@ __all__ = [
     "EVENT_FIELDS",
     "Header",
     "SplitCheck",
+    "load_stream",
     "load_timeline",
     "parse_timeline",
     "stream_source",
@@ -543,7 +544,7 @@ class _Walker:
                 mark = event.start_mark
                 tag = event.tag
                 child = _Node(SCALAR, _STR if tag is None or tag == "!" else tag, event.value,
-                              mark.line + 1, mark.column + 1, event.style is None)
+                              mark.line + 1, mark.column + 1, not event.style)
             elif kind is sequence_end or kind is mapping_end:
                 stack.pop()
                 continue
@@ -570,7 +571,7 @@ class _Walker:
         mark = event.start_mark
         tag = event.tag if event.tag not in (None, "!") else _STR
         return _Node(SCALAR, tag, event.value, mark.line + 1, mark.column + 1,
-                     event.style is None)
+                     not event.style)
 
     def _container(self, event: Any) -> _Node:
         mark = event.start_mark
@@ -823,6 +824,16 @@ def _read_line(path: str | os.PathLike[str], number: int) -> str:
     return ""
 
 
+def read_lines(path: str | os.PathLike[str]) -> list[str]:
+    """A file's lines, without a BOM, read again only to place warnings (never fails)."""
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read(max_bytes()).decode("utf-8", "replace")
+    except OSError:
+        return []
+    return text.removeprefix("\ufeff").splitlines()
+
+
 def parse_timeline(text: str, name: str = "<timeline>") -> tuple[Timeline | None, list[Problem]]:
     """Validate timeline text; the timeline is None whenever there is any problem."""
     events: list[Event] = []
@@ -848,6 +859,25 @@ def validate_file(path: str | os.PathLike[str]) -> tuple[Timeline | None, list[P
     if problems:
         return None, problems
     return _timeline(events, header, str(path)), []
+
+
+def load_stream(raw: IO[bytes], name: str = "<stdin>") -> Timeline:
+    """Load and validate a timeline from a binary stream (standard input) in memory, its
+    problems naming the file `name`; raises TimelineError as load_timeline does."""
+    limit = max_bytes()
+    data = raw.read(limit + 1)
+    if len(data) > limit:
+        raise _file_error(name, f"is over the {limit:,}-byte limit (set RELATIONS_MAX_BYTES "
+                          "to raise it)")
+    lines = data.split(b"\n")
+    events: list[Event] = []
+    header, problems = stream_source(
+        io.BytesIO(data), name, events.append,
+        line_of=lambda n: lines[n - 1].decode("utf-8", "replace") if 0 < n <= len(lines)
+        else "")
+    if problems:
+        raise TimelineError(problems)
+    return _timeline(events, header, name)
 
 
 def load_timeline(path: str | os.PathLike[str]) -> Timeline:

@@ -1,30 +1,67 @@
-"""Which timeline a command reads: --data, then $RELATIONS_DATA, then the bundled one."""
+"""Which timelines a command reads: --data (repeatable; a file, a folder or `-` for standard
+input), then $RELATIONS_DATA (paths separated by ':'), then the bundled one."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from relations_cli.core.errors import Problem, TimelineError
 
 if TYPE_CHECKING:
     from relations_cli.core.engine import Engine
 
-__all__ = ["default_data_path", "open_engine", "resolve_data_path"]
+__all__ = [
+    "STDIN",
+    "default_data_path",
+    "open_engine",
+    "resolve_data_path",
+    "resolve_data_paths",
+]
 
 DATA_ENV = "RELATIONS_DATA"
+STDIN = "-"  # the --data value that reads the timeline from standard input
+STDIN_NAME = "<stdin>"
 
 
-def resolve_data_path(option: str | None) -> Path:
-    if option == "-":
-        from relations_cli.core.errors import QueryError
-
-        raise QueryError("--data -: reading a timeline from standard input is not supported "
-                         "yet; save it to a file and pass its path")
+def _given(option: str | Sequence[str] | None) -> list[str]:
+    """The paths named by --data, else by $RELATIONS_DATA; empty for the bundled timeline."""
+    if isinstance(option, str):
+        return [option] if option else []
     if option:
-        return Path(option)
-    from_env = os.environ.get(DATA_ENV, "")
-    return Path(from_env) if from_env else default_data_path()
+        return [value for value in option if value]
+    return [part for part in os.environ.get(DATA_ENV, "").split(":") if part]
+
+
+def resolve_data_paths(option: str | Sequence[str] | None) -> list[Path]:
+    """Every timeline file in use, in order: a folder gives its *.yaml and *.yml files,
+    sorted; `-` stays `-` (standard input)."""
+    given = _given(option)
+    if not given:
+        return [default_data_path()]
+    paths: list[Path] = []
+    for value in given:
+        path = Path(value)
+        if value != STDIN and path.is_dir():
+            found = sorted(p for p in path.iterdir()
+                           if p.suffix in (".yaml", ".yml") and p.is_file())
+            if not found:
+                raise TimelineError([Problem(value, 1, 1, "is a folder with no *.yaml or "
+                                             "*.yml timeline in it")])
+            paths += found
+        else:
+            paths.append(path)
+    if sum(str(p) == STDIN for p in paths) > 1:
+        raise TimelineError([Problem(STDIN_NAME, 1, 1, "standard input (--data -) can be "
+                                     "read only once")])
+    return list(dict.fromkeys(paths))
+
+
+def resolve_data_path(option: str | Sequence[str] | None) -> Path:
+    """The first timeline file in use (the only one, unless several are named)."""
+    return resolve_data_paths(option)[0]
 
 
 def default_data_path() -> Path:
@@ -34,9 +71,31 @@ def default_data_path() -> Path:
     return packaged if packaged.is_file() else package.parent / "data" / "events.yaml"
 
 
-def open_engine(option: str | None, use_cache: bool = True,
+def open_engine(option: str | Sequence[str] | None, use_cache: bool = True,
                 progress: Callable[[int, int], None] | None = None) -> Engine:
-    """The query engine for the timeline in use: its index, from the cache when fresh."""
+    """The query engine for the timelines in use: for one file its index (from the cache
+    when fresh); for several, one engine over all their indexes; for `-`, standard input."""
+    paths = resolve_data_paths(option)
+    if len(paths) == 1:
+        return _open_one(paths[0], use_cache, progress)
+    from relations_cli.store.multi import MultiEngine
+
+    return MultiEngine([(_name(p), _open_one(p, use_cache, progress)) for p in paths])
+
+
+def _name(path: Path) -> str:
+    return STDIN_NAME if str(path) == STDIN else str(path)
+
+
+def _open_one(path: Path, use_cache: bool,
+              progress: Callable[[int, int], None] | None) -> Engine:
+    if str(path) == STDIN:
+        import sys
+
+        from relations_cli.core.engine import MemoryEngine
+        from relations_cli.store.loader import load_stream
+
+        return MemoryEngine(load_stream(sys.stdin.buffer, STDIN_NAME))
     from relations_cli.store.index import open_index
 
-    return open_index(resolve_data_path(option), use_cache, progress)
+    return open_index(path, use_cache, progress)

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from relations_cli.core.errors import Problem
+from relations_cli.core.lint import Linter, LintWarning
 from relations_cli.core.model import Event
 from relations_cli.core.people import People
-from relations_cli.store.loader import stream_timeline
+from relations_cli.store.loader import read_lines, stream_source, stream_timeline
+from relations_cli.store.source import STDIN, STDIN_NAME
 
 __all__ = ["Validation", "validate_path"]
 
 
 @dataclass(frozen=True)
 class Validation:
-    """What checking one file found."""
+    """What checking one file found: its problems, and the warnings of a valid file."""
 
     path: Path
     events: int
     people: int
     problems: list[Problem]
+    warnings: list[LintWarning] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -29,16 +33,26 @@ class Validation:
 
 
 def validate_path(path: Path, progress: Callable[[int, int], None] | None = None) -> Validation:
-    """Check one file, streamed so a file of any length is checked in bounded memory; its
-    problems in file order (a parser's complaint before its knock-on effects)."""
+    """Check one file (or `-`, standard input), streamed so a file of any length is checked in
+    bounded memory; its problems in file order (a parser's complaint before its knock-on
+    effects), and, when there are none, the likely mistakes core/lint finds."""
+    stdin = str(path) == STDIN
+    name = STDIN_NAME if stdin else str(path)
     counted = [0]
+    linter = Linter(name)
 
-    def count(_: Event) -> None:
+    def count(event: Event) -> None:
         counted[0] += 1
+        linter.add(event)
 
-    header, problems = stream_timeline(path, count, progress)
+    if stdin:
+        header, problems = stream_source(sys.stdin.buffer, name, count)
+    else:
+        header, problems = stream_timeline(path, count, progress)
     registry = People(header.people)
-    problems = problems + [Problem(str(path), 1, 1, f"people: {message}")
+    problems = problems + [Problem(name, 1, 1, f"people: {message}")
                            for message in registry.problems()]
     ordered = sorted(problems, key=lambda p: (p.line, p.column))
-    return Validation(path, counted[0], len(registry), ordered)
+    warnings = [] if ordered else linter.finish(
+        header.people, None if stdin else lambda: read_lines(path))
+    return Validation(Path(name), counted[0], len(registry), ordered, warnings)

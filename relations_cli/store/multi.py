@@ -1,0 +1,118 @@
+"""Several timelines explored as one: each file keeps its own engine (its index), and
+results are merged in date order.
+
+An id used in two files, or a person the registries of two files describe differently, is
+an error naming both places. Events carry their file (`Event.file`) so output can say where
+each comes from.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+
+from relations_cli.core.engine import Engine
+from relations_cli.core.errors import Problem, TimelineError
+from relations_cli.core.lint import person_position
+from relations_cli.core.model import Event, Person, Timeline
+from relations_cli.core.people import people_of
+from relations_cli.core.query import Query
+from relations_cli.core.summary import Summary, summarize
+
+__all__ = ["MultiEngine"]
+
+
+class MultiEngine:
+    """Answers queries over several timelines, each through its own engine."""
+
+    def __init__(self, engines: Sequence[tuple[str, Engine]]) -> None:
+        self.engines = list(engines)
+        self._owner: dict[str, int] = {}  # event id -> index of the engine holding it
+        problems = self._check_ids()
+        people = self._merge_people(problems)
+        if problems:
+            raise TimelineError(sorted(problems, key=lambda p: (p.path, p.line, p.column)))
+        first = self.engines[0][1].registry
+        self.registry = Timeline((), people, first.title, first.description,
+                                 ", ".join(name for name, _ in self.engines))
+        self.people = people_of(people)
+
+    def _check_ids(self) -> list[Problem]:
+        problems = []
+        for number, (name, engine) in enumerate(self.engines):
+            for event_id in engine.ids():
+                owner = self._owner.setdefault(event_id, number)
+                if owner != number:
+                    first_name, first_engine = self.engines[owner]
+                    before = _event_place(first_name, first_engine, event_id)
+                    line, column = _event_place(name, engine, event_id)
+                    problems.append(Problem(name, line, column, f"duplicate id '{event_id}' "
+                                            f"(also at {first_name}:{before[0]}:{before[1]})"))
+        return problems
+
+    def _merge_people(self, problems: list[Problem]) -> tuple[Person, ...]:
+        merged: dict[str, tuple[str, Person]] = {}
+        for name, engine in self.engines:
+            for person in engine.registry.people:
+                key = person.name.casefold()
+                if key not in merged:
+                    merged[key] = (name, person)
+                    continue
+                first_name, first = merged[key]
+                if first != person:
+                    before = person_position(_lines(first_name), first.name)
+                    line, column = person_position(_lines(name), person.name)
+                    problems.append(Problem(
+                        name, line, column, f"person '{person.name}' is described differently "
+                        f"in {first_name}:{before[0]}:{before[1]}; describe them the same way "
+                        "in both registries, or in one"))
+        return tuple(person for _, person in merged.values())
+
+    def select(self, query: Query) -> list[Event]:
+        # Each engine applies the order and limit itself (the first N of the whole are among
+        # the first N of each file), and the merge keeps that order and takes N once.
+        streams = [self._tagged(number, name, engine.select(query))
+                   for number, (name, engine) in enumerate(self.engines)]
+        merged = heapq.merge(*streams, key=lambda pair: pair[0], reverse=query.reverse)
+        return [event for _, event in itertools.islice(merged, query.limit)]
+
+    @staticmethod
+    def _tagged(number: int, name: str, events: list[Event],
+                ) -> Iterator[tuple[tuple[object, ...], Event]]:
+        for event in events:
+            yield (event.first_day, event.last_day, number, event.line), event._replace(file=name)
+
+    def count(self) -> int:
+        return sum(engine.count() for _, engine in self.engines)
+
+    def event(self, event_id: str) -> Event | None:
+        number = self._owner.get(event_id)
+        if number is None:
+            return None
+        name, engine = self.engines[number]
+        found = engine.event(event_id)
+        return found._replace(file=name) if found is not None else None
+
+    def ids(self) -> list[str]:
+        return list(self._owner)
+
+    def summarize(self, query: Query, by: Sequence[str]) -> Summary:
+        return summarize(self.select(replace(query, limit=None, reverse=False)), by)
+
+
+def _lines(name: str) -> list[str]:
+    from relations_cli.store.loader import read_lines
+
+    return read_lines(name) if not name.startswith("<") else []
+
+
+def _event_place(name: str, engine: Engine, event_id: str) -> tuple[int, int]:
+    """The line and column where an event starts in its file."""
+    event = engine.event(event_id)
+    line = event.line if event is not None else 1
+    lines = _lines(name)
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    stripped = text.lstrip(" -")
+    return line, (len(text) - len(stripped) + 1 if stripped else 1)
