@@ -8,6 +8,7 @@ import pytest
 
 from relations_cli import load_timeline
 from relations_cli.core.model import Event, Source, Timeline
+from relations_cli.core.people import people_of
 from tests.helpers import BUNDLED, invoke
 
 # Every source is either the article, cited always in exactly this form, or a public-record
@@ -85,7 +86,7 @@ def test_quotes_have_speakers_from_the_registry(bundled: Timeline) -> None:
     assert speakers == {"Alexei Pushkov", "Shen Danyang", "Alexander Gabuev", "Hu Hao",
                         "Feng Yujun"}
     for name in speakers:
-        person = bundled.person(name)
+        person = people_of(bundled.people).get(name)
         assert person is not None
         assert person.role, name
 
@@ -93,7 +94,7 @@ def test_quotes_have_speakers_from_the_registry(bundled: Timeline) -> None:
 def test_people_can_be_found_in_other_scripts(bundled: Timeline) -> None:
     for alias, name in (("习近平", "Xi Jinping"), ("Си Цзиньпин", "Xi Jinping"),
                         ("Владимир Путин", "Vladimir Putin")):
-        person = bundled.person(alias)
+        person = people_of(bundled.people).get(alias)
         assert person is not None
         assert person.name == name
 

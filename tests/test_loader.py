@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from relations_cli.core.errors import TimelineError
+from relations_cli.core.people import people_of
 from relations_cli.store.loader import load_timeline, parse_timeline, validate_file
 from tests.helpers import BUNDLED, FIXTURES, MINIMAL, write
 
@@ -27,8 +28,8 @@ def test_the_sample_loads_in_chronological_order() -> None:
     timeline = load_timeline(FIXTURES / "sample.yaml")
     assert [e.id for e in timeline.events] == [
         "year-only", "month-only", "parade", "span", "trade-figures", "hostile"]
-    assert timeline.person("习近平") is not None
-    assert timeline.person("Hu Hao") is not None
+    assert people_of(timeline.people).get("习近平") is not None
+    assert people_of(timeline.people).get("Hu Hao") is not None
 
 
 def test_values_stay_as_written() -> None:

@@ -7,10 +7,9 @@ from dataclasses import replace
 from typing import Protocol
 
 from relations_cli.core.model import Event, Timeline
-from relations_cli.core.people import People, people_of
+from relations_cli.core.people import People, people_of, person_names, search_text
 from relations_cli.core.query import Query
 from relations_cli.core.summary import Summary, summarize
-from relations_cli.core.text import person_names, search_text
 
 __all__ = ["Engine", "MemoryEngine", "select"]
 

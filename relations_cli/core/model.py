@@ -138,12 +138,6 @@ class Timeline(NamedTuple):
     description: str = ""
     path: str = ""
 
-    def person(self, name: str) -> Person | None:
-        """The registry entry for a name or alias, if there is one (core/people's rule)."""
-        from relations_cli.core.people import people_of
-
-        return people_of(self.people).get(name)
-
     def event(self, event_id: str) -> Event | None:
         for event in self.events:
             if event.id == event_id:

@@ -13,10 +13,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from relations_cli.core.errors import NotFoundError, QueryError
-from relations_cli.core.model import Person
-from relations_cli.core.text import did_you_mean, holds_words, words
+from relations_cli.core.model import Event, Person, Timeline
+from relations_cli.core.text import (
+    did_you_mean,
+    fold_dashes,
+    holds_words,
+    own_search_text,
+    words,
+)
 
-__all__ = ["People", "people_of"]
+__all__ = ["People", "people_of", "person_names", "search_text"]
 
 
 class People:
@@ -112,3 +118,26 @@ def _holds(person: Person, key: tuple[str, ...]) -> bool:
 def people_of(people: tuple[Person, ...]) -> People:
     """The registry for a timeline's people, built once per distinct list."""
     return People(people)
+
+
+def person_names(event: Event, timeline: Timeline) -> list[tuple[str, ...]]:
+    """Every name an event's people go by, the registry's aliases and roles' holders included."""
+    registry = people_of(timeline.people)
+    names: list[tuple[str, ...]] = []
+    for name in event.named_people:
+        person = registry.get(name)
+        names.extend(words(n) for n in (person.names if person else (name,)))
+    return names
+
+
+def search_text(event: Event, timeline: Timeline) -> str:
+    """All the text `search` looks in: the event's own, and every name and alias of the
+    people it names (so `search 习近平` finds events naming Xi Jinping)."""
+    registry = people_of(timeline.people)
+    names: list[str] = []
+    for name in event.named_people:
+        person = registry.get(name)
+        if person:
+            names += person.names
+    own = own_search_text(event)
+    return own + "\n" + fold_dashes("\n".join(names).casefold()) if names else own

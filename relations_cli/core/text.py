@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from relations_cli.core.model import Event, Timeline
+from relations_cli.core.model import Event
 
 __all__ = [
     "close_matches",
@@ -13,8 +13,6 @@ __all__ = [
     "fold_dashes",
     "holds_words",
     "own_search_text",
-    "person_names",
-    "search_text",
     "words",
 ]
 
@@ -43,15 +41,6 @@ def holds_words(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
     return any(haystack[i : i + width] == needle for i in range(len(haystack) - width + 1))
 
 
-def person_names(event: Event, timeline: Timeline) -> list[tuple[str, ...]]:
-    """Every name an event's people go by, the registry's aliases and roles' holders included."""
-    names: list[tuple[str, ...]] = []
-    for name in event.named_people:
-        person = timeline.person(name)
-        names.extend(words(n) for n in (person.names if person else (name,)))
-    return names
-
-
 def own_search_text(event: Event) -> str:
     """The case-folded text `search` looks in that an event holds itself, one field a line,
     dashes folded: its fields, quotes, people, and its sources' titles and publishers."""
@@ -63,18 +52,6 @@ def own_search_text(event: Event) -> str:
     for source in event.sources:
         parts += [source.title, source.publisher]
     return fold_dashes("\n".join(parts).casefold())
-
-
-def search_text(event: Event, timeline: Timeline) -> str:
-    """All the text `search` looks in: the event's own, and every name and alias of the
-    people it names (so `search 习近平` finds events naming Xi Jinping)."""
-    names: list[str] = []
-    for name in event.named_people:
-        person = timeline.person(name)
-        if person:
-            names += person.names
-    own = own_search_text(event)
-    return own + "\n" + fold_dashes("\n".join(names).casefold()) if names else own
 
 
 def close_matches(wanted: str, candidates: Iterable[str], n: int = 3) -> list[str]:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from relations_cli.core.model import Event, Period, Precision
+from relations_cli.core.people import people_of
 from relations_cli.render.detail import EventView
 from relations_cli.render.formats import Look
 from relations_cli.render.publish import (
@@ -72,13 +73,14 @@ def _overall(events: Sequence[Event]) -> str:
 def page_data(events: Sequence[Event], context: Publication) -> dict[str, Any]:
     """The page's view: every value a string already made visible, ready to be escaped."""
     timeline = context.timeline
+    registry = people_of(timeline.people)
     colors = category_colors(events)
     start = min((e.first_day for e in events), default=None)
     end = max((e.last_day for e in events), default=None)
     days = (end - start).days + 1 if start and end else 1
 
     def canonical(name: str) -> str:
-        person = timeline.person(name)
+        person = registry.get(name)
         return person.name if person else name
 
     items = []
@@ -109,7 +111,7 @@ def page_data(events: Sequence[Event], context: Publication) -> dict[str, Any]:
             "tags": [_v(t) for t in event.tags],
             "people": [
                 {"name": _v(name), "role": _v(person.role) if person else ""}
-                for name, person in ((n, timeline.person(n)) for n in event.named_people)
+                for name, person in ((n, registry.get(n)) for n in event.named_people)
             ],
             "quotes": [{"by": _v(q.by), "text": _v(q.text)} for q in event.quotes],
             "figures": [{"label": _v(f.label), "value": _v(f.value), "unit": _v(f.unit),

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from relations_cli.core.model import Event, Period, Precision
+from relations_cli.core.people import people_of
 from relations_cli.render.detail import EventView
 from relations_cli.render.formats import Look
 from relations_cli.render.publish import Publication, link_target, publication, readable_period
@@ -53,7 +54,7 @@ def _slide_text(event: Event, context: Publication) -> str:
         parts.append(f"<p>Place: {_e(event.place)}</p>")
     people = []
     for name in event.named_people:
-        person = context.timeline.person(name)
+        person = people_of(context.timeline.people).get(name)
         role = person.role if person else ""
         people.append(_e(name) + (f" ({_e(role)})" if role else ""))
     if people:

@@ -193,7 +193,7 @@ class IndexEngine:
 
     def _with_terms(self, query: Query, events: list[Event]) -> list[Event]:
         """Search terms checked as the in-memory engine checks them, on the same text."""
-        from relations_cli.core.text import person_names, search_text
+        from relations_cli.core.people import person_names, search_text
 
         registry = self.registry
         return [event for event in events
