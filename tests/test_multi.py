@@ -120,3 +120,70 @@ def test_writes_refuse_several_files(tmp_path: Path) -> None:
     outcome = invoke("remove", "a1", env={"RELATIONS_DATA": f"{first}:{second}"})
     assert outcome.status == 2, outcome
     assert first.read_bytes() == before
+
+
+@pytest.mark.parametrize("by", [("year",), ("month",), ("category",), ("quarter", "category"),
+                                ("person",), ("decade", "tag")])
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_a_summary_of_several_files_is_the_summary_of_their_events(
+        tmp_path: Path, by: tuple[str, ...], use_cache: bool) -> None:
+    # The bundled timeline cut in three files: counted per file and added up, the summary
+    # must be the one its events give read as one file (the busiest month decided again).
+    text = BUNDLED.read_text(encoding="utf-8")
+    head, _, body = text.partition("\nevents:\n")
+    items = ["  - id: " + chunk for chunk in body.split("\n  - id: ")]
+    items[0] = items[0].removeprefix("  - id: ")
+    parts = [items[0::3], items[1::3], items[2::3]]
+    paths = [write(tmp_path, head + "\nevents:\n" + "".join(
+        item if item.endswith("\n") else item + "\n" for item in part), f"part{n}.yaml")
+        for n, part in enumerate(parts)]
+    whole = open_engine(str(BUNDLED), use_cache=use_cache).summarize(Query(), by)
+    split = open_engine([str(p) for p in paths], use_cache=use_cache).summarize(Query(), by)
+    assert split.count == whole.count
+    assert split.groups == whole.groups
+    assert split.apart == whole.apart
+    assert split.busiest == whole.busiest
+    assert (split.start, split.end) == (whole.start, whole.end)
+    assert split.span == whole.span
+    assert split.first is not None
+    assert whole.first is not None
+    assert (split.first.id, split.last and split.last.id) == (
+        whole.first.id, whole.last and whole.last.id)
+
+
+def test_a_checked_set_of_files_is_not_checked_again(tmp_path: Path) -> None:
+    from relations_cli.store.multi import MultiEngine
+
+    first, second = two_files(tmp_path)
+    verdict = tmp_path / "checked" / "ids"
+    engines = [(str(p), open_engine(str(p))) for p in (first, second)]
+    checked = MultiEngine(engines, verdict)
+    assert verdict.exists()
+    trusted = MultiEngine(engines, verdict)
+    for engine in (checked, trusted):
+        assert sorted(engine.ids()) == ["a1", "a2", "b1", "b2", "b3"]
+        found = engine.event("b2")
+        assert found is not None
+        assert found.file == str(second)
+        assert engine.event("nope") is None
+
+
+def test_a_changed_file_is_checked_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from relations_cli.store.source import _ids_verdict
+
+    first, second = two_files(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    # Files changed just now could be edited again without a change of times: no verdict.
+    assert _ids_verdict([first, second]) is None
+    later = time.time_ns() + 5_000_000_000
+    monkeypatch.setattr(time, "time_ns", lambda: later)
+    before = _ids_verdict([first, second])
+    assert before is not None
+    second.write_text(timeline(("b1", "2014"), ("a1", "2015")), encoding="utf-8")
+    after = _ids_verdict([first, second])
+    assert after is not None
+    assert after != before
+    with pytest.raises(TimelineError, match="duplicate id 'a1'"):
+        open_engine([str(first), str(second)])

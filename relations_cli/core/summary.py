@@ -89,6 +89,10 @@ class Summary:
     apart: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
     # The opening and closing dates as written (`1960`, `1979`), when known.
     span: tuple[Period, Period] | None = None
+    # Events by month (dated at least to the month) and by year: what the busiest period is
+    # decided from, kept so that summaries of several files can be added up.
+    months: Counter[str] = field(default_factory=Counter)
+    years: Counter[str] = field(default_factory=Counter)
 
 
 def check_groupings(by: Sequence[str]) -> None:
@@ -128,26 +132,59 @@ def summarize(events: Sequence[Event], by: Sequence[str] = ("year",)) -> Summary
         end=max((e.last_day for e in events), default=None),
         first=chronological[0] if chronological else None,
         last=max(events, key=lambda e: (e.first_day, e.last_day)) if events else None,
-        busiest=_busiest(events),
-        by=by, groups=groups, apart=apart,
+        by=by, groups=groups, apart=apart, months=_months(events), years=_years(events),
         # Ties go to the event first in the file, as in the index.
         closing=max(events, key=lambda e: (e.last_day, -e.line)) if events else None,
     )
 
 
 def make_summary(*, count: int, start: date | None, end: date | None, first: Event | None,
-                 last: Event | None, busiest: tuple[str, int] | None, by: Sequence[str],
+                 last: Event | None, by: Sequence[str],
                  groups: Counter[tuple[str, ...]], apart: Counter[tuple[str, ...]],
+                 months: Counter[str], years: Counter[str],
                  closing: Event | None = None) -> Summary:
     """A Summary; `closing` is an event that ends last (its end, as written, closes the
-    span; the first event's date opens it)."""
+    span; the first event's date opens it); the busiest period comes from `months` and
+    `years` (core's one rule)."""
     span = (first.date, closing.end or closing.date) if first and closing else None
     return Summary(
-        count=count, start=start, end=end, first=first, last=last, busiest=busiest,
-        by=tuple(by), span=span,
+        count=count, start=start, end=end, first=first, last=last,
+        busiest=busiest_of(months, years), by=tuple(by), span=span,
         groups=sorted(groups.items(), key=lambda item: _order_key(item[0], by)),
         apart=sorted(apart.items(), key=lambda item: _order_key(item[0], by)),
+        months=months, years=years,
     )
+
+
+def merge_summaries(parts: Sequence[Summary], by: Sequence[str]) -> Summary:
+    """One summary of several disjoint sets of events (several files), from their summaries:
+    counts add up, the span and the first and last events are the extremes, and the busiest
+    period is decided again from the added months and years. Ties go to the earlier part."""
+    counted = [part for part in parts if part.count]
+    if not counted:
+        return summarize([], by)
+    groups: Counter[tuple[str, ...]] = Counter()
+    apart: Counter[tuple[str, ...]] = Counter()
+    months: Counter[str] = Counter()
+    years: Counter[str] = Counter()
+    for part in counted:
+        groups.update(dict(part.groups))
+        apart.update(dict(part.apart))
+        months.update(part.months)
+        years.update(part.years)
+    opening = min(counted, key=lambda p: (p.first.first_day, p.first.last_day)  # type: ignore[union-attr]
+                  ) if all(p.first for p in counted) else counted[0]
+    latest = max(counted, key=lambda p: (p.last.first_day, p.last.last_day)  # type: ignore[union-attr]
+                 ) if all(p.last for p in counted) else counted[0]
+    closing = max(counted, key=lambda p: p.end or date.min)
+    merged = make_summary(
+        count=sum(p.count for p in counted),
+        start=min(p.start for p in counted if p.start is not None),
+        end=max(p.end for p in counted if p.end is not None),
+        first=opening.first, last=latest.last, by=by, groups=groups, apart=apart,
+        months=months, years=years)
+    span = (opening.span[0], closing.span[1]) if opening.span and closing.span else None
+    return replace(merged, span=span)
 
 
 def busiest_of(months: Counter[str], years: Counter[str]) -> tuple[str, int] | None:
@@ -176,11 +213,13 @@ def ranked(summary: Summary, by_count: bool = False, top: int | None = None) -> 
     return replace(summary, groups=groups)
 
 
-def _busiest(events: Sequence[Event]) -> tuple[str, int] | None:
-    months = Counter(bucket_label(e.first_day, Precision.MONTH) for e in events
-                     if e.date.precision in (Precision.MONTH, Precision.DAY))
-    years = Counter(bucket_label(e.first_day, Precision.YEAR) for e in events)
-    return busiest_of(months, years)
+def _months(events: Sequence[Event]) -> Counter[str]:
+    return Counter(bucket_label(e.first_day, Precision.MONTH) for e in events
+                   if e.date.precision in (Precision.MONTH, Precision.DAY))
+
+
+def _years(events: Sequence[Event]) -> Counter[str]:
+    return Counter(bucket_label(e.first_day, Precision.YEAR) for e in events)
 
 
 # -- people ---------------------------------------------------------------------------------------

@@ -215,7 +215,6 @@ class IndexEngine:
         from relations_cli.core.summary import (
             NONE_LABEL,
             TIME_GROUPINGS,
-            busiest_of,
             check_groupings,
             count_groups,
             make_summary,
@@ -256,8 +255,8 @@ class IndexEngine:
             last = self._one(where, params, "first_day DESC, last_day DESC, line ASC")
             closing = self._one(where, params, "last_day DESC, line ASC")
         return make_summary(count=total, start=start, end=end, first=first, last=last,
-                            busiest=busiest_of(months, years), by=by, groups=groups,
-                            apart=apart, closing=closing)
+                            by=by, groups=groups, apart=apart, months=months, years=years,
+                            closing=closing)
 
     def _one(self, where: str, params: list[Any], order: str) -> Event | None:
         rows = self._rows(f"SELECT record, line FROM events{where} ORDER BY {order} LIMIT 1",

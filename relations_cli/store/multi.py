@@ -8,10 +8,11 @@ each comes from.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from pathlib import Path
 
 from relations_cli.core.engine import Engine
 from relations_cli.core.errors import Problem, TimelineError
@@ -19,7 +20,7 @@ from relations_cli.core.lint import person_position
 from relations_cli.core.model import Event, Person, Timeline
 from relations_cli.core.people import people_of
 from relations_cli.core.query import Query
-from relations_cli.core.summary import Summary, summarize
+from relations_cli.core.summary import Summary, merge_summaries
 
 __all__ = ["MultiEngine"]
 
@@ -27,10 +28,22 @@ __all__ = ["MultiEngine"]
 class MultiEngine:
     """Answers queries over several timelines, each through its own engine."""
 
-    def __init__(self, engines: Sequence[tuple[str, Engine]]) -> None:
+    def __init__(self, engines: Sequence[tuple[str, Engine]],
+                 verdict: Path | None = None) -> None:
+        """`verdict`, when given, is a file whose presence says these very files (by their
+        fingerprints) were checked already and no id is used twice: reading every id of a
+        million events costs more than the query it would precede."""
         self.engines = list(engines)
-        self._owner: dict[str, int] = {}  # event id -> index of the engine holding it
-        problems = self._check_ids()
+        # Event id -> index of the engine holding it; None when a verdict vouches for the ids.
+        self._owner: dict[str, int] | None = None
+        problems: list[Problem] = []
+        if verdict is None or not verdict.exists():
+            self._owner = {}
+            problems = self._check_ids(self._owner)
+            if verdict is not None and not problems:
+                with contextlib.suppress(OSError):
+                    verdict.parent.mkdir(parents=True, exist_ok=True)
+                    verdict.touch()
         people = self._merge_people(problems)
         if problems:
             raise TimelineError(sorted(problems, key=lambda p: (p.path, p.line, p.column)))
@@ -39,11 +52,11 @@ class MultiEngine:
                                  ", ".join(name for name, _ in self.engines))
         self.people = people_of(people)
 
-    def _check_ids(self) -> list[Problem]:
+    def _check_ids(self, owners: dict[str, int]) -> list[Problem]:
         problems = []
         for number, (name, engine) in enumerate(self.engines):
             for event_id in engine.ids():
-                owner = self._owner.setdefault(event_id, number)
+                owner = owners.setdefault(event_id, number)
                 if owner != number:
                     first_name, first_engine = self.engines[owner]
                     before = _event_place(first_name, first_engine, event_id)
@@ -88,18 +101,25 @@ class MultiEngine:
         return sum(engine.count() for _, engine in self.engines)
 
     def event(self, event_id: str) -> Event | None:
-        number = self._owner.get(event_id)
-        if number is None:
-            return None
-        name, engine = self.engines[number]
-        found = engine.event(event_id)
-        return found._replace(file=name) if found is not None else None
+        if self._owner is not None:
+            number = self._owner.get(event_id)
+            candidates = [self.engines[number]] if number is not None else []
+        else:
+            candidates = self.engines  # ids are known to be unique: the first file holding it
+        for name, engine in candidates:
+            found = engine.event(event_id)
+            if found is not None:
+                return found._replace(file=name)
+        return None
 
     def ids(self) -> list[str]:
-        return list(self._owner)
+        if self._owner is not None:
+            return list(self._owner)
+        return [event_id for _, engine in self.engines for event_id in engine.ids()]
 
     def summarize(self, query: Query, by: Sequence[str]) -> Summary:
-        return summarize(self.select(replace(query, limit=None, reverse=False)), by)
+        # Each file counts its own events (in SQL where its index can); the counts add up.
+        return merge_summaries([engine.summarize(query, by) for _, engine in self.engines], by)
 
 
 def _lines(name: str) -> list[str]:

@@ -80,7 +80,32 @@ def open_engine(option: str | Sequence[str] | None, use_cache: bool = True,
         return _open_one(paths[0], use_cache, progress)
     from relations_cli.store.multi import MultiEngine
 
-    return MultiEngine([(_name(p), _open_one(p, use_cache, progress)) for p in paths])
+    engines = [(_name(p), _open_one(p, use_cache, progress)) for p in paths]
+    return MultiEngine(engines, _ids_verdict(paths) if use_cache else None)
+
+
+def _ids_verdict(paths: Sequence[Path]) -> Path | None:
+    """Where the cache remembers that these files, exactly as they are (size, times, inode),
+    use no id twice; None when that cannot be known (standard input, no cache folder, or a
+    file changed so recently that an edit could keep its times)."""
+    import hashlib
+    import json
+    import time
+
+    from relations_cli.store.cache import GRANULARITY_NS, cache_dir, fingerprint
+
+    folder = cache_dir()
+    if folder is None or any(str(p) == STDIN for p in paths):
+        return None
+    try:
+        prints = [fingerprint(p) for p in paths]
+        newest = max(max(os.stat(p).st_mtime_ns, os.stat(p).st_ctime_ns) for p in paths)
+    except OSError:
+        return None
+    if newest + GRANULARITY_NS >= time.time_ns():
+        return None
+    key = hashlib.sha256(json.dumps(prints, sort_keys=True).encode()).hexdigest()[:32]
+    return folder / "checked" / f"ids-{key}"
 
 
 def _name(path: Path) -> str:
