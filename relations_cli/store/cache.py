@@ -12,7 +12,6 @@ swept when nobody holds their lock.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sqlite3
 import sys
@@ -96,6 +95,8 @@ def racy_hash(path: Path, built_ns: int) -> str:
 
 
 def content_hash(path: Path) -> str:
+    import hashlib
+
     digest = hashlib.blake2b(digest_size=20)
     with open(path, "rb") as handle:
         while chunk := handle.read(1 << 20):
