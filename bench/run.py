@@ -3,6 +3,7 @@
     python bench/run.py                         # 1k, 10k and 100k events
     python bench/run.py --sizes 1000000 --runs 5
     python bench/run.py --markdown docs/figures.md
+    python bench/run.py --sizes 100000 --density 40   # Kerry in 1 event in 40: cost per result
 
 Run it where `relations` is installed (`pip install .`). Timelines are generated into
 bench/out/ by bench/generate.py when missing. For each size it measures, in one run:
@@ -11,6 +12,9 @@ bench/out/ by bench/generate.py when missing. For each size it measures, in one 
   builds the index, with the peak memory of the processes that did it;
 - warm: medians of `timeline --since 2015 --limit 30`, `search Kerry`, `summary --by year`
   and `timeline --since 2015` (all events since 2015, written to /dev/null);
+- per result: `search Kerry` as plain, jsonl and csv against `grep Kerry` (every matching
+  line written), on a timeline with Kerry in one event in --density (default 500);
+- index size against the YAML's;
 - the yardsticks: `grep -c Kerry` (and ripgrep, jq on the same data as JSON and yq where
   they are installed) and, up to 100k events, PyYAML's `yaml.safe_load` with the C loader.
 
@@ -34,13 +38,13 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 
 
-def timeline_file(size: int) -> Path:
-    path = OUT / f"{size}.yaml"
+def timeline_file(size: int, density: int = 500) -> Path:
+    path = OUT / (f"{size}.yaml" if density == 500 else f"{size}-d{density}.yaml")
     if not path.exists():
         OUT.mkdir(exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
-            subprocess.run([sys.executable, str(HERE / "generate.py"), str(size)],
-                           stdout=handle, check=True)
+            subprocess.run([sys.executable, str(HERE / "generate.py"), str(size),
+                            "--density", str(density)], stdout=handle, check=True)
     return path
 
 
@@ -92,8 +96,8 @@ def as_json(path: Path) -> Path:
     return target
 
 
-def bench_size(size: int, runs: int) -> dict[str, float]:
-    path = timeline_file(size)
+def bench_size(size: int, runs: int, density: int = 500) -> dict[str, float]:
+    path = timeline_file(size, density)
     figures: dict[str, float] = {"size": size, "bytes": path.stat().st_size}
     cache = tempfile.mkdtemp(prefix="relations-bench-")
     env = {**os.environ, "XDG_CACHE_HOME": cache}
@@ -110,6 +114,12 @@ def bench_size(size: int, runs: int) -> dict[str, float]:
     figures["warm_since_all_ms"] = median_ms(
         [*base, "timeline", "--data", str(path), "--since", "2015"], max(1, runs // 3), env)
     figures["grep_ms"] = median_ms(["grep", "-c", "Kerry", str(path)], runs)
+    figures["grep_lines_ms"] = median_ms(["grep", "Kerry", str(path)], runs)
+    for fmt in ("plain", "jsonl", "csv"):
+        figures[f"search_{fmt}_ms"] = median_ms(
+            [*base, "search", "Kerry", "--data", str(path), "--format", fmt], runs, env)
+    figures["index_bytes"] = sum(p.stat().st_size
+                                 for p in Path(cache, "relations").glob("*.sqlite"))
     if shutil.which("rg"):
         figures["rg_ms"] = median_ms(["rg", "-c", "Kerry", str(path)], runs)
     if shutil.which("jq"):
@@ -164,6 +174,15 @@ def report(results: list[dict[str, float]]) -> list[str]:
         parts = [f"{name} {f[key]:,.0f} ms" for key, name in
                  (("rg_ms", "rg -c"), ("jq_ms", "jq"), ("yq_ms", "yq")) if key in f]
         lines.append(f"\n{int(f['size']):,} events: " + ", ".join(parts))
+    for f in results:
+        grep = f["grep_lines_ms"]
+        lines.append(
+            f"\n{int(f['size']):,} events, per result (`search Kerry` vs `grep Kerry` "
+            f"{grep:,.0f} ms): " + ", ".join(
+                f"{fmt} {f[f'search_{fmt}_ms']:,.0f} ms ({f[f'search_{fmt}_ms'] / grep:.2f}x)"
+                for fmt in ("plain", "jsonl", "csv"))
+            + f"; index {f['index_bytes'] / 2**20:,.0f} MiB "
+              f"({f['index_bytes'] / f['bytes']:.2f}x the YAML)")
     return lines
 
 
@@ -171,6 +190,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--density", type=int, default=500,
+                        help="Kerry in about one event in this many (40: many results)")
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
     parser.add_argument("--json", type=Path, help="also write the raw figures as JSON")
     args = parser.parse_args()
@@ -180,7 +201,7 @@ def main() -> None:
     results = []
     for size in args.sizes:
         print(f"{size:,} events ...", file=sys.stderr, flush=True)
-        results.append(bench_size(size, args.runs))
+        results.append(bench_size(size, args.runs, args.density))
     lines = report(results)
     print("\n".join(lines))
     if args.markdown:

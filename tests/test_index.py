@@ -322,3 +322,47 @@ def test_an_index_damaged_past_its_header_is_rebuilt_mid_query(tmp_path: Path) -
     assert result.status == 0, result
     assert result.stdout == expected
     assert open_index(path).count() == 3000
+
+
+def test_an_index_of_a_deleted_file_shows_as_missing_and_goes_on_the_next_build(
+        tmp_path: Path) -> None:
+    gone = write(tmp_path, generated(5), name="gone.yaml")
+    kept = write(tmp_path, generated(5, seed=2), name="kept.yaml")
+    assert invoke("timeline", "--data", str(gone)).status == 0
+    gone_index = _index_path(gone)
+    gone.unlink()
+    listed = invoke("cache", "--format", "plain")
+    assert "\tmissing\t" in listed.stdout, listed
+    assert "total\t" in listed.stdout
+    assert gone_index.exists()
+    assert invoke("timeline", "--data", str(kept)).status == 0  # builds: tidies the cache
+    assert not gone_index.exists()
+    assert [entry.index for entry in cache_entries()] == [_index_path(kept)]
+
+
+def test_the_cache_cap_removes_the_least_recently_used_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [write(tmp_path, generated(20, seed=n), name=f"t{n}.yaml") for n in range(3)]
+    for number, path in enumerate(paths[:2]):
+        assert invoke("timeline", "--data", str(path)).status == 0
+        os.utime(_index_path(path), (1_000_000 + number, 1_000_000 + number))
+    size = _index_path(paths[0]).stat().st_size
+    monkeypatch.setenv("RELATIONS_CACHE_MAX", str(int(size * 2.5)))
+    assert invoke("timeline", "--data", str(paths[2])).status == 0
+    assert not _index_path(paths[0]).exists()  # the oldest use went first
+    assert _index_path(paths[1]).exists()
+    assert _index_path(paths[2]).exists()
+    # A run that answers from its fresh index marks it as used.
+    assert invoke("timeline", "--data", str(paths[1])).status == 0
+    assert _index_path(paths[1]).stat().st_mtime > 1_000_000_000
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", 2 * 1024**3), ("1000", 1000), ("500M", 500 * 1024**2), ("2g", 2 * 1024**3),
+    ("1.5K", 1536), ("nonsense", 2 * 1024**3), ("-5", 2 * 1024**3), ("0", 0)])
+def test_the_cache_cap_reads_its_variable(text: str, expected: int,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from relations_cli.store.cache import cache_max
+
+    monkeypatch.setenv("RELATIONS_CACHE_MAX", text)
+    assert cache_max() == expected

@@ -1,25 +1,58 @@
 """The command line: the app and its boundary (app), shared options (options), and one
-module per command family: reading (read), summaries and pictures (reports), the cache."""
+module per command family: reading (read), summaries and pictures (reports), the cache,
+writing (write) and browsing (browse).
+
+A run imports only the family of the command it was asked for (`_FAMILY_OF`): importing
+every family costs more than the run itself. `app` (the whole app, for tests and help) is
+made on first use.
+"""
 
 # No `from __future__ import annotations`: see app.py.
 
 import copy
+import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-# Each family registers its commands on the app; the order here is the order of the help.
-from relations_cli.cli import read  # noqa: F401  # isort: skip
-from relations_cli.cli import reports  # noqa: F401  # isort: skip
-from relations_cli.cli import cache  # noqa: F401  # isort: skip
-from relations_cli.cli import write  # noqa: F401  # isort: skip
-from relations_cli.cli import browse  # noqa: F401  # isort: skip
-from relations_cli.cli.app import app
+# Loaded now, and its name taken back from the package: `app` here means the whole app
+# (`__getattr__` below), never the module of the same name.
+import relations_cli.cli.app as _app_module  # isort: skip
+
+del globals()["app"]
+if TYPE_CHECKING:
+    app: typer.Typer = _app_module.app
 
 __all__ = ["app", "main"]
+
+# The families in the order of the help; each registers its commands on the app when imported.
+FAMILIES = ("read", "reports", "cache", "write", "browse")
+# Which family defines each command (a test checks it against the whole app).
+_FAMILY_OF = {
+    "timeline": "read", "search": "read", "show": "read", "validate": "read",
+    "summary": "reports", "chart": "reports", "people": "reports", "quotes": "reports",
+    "figures": "reports", "on-this-day": "reports", "values": "reports",
+    "cache": "cache",
+    "add": "write", "remove": "write", "edit": "write", "new": "write", "schema": "write",
+    "browse": "browse",
+}
+
+
+def _families(names: Sequence[str]) -> typer.Typer:
+    """The app once the named families have registered their commands."""
+    for family in names:
+        importlib.import_module(f"relations_cli.cli.{family}")
+    return _app_module.app
+
+
+def __getattr__(name: str) -> Any:
+    # `from relations_cli.cli import app`: the whole app, every family registered.
+    if name == "app":
+        return _families(FAMILIES)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _utf8_argument(argument: str) -> str:
@@ -36,16 +69,19 @@ def main() -> None:
 
 
 def _app_for(argv: Sequence[str]) -> typer.Typer:
-    """The app with only the command asked for: Typer builds a parser for every command it
-    holds on each run, a few milliseconds each, and a run needs one. Help without a command,
-    completion and unknown names get the whole app."""
+    """The app with only the command asked for: its family alone is imported, and Typer
+    builds a parser for that one command (it builds one for every command it holds, a few
+    milliseconds each). Help without a command, completion and unknown names get the whole
+    app."""
     name = _command_in(argv)
-    if name is None or any(key.startswith("_RELATIONS_COMPLETE") for key in os.environ):
-        return app
-    chosen = [info for info in app.registered_commands if _command_name(info) == name]
+    family = _FAMILY_OF.get(name or "")
+    if family is None or any(key.startswith("_RELATIONS_COMPLETE") for key in os.environ):
+        return _families(FAMILIES)
+    whole = _families((family,))
+    chosen = [info for info in whole.registered_commands if _command_name(info) == name]
     if not chosen:
-        return app
-    lean = copy.copy(app)
+        return _families(FAMILIES)
+    lean = copy.copy(whole)
     lean.registered_commands = chosen
     return lean
 

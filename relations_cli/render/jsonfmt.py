@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relations_cli.core.model import Event
 from relations_cli.core.records import event_record
-from relations_cli.render.chart import ChartView, chart_document
 from relations_cli.render.detail import EventView
 from relations_cli.render.formats import Look
 from relations_cli.render.safe import json_dumps
 from relations_cli.render.tables import Report
+
+if TYPE_CHECKING:  # the chart (and core/summary) load only for a chart: start-up time
+    from relations_cli.render.chart import ChartView
 
 __all__ = ["json_chart", "json_event", "json_events", "json_report", "jsonl_chart",
            "jsonl_event", "jsonl_events", "jsonl_report"]
@@ -56,8 +58,12 @@ def jsonl_report(report: Report, look: Look) -> Iterator[str]:
 
 
 def json_chart(view: ChartView, look: Look) -> Iterator[str]:
+    from relations_cli.render.chart import chart_document
+
     return _document(chart_document(view.lanes), False)
 
 
 def jsonl_chart(view: ChartView, look: Look) -> Iterator[str]:
+    from relations_cli.render.chart import chart_document
+
     return _document(chart_document(view.lanes), True)

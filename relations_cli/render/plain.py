@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from relations_cli.core.model import Event
-from relations_cli.render.chart import LEGEND, ChartView
 from relations_cli.render.detail import EventView, source_details
 from relations_cli.render.fields import event_row, pick_fields
 from relations_cli.render.formats import Look
 from relations_cli.render.safe import visible
 from relations_cli.render.tables import Report, cell_text
+
+if TYPE_CHECKING:  # the chart (and core/summary) load only for a chart: start-up time
+    from relations_cli.render.chart import ChartView
 
 __all__ = ["plain_chart", "plain_event", "plain_events", "plain_line", "plain_report",
            "style_plain"]
@@ -105,6 +108,8 @@ def plain_chart(view: ChartView, look: Look) -> Iterator[str]:
     for label, cells in chart.lines():
         yield (label + cells).rstrip() + "\n"
     yield "\n"
+    from relations_cli.render.chart import LEGEND
+
     legend = [LEGEND]
     if not view.lanes_are_categories:
         legend.append("   ".join("● " + visible(c) for c in view.categories()))

@@ -196,8 +196,8 @@ def cache_report(folder: str, entries: Sequence[Any],
         Column("source", lambda e: e.source),
         Column("events", lambda e: e.events, numeric=True),
         Column("bytes", lambda e: e.bytes, numeric=True),
-        Column("state", lambda e: "fresh" if e.fresh else "stale", key="fresh",
-               json=lambda e: e.fresh),
+        Column("state", lambda e: "fresh" if e.fresh else "missing" if e.missing
+               else "stale", key="fresh", json=lambda e: e.fresh),
         Column("index", lambda e: str(e.index), shown=False),
     )
     leftover_columns: tuple[Column[Any], ...] = (
@@ -207,7 +207,8 @@ def cache_report(folder: str, entries: Sequence[Any],
     tables = [table_of(columns, entries, "Indexes")]
     if orphans:
         tables.append(table_of(leftover_columns, orphans, "Left by stopped builds"))
+    total = sum(e.bytes for e in entries) + sum(size for _, size in orphans)
     return Report([("folder", folder), ("indexes", str(len(entries))),
-                   ("orphans", str(len(orphans)))], tables,
-                  {"folder": folder, "indexes": records(columns, entries),
+                   ("total", f"{total:,} bytes"), ("orphans", str(len(orphans)))], tables,
+                  {"folder": folder, "total_bytes": total, "indexes": records(columns, entries),
                    "orphans": [path for path, _ in orphans]})

@@ -12,7 +12,6 @@ swept when nobody holds their lock.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sqlite3
 import sys
@@ -33,8 +32,10 @@ __all__ = [
     "connect_readonly",
     "fingerprint",
     "fresh_index",
+    "housekeep",
     "index_path",
     "locked",
+    "mark_used",
     "notice",
     "orphans",
     "path_text",
@@ -48,6 +49,10 @@ APPLICATION_ID = 0x52454C41  # "RELA"
 # Coarser than any file system's timestamps (FAT keeps 2 s): an edit this close to a build
 # may leave size and times as they were.
 GRANULARITY_NS = 2_000_000_000
+# The cache's size cap unless RELATIONS_CACHE_MAX says otherwise (bytes, or with K, M or G).
+DEFAULT_CACHE_MAX = 2 * 1024**3
+# Runs that build nothing still tidy the cache, at most this often (one stat a run).
+HOUSEKEEPING_EVERY_S = 24 * 3600
 # Without flock, a temporary file is an orphan once it is older than any build could take.
 ORPHAN_AGE_S = 24 * 3600
 
@@ -96,6 +101,8 @@ def racy_hash(path: Path, built_ns: int) -> str:
 
 
 def content_hash(path: Path) -> str:
+    import hashlib
+
     digest = hashlib.blake2b(digest_size=20)
     with open(path, "rb") as handle:
         while chunk := handle.read(1 << 20):
@@ -147,6 +154,14 @@ def fresh_index(index: Path, source: Path) -> sqlite3.Connection | None:
     if meta.get("racy_hash"):
         _settle(index, source, meta)
     return db
+
+
+def mark_used(index: Path) -> None:
+    """Marks the index as just used (its modification time), for the least-recently-used cap;
+    at most once a minute, and never an error (a read-only cache still answers)."""
+    with contextlib.suppress(OSError):
+        if time.time() - index.stat().st_mtime > 60:
+            os.utime(index)
 
 
 def _settle(index: Path, source: Path, meta: dict[str, str]) -> None:
@@ -255,13 +270,90 @@ class CacheEntry:
     events: int
     bytes: int
     fresh: bool
+    missing: bool = False  # its timeline file no longer exists: removed on the next build
+
+
+def cache_max() -> int:
+    """The cache's size cap in bytes: RELATIONS_CACHE_MAX (`500M`, `2G`, `1000000`), else
+    2 GB; an unreadable value keeps the default."""
+    text = os.environ.get("RELATIONS_CACHE_MAX", "").strip().upper().removesuffix("B")
+    scale = 1
+    if text[-1:] in ("K", "M", "G"):
+        scale = 1024 ** ("KMG".index(text[-1]) + 1)
+        text = text[:-1]
+    try:
+        value = float(text)
+    except ValueError:
+        return DEFAULT_CACHE_MAX
+    return int(value * scale) if value >= 0 else DEFAULT_CACHE_MAX
+
+
+def _source_of(index: Path) -> Path | None:
+    """The timeline file an index was built from (None when the index cannot be read)."""
+    try:
+        db = connect_readonly(index)
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN "
+                                   "('source', 'source_bytes')"))
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    raw = meta.get("source_bytes")
+    try:
+        return Path(os.fsdecode(bytes.fromhex(raw))) if raw else Path(meta["source"])
+    except (ValueError, KeyError):
+        return None
+
+
+def housekeep(folder: Path | None, keep: Path | None = None, force: bool = True) -> list[Path]:
+    """Keeps the cache bounded: removes indexes whose timeline file no longer exists, then the
+    least recently used ones while the folder is over its cap (`keep` stays). Without `force`
+    it runs only when the last housekeeping is older than a day. The indexes removed."""
+    if folder is None or not folder.is_dir():
+        return []
+    stamp = folder / "housekeeping"
+    if not force:
+        with contextlib.suppress(OSError):
+            if time.time() - stamp.stat().st_mtime < HOUSEKEEPING_EVERY_S:
+                return []
+    with contextlib.suppress(OSError):
+        stamp.touch()
+    removed: list[Path] = []
+    kept: list[tuple[float, int, Path]] = []
+    for index in sorted(folder.glob("*.sqlite")):
+        source = _source_of(index)
+        try:
+            info = index.stat()
+        except OSError:
+            continue
+        if index != keep and source is not None and not source.exists():
+            with contextlib.suppress(OSError):
+                index.unlink()
+                removed.append(index)
+            continue
+        kept.append((info.st_mtime, info.st_size, index))
+    total, cap = sum(size for _, size, _ in kept), cache_max()
+    for _, size, index in sorted(kept):  # oldest use first
+        if total <= cap:
+            break
+        if index == keep:
+            continue
+        with contextlib.suppress(OSError):
+            index.unlink()
+            removed.append(index)
+            total -= size
+    for index in removed:
+        with contextlib.suppress(OSError):
+            index.with_suffix(".lock").unlink()
+    return removed
 
 
 def cache_entries() -> list[CacheEntry]:
     entries = []
     folder = cache_dir()
     for index in sorted(folder.glob("*.sqlite")) if folder and folder.is_dir() else []:
-        source, events, fresh = "?", 0, False
+        source, events, fresh, missing = "?", 0, False, False
         try:
             db = connect_readonly(index)
             try:
@@ -271,6 +363,7 @@ def cache_entries() -> list[CacheEntry]:
                 db.close()
             raw = meta.get("source_bytes")
             path = Path(os.fsdecode(bytes.fromhex(raw))) if raw else Path(source)
+            missing = not path.exists()
             fresh_db = fresh_index(index, path) if path.is_file() else None
             if fresh_db is not None:
                 fresh = True
@@ -278,7 +371,8 @@ def cache_entries() -> list[CacheEntry]:
         except (sqlite3.Error, ValueError, OSError):
             source = "(unreadable: will be rebuilt)"
         with contextlib.suppress(OSError):
-            entries.append(CacheEntry(index, source, events, index.stat().st_size, fresh))
+            entries.append(CacheEntry(index, source, events, index.stat().st_size, fresh,
+                                      missing))
     return entries
 
 

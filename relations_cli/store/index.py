@@ -34,8 +34,10 @@ from relations_cli.store.cache import (
     clear_cache,
     connect_readonly,
     fresh_index,
+    housekeep,
     index_path,
     locked,
+    mark_used,
     notice,
     signals_deferred,
     sweep,
@@ -85,6 +87,8 @@ def open_index(source: Path, use_cache: bool = True,
             return _rebuild(index, source, progress).db
 
         if db is not None:
+            mark_used(index)
+            housekeep(folder, keep=index, force=False)
             return IndexEngine(db, shown, recover)
         try:
             return _rebuild(index, source, progress)
@@ -125,6 +129,7 @@ def _rebuild(index: Path, source: Path, progress: Progress | None) -> IndexEngin
             finally:
                 building.close()
             os.replace(temporary, index)
+            housekeep(index.parent, keep=index)  # the cache grew: keep it bounded
         except BaseException:
             if temporary:
                 with contextlib.suppress(OSError):
