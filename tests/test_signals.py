@@ -273,6 +273,6 @@ def test_a_run_in_process_leaves_the_signal_mask_as_it_was() -> None:
     from tests.helpers import invoke
 
     handlers = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
-    invoke(["timeline", "--limit", "1"])
+    assert invoke("timeline", "--limit", "1").status == 0
     assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == set()
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
