@@ -332,3 +332,26 @@ def test_the_engines_order_case_variants_alike(tmp_path: Path) -> None:
     index = open_index(path, use_cache=False)
     for by in (["category"], ["year", "category"], ["category", "month"]):
         assert index.summarize(Query(), by) == memory.summarize(Query(), by), by
+
+
+def test_a_shared_alias_is_reported_at_the_second_claims_line(tmp_path: Path) -> None:
+    """Issue 9 item 3: `validate` names the entry that makes the second claim, FILE:LINE:COL."""
+    path = write(tmp_path, "title: Shared\n"
+                           "people:\n"
+                           "  - name: A One\n"
+                           "    aliases: [Boss]\n"
+                           "  - name: B Two\n"
+                           "    aliases: [Boss]\n"
+                           "  - name: C Three\n"
+                           "    aliases: [a one]\n"
+                           "events:\n"
+                           "  - id: e\n"
+                           "    date: 2015-01-01\n"
+                           "    title: E\n")
+    outcome = invoke("validate", "--data", str(path))
+    assert outcome.status == 2, outcome
+    assert f"{path}:5:5: people: alias 'Boss' is claimed by both A One and B Two" \
+        in outcome.stdout, outcome
+    assert f"{path}:7:5: people: 'a one' is the name of A One: it cannot also name C Three" \
+        in outcome.stdout, outcome
+    assert ":1:1:" not in outcome.stdout

@@ -55,6 +55,35 @@ def wait_for(condition: object, process: subprocess.Popen[str], limit: float = 1
     return False
 
 
+def stopped(pid: int) -> bool:
+    """True once the process is stopped (SIGSTOP took effect) or gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("T", "t", "Z", "X")
+    except OSError:
+        return True
+
+
+def signal_at(moment: object, process: subprocess.Popen[str], number: int) -> bool:
+    """Sends `number` to the process group at a moment proven to hold when it lands: once the
+    moment is seen, the group is stopped, the moment checked again while nothing runs, and
+    the signal sent before the group continues, so it is handled inside the moment, however
+    late this poller was. False when the moment never came or had passed."""
+    if not wait_for(moment, process):
+        return False
+    if number == signal.SIGKILL:
+        os.killpg(process.pid, number)
+        return True
+    os.killpg(process.pid, signal.SIGSTOP)
+    while not stopped(process.pid):
+        time.sleep(0.001)
+    held = bool(moment())  # type: ignore[operator]
+    if held:
+        os.killpg(process.pid, number)
+    os.killpg(process.pid, signal.SIGCONT)
+    return held
+
+
 def finish(process: subprocess.Popen[str]) -> tuple[int, str]:
     # communicate() returns once every holder of stderr (children too) has closed it.
     _, stderr = process.communicate(timeout=120)
@@ -84,10 +113,9 @@ def test_a_stopped_build_leaves_nothing_behind(tmp_path: Path, number: signal.Si
     extra = {"RELATIONS_PARALLEL_MIN_BYTES": "1000"} if parallel else {}
     env = environment(cache, **extra)
     process = start(["timeline", "--data", str(path), "--limit", "1"], env)
-    if not wait_for(lambda: temporaries(cache), process):
-        pytest.skip("the build finished before it could be stopped")
     # To the whole group, as a terminal's Ctrl-C or a service manager would.
-    os.killpg(process.pid, number)
+    if not signal_at(lambda: temporaries(cache), process, number):
+        pytest.skip("the build finished before it could be stopped")
     status, stderr = finish(process)
     assert "Traceback" not in stderr, stderr
     assert status == STATUS[number], stderr
@@ -159,28 +187,37 @@ def test_fault_injection_on_a_large_build(tmp_path: Path) -> None:
     path = write(tmp_path, timeline_text(count))
     env = environment(cache)
     target = out / "all.csv"
+    # A moment is seen by a temporary file of this run's own: one a SIGKILL left behind
+    # would otherwise make it seem reached while the next run is still starting.
+    before: set[Path] = set()
+
+    def new(folder: Path) -> list[Path]:
+        return [p for p in temporaries(folder) if p not in before]
+
     def grown(size: int) -> bool:
-        return any(p.stat().st_size > size for p in temporaries(cache) if p.exists())
+        return any(p.stat().st_size > size for p in new(cache) if p.exists())
 
     moments = [
-        ("build started", lambda: bool(temporaries(cache))),
+        ("build started", lambda: bool(new(cache))),
         ("build going", lambda: grown(1 << 20)),
         ("build far on", lambda: grown(6 << 20)),
-        ("writing the output", lambda: bool(temporaries(out))),
+        ("writing the output", lambda: bool(new(out))),
     ]
     for number in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT):
         for _, moment in moments:
+            for index in cache.rglob("*.sqlite"):  # every run builds: each stop hits a build
+                index.unlink()
+            before = set(temporaries(cache)) | set(temporaries(out))
             process = start(["timeline", "--data", str(path), "--output", str(target),
                              "--force"], env)
-            reached = wait_for(moment, process)
-            if reached:
-                os.killpg(process.pid, number)
+            reached = signal_at(moment, process, number)
             status, stderr = finish(process)
             assert "Traceback" not in stderr, stderr
             if reached and number is not signal.SIGKILL:
                 assert status == STATUS[number], stderr
-                assert temporaries(cache) == []
-                assert temporaries(out) == []
+                assert temporaries(cache) == []  # its own, and what a SIGKILL left
+                # A SIGKILL's output leftover goes when a later run writes that output.
+                assert new(out) == []
     # The next run sweeps what SIGKILL left (nobody holds those files' locks) and is right.
     final = subprocess.run([sys.executable, "-m", "relations_cli", "timeline", "--data",
                             str(path), "--output", str(target), "--force", "--format", "csv"],
@@ -190,3 +227,52 @@ def test_fault_injection_on_a_large_build(tmp_path: Path) -> None:
     assert summary_count(path, env) == count
     assert temporaries(cache) == []
     assert temporaries(out) == []
+
+
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_after_the_outcome_is_held_not_fatal(tmp_path: Path, number: int) -> None:
+    """A stop that lands once the run's outcome is known (here: while the interpreter shuts
+    down, when Python has put back the default action of SIGINT) neither kills the process
+    by the signal nor prints a traceback: the run ends with its own status."""
+    script = ("import atexit, os, sys\n"
+              f"atexit.register(os.kill, os.getpid(), {int(number)})\n"
+              "sys.argv = ['relations', 'timeline', '--limit', '1', '--format', 'csv']\n"
+              "from relations_cli.cli import main\n"
+              "main()\n")
+    done = subprocess.run([sys.executable, "-c", script], env=environment(tmp_path),
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert len(done.stdout.splitlines()) == 2
+
+
+def test_a_stop_while_an_error_is_reported_still_exits_130(tmp_path: Path) -> None:
+    """Only the first stop is raised, wherever it lands in the boundary; a second one while
+    cleaning up is recorded: the status says the run was stopped, and no traceback."""
+    script = ("import os, signal, sys\n"
+              "import relations_cli.cli\n"
+              "boundary = sys.modules['relations_cli.cli.app']\n"
+              "fail = boundary._fail\n"
+              "def failing(message, status):\n"
+              "    os.kill(os.getpid(), signal.SIGINT)\n"
+              "    os.kill(os.getpid(), signal.SIGINT)\n"
+              "    return fail(message, status)\n"
+              "boundary._fail = failing\n"
+              "sys.argv = ['relations', 'timeline', '--since', 'never']\n"
+              "from relations_cli.cli import main\n"
+              "main()\n")
+    done = subprocess.run([sys.executable, "-c", script], env=environment(tmp_path),
+                          capture_output=True, text=True, check=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 130, done.stderr
+
+
+def test_a_run_in_process_leaves_the_signal_mask_as_it_was() -> None:
+    """Only the console script holds the stops until exit: a caller that goes on after a run
+    (CliRunner, a library) finds Ctrl-C and SIGTERM deliverable and its handlers back."""
+    from tests.helpers import invoke
+
+    handlers = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+    assert invoke("timeline", "--limit", "1").status == 0
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == set()
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers

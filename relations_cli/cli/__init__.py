@@ -64,7 +64,10 @@ def _utf8_argument(argument: str) -> str:
 
 def main() -> None:
     """The console script's entry point."""
+    from relations_cli.cli.app import as_the_whole_process
+
     _prepare_streams()
+    as_the_whole_process()
     _app_for(sys.argv[1:])()
 
 

@@ -33,6 +33,35 @@ class _Boundary(TyperGroup):
         debug = "--debug" in argv or bool(os.environ.get("RELATIONS_DEBUG"))
         previous = _stop_on_signals()
         try:
+            status = self._outcome(argv, prog_name, complete_var, windows_expand_args,
+                                   debug, **extra)
+        except KeyboardInterrupt:  # a stop that landed while an outcome was being reported
+            status = ExitStatus.INTERRUPTED
+        finally:
+            # From here on a stop is recorded, never raised, and then held until the process
+            # has exited: a Ctrl-C that lands after the work (even while the interpreter
+            # shuts down, when Python puts back the default action) still exits 130, never
+            # dies by the signal.
+            _closing[:] = [True]
+            pending = _hold_stops()
+            whole = standalone_mode and bool(_whole_process)
+            if not whole:  # a caller goes on after this run (tests, a library): as it was
+                _restore_signals(previous)
+                _release_stops(pending)
+        stopped = _stopped_by or [n for n in pending.get("stops", ()) if n in signal_numbers()]
+        if stopped:  # a stopped run says so, whatever it had reached: 128 + the signal
+            status = 128 + stopped[0]
+        if whole:
+            sys.exit(int(status))  # the stops stay held: the process ends with this status
+        _stopped_by.clear()
+        _closing.clear()
+        if standalone_mode:
+            sys.exit(int(status))
+        return int(status)
+
+    def _outcome(self, argv: list[str], prog_name: str | None, complete_var: str | None,
+                 windows_expand_args: bool, debug: bool, **extra: Any) -> int:
+        try:
             if sys.stdout is None:  # started with stdout closed (`>&-`)
                 raise OutputError("standard output is closed; redirect it to a file or "
                                   "use --output")
@@ -72,34 +101,68 @@ class _Boundary(TyperGroup):
                 raise
             status = _fail(f"internal error: {type(error).__name__}: {error} "
                            "(run with --debug for the traceback)", ExitStatus.ERROR)
-        finally:
-            _restore_signals(previous)
-        if _stopped_by and status == ExitStatus.INTERRUPTED:
-            # Typer reports any KeyboardInterrupt (our Interrupted too) as 130: say which.
-            status = 128 + _stopped_by.pop()
-        if standalone_mode:
-            sys.exit(int(status))
         return int(status)
 
 
-_stopped_by: list[int] = []
+_whole_process: list[bool] = []  # set by the console script: this run's status is the process's
+_stopped_by: list[int] = []  # the first stop signal of this run
+_closing: list[bool] = []  # set once the outcome is known: stops are then only recorded
+_STOPS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
+def as_the_whole_process() -> None:
+    """Called by the console script before the run: its status will be the process's, so
+    once the outcome is known the stop signals are held until the process has exited."""
+    _whole_process[:] = [True]
+
+
+def signal_numbers() -> list[int]:
+    import signal
+
+    return [getattr(signal, name) for name in _STOPS if hasattr(signal, name)]
 
 
 def _stop_on_signals() -> dict[int, Any]:
-    """SIGTERM (and SIGHUP) stop the run as Ctrl-C does: cleanup runs, then exit 128 + N.
+    """Ctrl-C, SIGTERM and SIGHUP stop the run: cleanup runs, then exit 128 + N. Only the
+    first stop is raised (a second one while cleaning up is recorded, so the unwinding is
+    never cut short by a traceback), and none once the outcome is known.
     Returns the handlers it replaced."""
     import signal
 
     def stop(number: int, frame: object) -> None:
+        if _stopped_by or _closing:
+            _stopped_by[:] = _stopped_by or [number]
+            return
         _stopped_by[:] = [number]
         raise Interrupted(number)
 
     previous = {}
-    for name in ("SIGTERM", "SIGHUP"):
-        with contextlib.suppress(AttributeError, ValueError, OSError):  # not the main thread
-            number = getattr(signal, name)
+    for number in signal_numbers():
+        with contextlib.suppress(ValueError, OSError):  # not the main thread
+            handler = signal.getsignal(number)
+            if number == signal.SIGINT and handler is signal.SIG_IGN:
+                continue  # started with Ctrl-C ignored (`nohup`, a background job): keep it
             previous[number] = signal.signal(number, stop)
     return previous
+
+
+def _hold_stops() -> dict[str, Any]:
+    """Blocks the stop signals until exit; what was blocked before, and the stops pending."""
+    import signal
+
+    try:
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, signal_numbers())
+        return {"mask": before, "stops": sorted(signal.sigpending())}
+    except (AttributeError, ValueError, OSError):
+        return {}
+
+
+def _release_stops(held: dict[str, Any]) -> None:
+    import signal
+
+    if "mask" in held:
+        with contextlib.suppress(ValueError, OSError):
+            signal.pthread_sigmask(signal.SIG_SETMASK, held["mask"])
 
 
 def _restore_signals(previous: dict[int, Any]) -> None:

@@ -93,20 +93,25 @@ class People:
 
     def problems(self) -> list[str]:
         """What is wrong with the registry: a name or alias claimed by two people."""
+        return [message for _, message in self.claims()]
+
+    def claims(self) -> list[tuple[int, str]]:
+        """Each later claim of a name or alias already claimed: the claimant's place in the
+        registry (so a loader can say at which line it stands), and what is wrong."""
         claimed: dict[str, Person] = {}
-        found = []
-        for person in self.people:
+        found: list[tuple[int, str]] = []
+        for index, person in enumerate(self.people):
             for name in dict.fromkeys(n.casefold() for n in person.names):
                 owner = claimed.setdefault(name, person)
                 if owner is person:
                     continue
                 shown = next(n for n in person.names if n.casefold() == name)
                 if shown.casefold() == owner.name.casefold():
-                    found.append(f"'{shown}' is the name of {owner.name}: it cannot also "
-                                 f"name {person.name}")
+                    found.append((index, f"'{shown}' is the name of {owner.name}: it cannot "
+                                  f"also name {person.name}"))
                 else:
-                    found.append(f"alias '{shown}' is claimed by both {owner.name} and "
-                                 f"{person.name}")
+                    found.append((index, f"alias '{shown}' is claimed by both {owner.name} "
+                                  f"and {person.name}"))
         return found
 
 

@@ -216,6 +216,7 @@ class _Builder:
     _current: tuple[int, int] = (1, 1)
     _ids: dict[str, int] = field(default_factory=dict)
     _person_lines: list[tuple[Person, int]] = field(default_factory=list)
+    people_at: list[tuple[int, int]] = field(default_factory=list)
 
     def problem(self, node: _Node, message: str) -> None:
         self.problems.append(Problem(self.name, node.line, node.column, message))
@@ -360,6 +361,7 @@ class _Builder:
             return None
         person = Person(name, role, aliases)
         self._person_lines.append((person, node.line))
+        self.people_at.append((node.line, node.column))
         return person
 
     def check_unique_people(self, people: tuple[Person, ...]) -> None:
@@ -477,6 +479,8 @@ class Header:
     people: tuple[Person, ...] = ()
     # The top-level keys the file holds, in order (the index checks a split file with them).
     keys: tuple[str, ...] = ()
+    # Where each of `people` stands in the file: (line, column) of its entry.
+    people_at: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -643,7 +647,8 @@ class _Walker:
         if not has_events and not self.halted:
             builder.at(root)
             builder.missing("events", "the timeline")
-        return Header(title, description, people, tuple(first_line))
+        return Header(title, description, people, tuple(first_line),
+                      tuple(builder.people_at))
 
     def _events(self, start: Any) -> None:
         y = self.y

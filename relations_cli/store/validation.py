@@ -50,8 +50,10 @@ def validate_path(path: Path, progress: Callable[[int, int], None] | None = None
     else:
         header, problems = stream_timeline(path, count, progress)
     registry = People(header.people)
-    problems = problems + [Problem(name, 1, 1, f"people: {message}")
-                           for message in registry.problems()]
+    at = header.people_at  # a claim is reported at the entry that makes it
+    problems = problems + [Problem(name, *(at[i] if i < len(at) else (1, 1)),
+                                   f"people: {message}")
+                           for i, message in registry.claims()]
     ordered = sorted(problems, key=lambda p: (p.line, p.column))
     warnings = [] if ordered else linter.finish(
         header.people, None if stdin else lambda: read_lines(path))
