@@ -194,6 +194,8 @@ def _root(
     width: Annotated[int | None, typer.Option(
         "--width", min=20, max=1000, show_default=False,
         help="Columns for drawn output, for any command.")] = None,
+    no_pager: Annotated[bool, typer.Option(
+        "--no-pager", help="Never page a long result, for any command.")] = False,
 ) -> None:
     """Explore a YAML timeline of dated events."""
 

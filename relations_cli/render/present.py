@@ -13,7 +13,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, cast
 
 from relations_cli.core.errors import QueryError
 from relations_cli.render.formats import FORMATS, Kind, Look, format_for_path
@@ -41,6 +41,7 @@ class OutputSettings(NamedTuple):
     width: int | None = None
     fields: tuple[str, ...] | None = None
     header: bool = True
+    pager: bool = True
 
 
 def _env_on(name: str) -> bool:
@@ -140,10 +141,26 @@ def deliver(settings: OutputSettings, kind: Kind, result: Any, *,
                     fields=settings.fields, header=settings.header, timeline=timeline,
                     query=query)
         render = getattr(importlib.import_module(fmt.module), f"{fmt.name}_{kind.value}")
-        if fmt.drawn:
-            _draw(target, look, lambda console: render(console, result, look))
-        else:
-            _write(target.stream, render(result, look))
+        with _paged(target, settings.pager) as target:
+            if fmt.drawn:
+                _draw(target, look, lambda console: render(console, result, look))
+            else:
+                _write(target.stream, render(result, look))
+
+
+@contextlib.contextmanager
+def _paged(target: _Target, wanted: bool) -> Iterator[_Target]:
+    """On a terminal, a result longer than the screen goes through a pager, as git does."""
+    if not (wanted and target.is_terminal and target.stream is sys.stdout):
+        yield target
+        return
+    from relations_cli.render.pager import Pager
+
+    pager = Pager(target.stream, shutil.get_terminal_size().lines)
+    try:
+        yield target._replace(stream=cast("IO[str]", pager))
+    finally:
+        pager.finish()
 
 
 def _compact_note(count: int) -> None:
