@@ -16,6 +16,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from relations_cli.core.model import Event
+from relations_cli.core.text import fold_dashes, holds_words, own_search_text, words
 from relations_cli.render.chart import LEGEND, Chart, ChartView
 from relations_cli.render.detail import EventView
 from relations_cli.render.formats import Look
@@ -34,7 +35,10 @@ from relations_cli.render.tables import Table as DataTable
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from relations_cli.core.model import Timeline
+
 __all__ = [
+    "alias_matches",
     "category_style",
     "make_console",
     "pretty_chart",
@@ -56,7 +60,8 @@ __all__ = [
 
 
 def pretty_events(console: Console, events: Sequence[Event], look: Look) -> None:
-    print_chronology(console, events, look.terms)
+    people = look.query.people if look.query else ()
+    print_chronology(console, events, look.terms, look.timeline, people)
 
 
 def table_events(console: Console, events: Sequence[Event], look: Look) -> None:
@@ -125,9 +130,33 @@ def _text(value: str, style: str = "", terms: Sequence[str] = ()) -> Text:
     return text
 
 
-def print_chronology(console: Console, events: Iterable[Event],
-                     terms: Sequence[str] = ()) -> int:
-    """Events oldest first under year rules, a colored mark per category; returns the count."""
+def alias_matches(event: Event, timeline: Timeline | None, terms: Sequence[str] = (),
+                  people: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """(alias, name) for each search term or --person value the event matched only through
+    an alias of a person it names (`search 习近平` finds events naming Xi Jinping)."""
+    if timeline is None or not (terms or people):
+        return []
+    registered = [p for p in (timeline.person(n) for n in event.named_people) if p]
+    found: list[tuple[str, str]] = []
+    own = own_search_text(event)
+    for term in terms:
+        key = fold_dashes(term.casefold())
+        if key.strip() and key not in own:
+            found += [(alias, p.name) for p in registered for alias in p.aliases
+                      if key in fold_dashes(alias.casefold())][:1]
+    written = [words(n) for n in event.named_people]
+    for wanted in people:
+        needle = words(wanted)
+        if not any(holds_words(name, needle) for name in written):
+            found += [(alias, p.name) for p in registered for alias in p.aliases
+                      if holds_words(words(alias), needle)][:1]
+    return list(dict.fromkeys(found))
+
+
+def print_chronology(console: Console, events: Iterable[Event], terms: Sequence[str] = (),
+                     timeline: Timeline | None = None, people: Sequence[str] = ()) -> int:
+    """Events oldest first under year rules, a colored mark per category, each with its id
+    (and the alias it was found by, if only an alias matched); returns the count."""
     shown: list[Event] = []
     counts: Counter[str] = Counter()
     year = None
@@ -144,7 +173,15 @@ def print_chronology(console: Console, events: Iterable[Event],
         if event.category:
             heading.append("  ")
             heading.append_text(_text(event.category, category_style(event.category)))
+        heading.append("  ")
+        heading.append(visible(event.id), style="not bold dim")
         block = _hanging(console, prefix, heading, indent)
+        for alias, name in alias_matches(event, timeline, terms, people):
+            via = Text("via ", style="dim")
+            via.append(visible(alias), style=MATCH_STYLE)
+            via.append(f", an alias of {visible(name)}", style="dim")
+            block.append("\n")
+            block.append_text(_hanging(console, Text(" " * indent), via, indent))
         if event.summary:
             summary = _text(" ".join(event.summary.split()), "dim", terms)
             block.append("\n")
