@@ -36,6 +36,11 @@ class _Boundary(TyperGroup):
             if sys.stdout is None:  # started with stdout closed (`>&-`)
                 raise OutputError("standard output is closed; redirect it to a file or "
                                   "use --output")
+            shell = _shell_asked(argv)
+            if shell is not None:
+                return _show_completion(shell, standalone_mode)
+            if any(key.startswith("_RELATIONS_COMPLETE") for key in os.environ):
+                _fold_completion(self)
             result = super().main(argv, prog_name or "relations", complete_var,
                                   standalone_mode=False,
                                   windows_expand_args=windows_expand_args, **extra)
@@ -83,6 +88,64 @@ class _Boundary(TyperGroup):
 
 
 _stopped_by: list[int] = []
+_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+_ZSH_ANY_CASE = ("\n# Values in any case: `--person x` offers Xi Jinping.\n"
+                 "zstyle ':completion:*:*:relations:*' matcher-list '' "
+                 "'m:{[:lower:][:upper:]}={[:upper:][:lower:]}'\n")
+
+
+def _shell_asked(argv: Sequence[str]) -> str | None:
+    """The shell named by `--show-completion SHELL` (Typer's own option takes none and
+    guesses the shell it runs in)."""
+    for number, arg in enumerate(argv):
+        if arg.startswith("--show-completion="):
+            return arg.partition("=")[2]
+        if arg == "--show-completion" and number + 1 < len(argv) \
+                and not argv[number + 1].startswith("-"):
+            return argv[number + 1]
+    return None
+
+
+def _show_completion(shell: str, standalone_mode: bool) -> int:
+    from typer._completion_shared import get_completion_script
+
+    if shell not in _SHELLS:
+        status = _fail(f"--show-completion: no shell '{shell}' (one of "
+                       f"{', '.join(_SHELLS)})", ExitStatus.ERROR)
+    else:
+        script = get_completion_script(prog_name="relations",
+                                       complete_var="_RELATIONS_COMPLETE", shell=shell)
+        if shell == "zsh":
+            # zsh filters the values itself, by case unless told otherwise.
+            script = script.replace("\n_relations_completion() {", _ZSH_ANY_CASE
+                                    + "\n_relations_completion() {", 1)
+        print(script.rstrip("\n"))
+        status = ExitStatus.OK
+    if standalone_mode:
+        sys.exit(int(status))
+    return int(status)
+
+
+def _fold_completion(group: Any) -> None:
+    """Complete option values whatever their case (`--person x` offers Xi Jinping): Typer
+    keeps only values starting with the word exactly as typed, so ask it for every value
+    and keep those starting with the word in any case."""
+    from typer._click.shell_completion import CompletionItem
+
+    def folded(complete: Any) -> Any:
+        def complete_any_case(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
+            key = incomplete.casefold()
+            return [item for item in complete(ctx, param, "")
+                    if str(item.value).casefold().startswith(key)]
+
+        return complete_any_case
+
+    for command in getattr(group, "commands", {}).values():
+        for param in command.params:
+            complete = getattr(param, "_custom_shell_complete", None)
+            if complete is not None and not getattr(complete, "folded", False):
+                param._custom_shell_complete = folded(complete)
+                param._custom_shell_complete.folded = True
 
 
 def _stop_on_signals() -> dict[int, Any]:
