@@ -314,5 +314,13 @@ def test_every_format_prints_a_figure_value_as_written(tmp_path: Path, value: st
             rows = list(csv.reader(result.stdout.splitlines(),
                                    delimiter=","))
             assert rows[1][rows[0].index("value")] == value, (fmt, value, result.stdout)
+        elif fmt == "tsv":
+            # As written once TSV's escapes are read back (`\\` for a backslash).
+            import re
+
+            header, row = (line.split("\t") for line in result.stdout.splitlines()[:2])
+            cell = re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r"}.get(
+                m.group(1), m.group(1)), row[header.index("value")])
+            assert cell == value, (fmt, value, result.stdout)
         else:
             assert value in result.stdout, (fmt, value, result.stdout)

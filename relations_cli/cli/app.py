@@ -18,7 +18,14 @@ from typer.core import TyperGroup
 
 from relations_cli._version import __version__
 from relations_cli.cli.options import ColorMode
-from relations_cli.core.errors import ExitStatus, Interrupted, OutputError, RelationsError
+from relations_cli.core.errors import (
+    ExitStatus,
+    Interrupted,
+    OutputError,
+    Problem,
+    RelationsError,
+    TimelineError,
+)
 
 __all__ = ["app", "exit_if_empty", "note"]
 
@@ -57,6 +64,8 @@ class _Boundary(TyperGroup):
             context = getattr(error, "ctx", None)
             path = context.command_path if context else "relations"
             status = _fail(f"{error.format_message()} (see '{path} --help')", ExitStatus.ERROR)
+        except TimelineError as error:
+            status = _fail(_refused(error.problems), error.exit_status)
         except RelationsError as error:
             status = _fail(str(error), error.exit_status)
         except (KeyboardInterrupt, typer.Abort):
@@ -171,6 +180,20 @@ def _restore_signals(previous: dict[int, Any]) -> None:
     for number, handler in previous.items():
         with contextlib.suppress(ValueError, OSError, TypeError):
             signal.signal(number, handler)
+
+
+def _refused(problems: list[Problem]) -> str:
+    """The one line for a refused timeline: its root cause, then where the full list is."""
+    from pathlib import Path
+
+    from relations_cli.store.validation import root_cause_first
+
+    first = root_cause_first(problems)[0]
+    if not Path(first.path).is_file():  # missing, a folder, standard input: nothing to list
+        return str(first)
+    more = len(problems) - 1
+    others = f"{more} more {'problem' if more == 1 else 'problems'}: " if more else ""
+    return f"{first}; {others}run 'relations validate {first.path}' for the full list"
 
 
 def _drop_stdout() -> None:
