@@ -65,3 +65,36 @@ events:
     date: 2015-09-03
     title: First event
 """
+
+
+def on_terminal(args: list[str] | tuple[str, ...], env: dict[str, str] | None = None,
+                columns: int = 80, lines: int = 24, timeout: float = 60) -> Outcome:
+    """Run the program with stdin and stdout on a pseudo-terminal of the given size (stderr
+    apart); stdout comes back as the terminal received it, with `\\r\\n` made `\\n`."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    main, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+    full_env = {k: v for k, v in os.environ.items() if k not in LEAKY_VARIABLES}
+    full_env.update({"PYTHONPATH": str(ROOT), "TERM": "xterm-256color"})
+    full_env.update(env or {})
+    process = subprocess.Popen([sys.executable, "-m", "relations_cli", *args],
+                               stdin=secondary, stdout=secondary, stderr=subprocess.PIPE,
+                               env=full_env, close_fds=True)
+    os.close(secondary)
+    received = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        received += chunk
+    _, stderr = process.communicate(timeout=timeout)
+    os.close(main)
+    return Outcome(process.returncode, received.decode("utf-8").replace("\r\n", "\n"),
+                   stderr.decode("utf-8"))

@@ -144,7 +144,8 @@ def test_broken_timeline_is_one_line_with_its_position(tmp_path: Path) -> None:
     result = invoke("timeline", "--data", str(path))
     assert result.status == 2, result
     assert result.stderr == (f"relations: error: {path}:5:5: duplicate key 'title' "
-                             "(first at line 4)\n")
+                             f"(first at line 4); run 'relations validate {path}' for the "
+                             "full list\n")
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "tsv", "markdown", "plain", "table"])

@@ -307,5 +307,20 @@ def test_every_format_prints_a_figure_value_as_written(tmp_path: Path, value: st
         elif fmt == "markdown":
             # As written, with Markdown's own characters escaped so that it renders so.
             assert f"| {markdown_text(value)} |" in result.stdout, (value, result.stdout)
+        elif fmt == "csv":
+            # As written once the CSV quoting is read back (`0"0` is written `"0""0"`).
+            import csv
+
+            rows = list(csv.reader(result.stdout.splitlines(),
+                                   delimiter=","))
+            assert rows[1][rows[0].index("value")] == value, (fmt, value, result.stdout)
+        elif fmt == "tsv":
+            # As written once TSV's escapes are read back (`\\` for a backslash).
+            import re
+
+            header, row = (line.split("\t") for line in result.stdout.splitlines()[:2])
+            cell = re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r"}.get(
+                m.group(1), m.group(1)), row[header.index("value")])
+            assert cell == value, (fmt, value, result.stdout)
         else:
             assert value in result.stdout, (fmt, value, result.stdout)

@@ -163,7 +163,7 @@ def _on_terminal(args: list[str], tmp_path: Path) -> tuple[int, str, str]:
     main, secondary = pty.openpty()
     process = subprocess.Popen([sys.executable, "-m", "relations_cli", *args],
                                stdin=secondary, stdout=secondary, stderr=subprocess.PIPE,
-                               env=env_for(TERM="xterm-256color", COLUMNS="100",
+                               env=env_for(TERM="xterm-256color", COLUMNS="100", RELATIONS_PAGER="",
                                            XDG_CACHE_HOME=str(tmp_path / "cache")),
                                close_fds=True)
     os.close(secondary)

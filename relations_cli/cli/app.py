@@ -18,7 +18,14 @@ from typer.core import TyperGroup
 
 from relations_cli._version import __version__
 from relations_cli.cli.options import ColorMode
-from relations_cli.core.errors import ExitStatus, Interrupted, OutputError, RelationsError
+from relations_cli.core.errors import (
+    ExitStatus,
+    Interrupted,
+    OutputError,
+    Problem,
+    RelationsError,
+    TimelineError,
+)
 
 __all__ = ["app", "exit_if_empty", "note"]
 
@@ -65,6 +72,11 @@ class _Boundary(TyperGroup):
             if sys.stdout is None:  # started with stdout closed (`>&-`)
                 raise OutputError("standard output is closed; redirect it to a file or "
                                   "use --output")
+            shell = _shell_asked(argv)
+            if shell is not None:
+                return _show_completion(shell, standalone_mode=False)
+            if any(key.startswith("_RELATIONS_COMPLETE") for key in os.environ):
+                _fold_completion(self)
             result = super().main(argv, prog_name or "relations", complete_var,
                                   standalone_mode=False,
                                   windows_expand_args=windows_expand_args, **extra)
@@ -81,6 +93,8 @@ class _Boundary(TyperGroup):
             context = getattr(error, "ctx", None)
             path = context.command_path if context else "relations"
             status = _fail(f"{error.format_message()} (see '{path} --help')", ExitStatus.ERROR)
+        except TimelineError as error:
+            status = _fail(_refused(error.problems), error.exit_status)
         except RelationsError as error:
             status = _fail(str(error), error.exit_status)
         except (KeyboardInterrupt, typer.Abort):
@@ -120,6 +134,66 @@ def signal_numbers() -> list[int]:
     import signal
 
     return [getattr(signal, name) for name in _STOPS if hasattr(signal, name)]
+
+
+_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+_ZSH_ANY_CASE = ("\n# Values in any case: `--person x` offers Xi Jinping.\n"
+                 "zstyle ':completion:*:*:relations:*' matcher-list '' "
+                 "'m:{[:lower:][:upper:]}={[:upper:][:lower:]}'\n")
+
+
+def _shell_asked(argv: Sequence[str]) -> str | None:
+    """The shell named by `--show-completion SHELL` (Typer's own option takes none and
+    guesses the shell it runs in)."""
+    for number, arg in enumerate(argv):
+        if arg.startswith("--show-completion="):
+            return arg.partition("=")[2]
+        if arg == "--show-completion" and number + 1 < len(argv) \
+                and not argv[number + 1].startswith("-"):
+            return argv[number + 1]
+    return None
+
+
+def _show_completion(shell: str, standalone_mode: bool) -> int:
+    from typer._completion_shared import get_completion_script
+
+    if shell not in _SHELLS:
+        status = _fail(f"--show-completion: no shell '{shell}' (one of "
+                       f"{', '.join(_SHELLS)})", ExitStatus.ERROR)
+    else:
+        script = get_completion_script(prog_name="relations",
+                                       complete_var="_RELATIONS_COMPLETE", shell=shell)
+        if shell == "zsh":
+            # zsh filters the values itself, by case unless told otherwise.
+            script = script.replace("\n_relations_completion() {", _ZSH_ANY_CASE
+                                    + "\n_relations_completion() {", 1)
+        print(script.rstrip("\n"))
+        status = ExitStatus.OK
+    if standalone_mode:
+        sys.exit(int(status))
+    return int(status)
+
+
+def _fold_completion(group: Any) -> None:
+    """Complete option values whatever their case (`--person x` offers Xi Jinping): Typer
+    keeps only values starting with the word exactly as typed, so ask it for every value
+    and keep those starting with the word in any case."""
+    from typer._click.shell_completion import CompletionItem
+
+    def folded(complete: Any) -> Any:
+        def complete_any_case(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
+            key = incomplete.casefold()
+            return [item for item in complete(ctx, param, "")
+                    if str(item.value).casefold().startswith(key)]
+
+        return complete_any_case
+
+    for command in getattr(group, "commands", {}).values():
+        for param in command.params:
+            complete = getattr(param, "_custom_shell_complete", None)
+            if complete is not None and not getattr(complete, "folded", False):
+                param._custom_shell_complete = folded(complete)
+                param._custom_shell_complete.folded = True
 
 
 def _stop_on_signals() -> dict[int, Any]:
@@ -171,6 +245,20 @@ def _restore_signals(previous: dict[int, Any]) -> None:
     for number, handler in previous.items():
         with contextlib.suppress(ValueError, OSError, TypeError):
             signal.signal(number, handler)
+
+
+def _refused(problems: list[Problem]) -> str:
+    """The one line for a refused timeline: its root cause, then where the full list is."""
+    from pathlib import Path
+
+    from relations_cli.store.validation import root_cause_first
+
+    first = root_cause_first(problems)[0]
+    if not Path(first.path).is_file():  # missing, a folder, standard input: nothing to list
+        return str(first)
+    more = len(problems) - 1
+    others = f"{more} more {'problem' if more == 1 else 'problems'}: " if more else ""
+    return f"{first}; {others}run 'relations validate {first.path}' for the full list"
 
 
 def _drop_stdout() -> None:
@@ -257,6 +345,8 @@ def _root(
     width: Annotated[int | None, typer.Option(
         "--width", min=20, max=1000, show_default=False,
         help="Columns for drawn output, for any command.")] = None,
+    no_pager: Annotated[bool, typer.Option(
+        "--no-pager", help="Never page a long result, for any command.")] = False,
 ) -> None:
     """Explore a YAML timeline of dated events."""
 

@@ -237,6 +237,9 @@ class OutputOptions:
         help="Only these columns, in this order (plain, table, csv, tsv, markdown).")] = None
     no_header: Annotated[bool, typer.Option(
         "--no-header", help="Leave out the header row of csv, tsv, table and markdown.")] = False
+    no_pager: Annotated[bool, typer.Option(
+        "--no-pager", help="Print straight to the terminal, without paging a long result "
+        "through $RELATIONS_PAGER, $PAGER or less.")] = False
 
     def settings(self) -> "OutputSettings":
         from relations_cli.render.present import OutputSettings
@@ -245,7 +248,7 @@ class OutputOptions:
             if self.fields else None
         return OutputSettings(self.fmt.value if self.fmt else None, self.color.value,
                               self.output, self.force, self.width, fields,
-                              not self.no_header)
+                              not self.no_header, not self.no_pager)
 
 
 @dataclasses.dataclass(frozen=True)

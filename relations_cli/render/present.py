@@ -9,11 +9,12 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, cast
 
 from relations_cli.core.errors import QueryError
 from relations_cli.render.formats import FORMATS, Kind, Look, format_for_path
@@ -41,6 +42,7 @@ class OutputSettings(NamedTuple):
     width: int | None = None
     fields: tuple[str, ...] | None = None
     header: bool = True
+    pager: bool = True
 
 
 def _env_on(name: str) -> bool:
@@ -140,16 +142,73 @@ def deliver(settings: OutputSettings, kind: Kind, result: Any, *,
                     fields=settings.fields, header=settings.header, timeline=timeline,
                     query=query)
         render = getattr(importlib.import_module(fmt.module), f"{fmt.name}_{kind.value}")
-        if fmt.drawn:
-            _draw(target, look, lambda console: render(console, result, look))
-        else:
-            _write(target.stream, render(result, look))
+        with _paged(target, settings.pager) as target:
+            if fmt.drawn:
+                _draw(target, look, lambda console: render(console, result, look))
+            else:
+                _write_data(target.stream, fmt.name, render(result, look))
+
+
+@contextlib.contextmanager
+def _paged(target: _Target, wanted: bool) -> Iterator[_Target]:
+    """On a terminal, a result longer than the screen goes through a pager, as git does."""
+    if not (wanted and target.is_terminal and target.stream is sys.stdout):
+        yield target
+        return
+    from relations_cli.render.pager import Pager
+
+    pager = Pager(target.stream, shutil.get_terminal_size().lines)
+    try:
+        yield target._replace(stream=cast("IO[str]", pager))
+    finally:
+        pager.finish()
 
 
 def _compact_note(count: int) -> None:
     with contextlib.suppress(OSError, ValueError):
         print(f"relations: {count:,} events, one a line; --limit N or --format pretty draws "
               "them in full, and `| less -R` with --color always pages them", file=sys.stderr)
+
+
+def _utf8(stream: IO[str]) -> bool:
+    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "")
+    return encoding in ("utf8", "utf8sig")
+
+
+def _ascii_json(text: str) -> str:
+    """JSON text with every character beyond ASCII as \\uXXXX (a pair for one beyond the
+    BMP): the same document, readable in any encoding. Outside strings JSON is ASCII."""
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        if code > 0xFFFF:
+            code -= 0x10000
+            return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+        return f"\\u{code:04x}"
+
+    return _NON_ASCII.sub(escape, text)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _write_data(stream: IO[str], fmt: str, chunks: Iterable[str]) -> None:
+    """Data formats stay valid on a stream that is not UTF-8 (`LC_ALL=C`): JSON escapes what
+    is beyond ASCII; CSV and TSV are written as UTF-8 bytes, with a note, never with escapes
+    inside cells."""
+    if _utf8(stream):
+        _write(stream, chunks)
+    elif fmt in ("json", "jsonl"):
+        _write(stream, (_ascii_json(chunk) for chunk in chunks))
+    elif fmt in ("csv", "tsv") and hasattr(stream, "buffer"):
+        stream.flush()
+        with contextlib.suppress(OSError, ValueError):
+            print(f"relations: writing {fmt.upper()} as UTF-8 (standard output's encoding is "
+                  f"{getattr(stream, 'encoding', '')})", file=sys.stderr)
+        for chunk in chunks:
+            stream.buffer.write(chunk.encode("utf-8"))
+        stream.buffer.flush()
+    else:
+        _write(stream, chunks)
 
 
 def _write(stream: IO[str], chunks: Iterable[str]) -> None:

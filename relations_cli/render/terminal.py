@@ -16,6 +16,8 @@ from rich.rule import Rule
 from rich.text import Text
 
 from relations_cli.core.model import Event
+from relations_cli.core.people import people_of
+from relations_cli.core.text import fold_dashes, holds_words, own_search_text, words
 from relations_cli.render.chart import LEGEND, Chart, ChartView
 from relations_cli.render.detail import EventView
 from relations_cli.render.formats import Look
@@ -34,8 +36,12 @@ from relations_cli.render.tables import Table as DataTable
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from relations_cli.core.model import Timeline
+
 __all__ = [
+    "alias_matches",
     "category_style",
+    "fit_columns",
     "make_console",
     "pretty_chart",
     "pretty_event",
@@ -56,7 +62,8 @@ __all__ = [
 
 
 def pretty_events(console: Console, events: Sequence[Event], look: Look) -> None:
-    print_chronology(console, events, look.terms)
+    people = look.query.people if look.query else ()
+    print_chronology(console, events, look.terms, look.timeline, people)
 
 
 def table_events(console: Console, events: Sequence[Event], look: Look) -> None:
@@ -125,26 +132,63 @@ def _text(value: str, style: str = "", terms: Sequence[str] = ()) -> Text:
     return text
 
 
-def print_chronology(console: Console, events: Iterable[Event],
-                     terms: Sequence[str] = ()) -> int:
-    """Events oldest first under year rules, a colored mark per category; returns the count."""
+def alias_matches(event: Event, timeline: Timeline | None, terms: Sequence[str] = (),
+                  people: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """(alias, name) for each search term or --person value the event matched only through
+    an alias of a person it names (`search 习近平` finds events naming Xi Jinping)."""
+    if timeline is None or not (terms or people):
+        return []
+    registry = people_of(timeline.people)
+    registered = [p for p in (registry.get(n) for n in event.named_people) if p]
+    found: list[tuple[str, str]] = []
+    own = own_search_text(event)
+    for term in terms:
+        key = fold_dashes(term.casefold())
+        if key.strip() and key not in own:
+            found += [(alias, p.name) for p in registered for alias in p.aliases
+                      if key in fold_dashes(alias.casefold())][:1]
+    written = [words(n) for n in event.named_people]
+    for wanted in people:
+        needle = words(wanted)
+        if not any(holds_words(name, needle) for name in written):
+            found += [(alias, p.name) for p in registered for alias in p.aliases
+                      if holds_words(words(alias), needle)][:1]
+    return list(dict.fromkeys(found))
+
+
+def print_chronology(console: Console, events: Iterable[Event], terms: Sequence[str] = (),
+                     timeline: Timeline | None = None, people: Sequence[str] = ()) -> int:
+    """Events oldest first under year rules, a colored mark per category, each with its id
+    (and the alias it was found by, if only an alias matched); returns the count."""
     shown: list[Event] = []
     counts: Counter[str] = Counter()
     year = None
     events = list(events)
     date_width = min(MAX_DATE_WIDTH, max((len(e.when) for e in events), default=10))
-    indent = date_width + 4
+    indent = _indent(console, date_width + 4, max((cell_len(e.id) for e in events), default=0))
     for event in events:
         if event.first_day.year != year:
             year = event.first_day.year
             console.print(Rule(Text(f"{year:04d}", style="bold"), style="dim", align="left"))
-        prefix = Text(f"{event.when:<{date_width}}  ", style="cyan")
-        prefix.append("● ", style=category_style(event.category))
+        if indent == NARROW_INDENT:  # the date on a line of its own, the rest under it
+            prefix = Text(event.when, style="cyan")
+            prefix.append(" ●\n" + " " * indent, style=category_style(event.category))
+        else:
+            prefix = Text(f"{event.when:<{date_width}}  ", style="cyan")
+            prefix.append("● ", style=category_style(event.category))
         heading = _text(event.title, "bold", terms)
         if event.category:
             heading.append("  ")
             heading.append_text(_text(event.category, category_style(event.category)))
+        heading.append("  ")
+        heading.append(visible(event.id), style="not bold dim")
         block = _hanging(console, prefix, heading, indent)
+        for alias, name in alias_matches(event, timeline, terms, people):
+            via = Text("via ", style="dim")
+            via.append(visible(alias), style=MATCH_STYLE)
+            via.append(f", an alias of {visible(name)}", style="dim")
+            block.append("\n")
+            block.append_text(_hanging(console, Text(" " * indent), via, indent))
         if event.summary:
             summary = _text(" ".join(event.summary.split()), "dim", terms)
             block.append("\n")
@@ -156,6 +200,17 @@ def print_chronology(console: Console, events: Iterable[Event],
     if shown:
         _print_legend(console, shown, counts)
     return len(shown)
+
+
+NARROW_INDENT = 2
+_LEAST_BODY = 28  # cells a block's text keeps beside the date before it goes under it
+
+
+def _indent(console: Console, beside: int, longest_id: int) -> int:
+    """The indent of the text beside a date: after the date, or on a narrow terminal
+    (where an id beside it would be cut) a small one, the date on a line of its own."""
+    room = console.width - beside
+    return beside if room >= max(_LEAST_BODY, longest_id) else NARROW_INDENT
 
 
 def _hanging(console: Console, prefix: Text, body: Text, indent: int) -> Text:
@@ -194,21 +249,28 @@ def print_table(console: Console, events: Iterable[Event], terms: Sequence[str] 
     from rich import box
     from rich.table import Table
 
+    events = list(events)
+    headers = ("Date", "ID", "Category", "Title", "Place")
+    rows = [tuple(visible(v) for v in (e.when, e.id, e.category, e.title, e.place))
+            for e in events]
+    # Place goes first, then the category: the date, id and title stay.
+    kept, widths = fit_columns(console.width, headers, rows,
+                               (True, True, False, False, False), drop_order=(4, 2, 1))
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for name in ("Date", "ID", "Category", "Title", "Place"):
-        table.add_column(name, overflow="fold")
-    count = 0
+    for index, column_width in zip(kept, widths, strict=True):
+        table.add_column(headers[index], overflow="fold", width=column_width,
+                         no_wrap=index < 2)
     for event in events:
-        table.add_row(
+        cells = (
             Text(event.when, style="cyan"),
             Text(event.id, style="dim"),
             _text(event.category, category_style(event.category)),
             _text(event.title, "bold", terms),
             _text(event.place),
         )
-        count += 1
+        table.add_row(*(cells[i] for i in kept))
     console.print(table)
-    return count
+    return len(events)
 
 
 _FACT_LABELS = {"date_note": "how dated"}
@@ -296,13 +358,18 @@ def _print_quotes(console: Console, table: DataTable) -> None:
     """Each quote as a block: date, speaker and role, then the words, then the event."""
     column = {name: index for index, name in enumerate(table.columns)}
     date_width = max((len(cell_text(row[column["date"]])) for row in table.rows), default=10)
-    indent = date_width + 2
+    longest_id = max((cell_len(cell_text(row[column["event"]])) for row in table.rows),
+                     default=0)
+    indent = _indent(console, date_width + 2, longest_id)
     for row in table.rows:
         heading = _text(cell_text(row[column["by"]]), "bold")
         role = cell_text(row[column["role"]])
         if role:
             heading.append_text(Text(", ") + _text(role, "dim"))
-        prefix = Text(f"{cell_text(row[column['date']]):<{date_width}}  ", style="cyan")
+        if indent == NARROW_INDENT:
+            prefix = Text(cell_text(row[column["date"]]) + "\n" + " " * indent, style="cyan")
+        else:
+            prefix = Text(f"{cell_text(row[column['date']]):<{date_width}}  ", style="cyan")
         _print_hanging(console, prefix, heading, indent)
         words = Text("“") + _text(" ".join(cell_text(row[column["quote"]]).split()),
                                   "italic") + Text("”")
@@ -311,9 +378,63 @@ def _print_quotes(console: Console, table: DataTable) -> None:
                        _text(cell_text(row[column["event"]]), "dim"), indent)
 
 
-# Columns a table never breaks inside: names, dates and numbers.
+# Columns a table never breaks inside: names, ids, dates and numbers.
 _UNBROKEN = ("name", "by", "date", "first", "last", "count", "events", "quotes", "value",
-             "precision")
+             "precision", "id", "event", "bytes", "year", "month", "day", "week", "decade")
+_GAP = 3  # between two columns of a SIMPLE_HEAD table without edges
+_LONGEST_WORD = 12  # a text column is not folded narrower than this (or its longest word)
+
+
+# Columns a narrow terminal leaves out first, in this order; then the rightmost but the first.
+_DROP_FIRST = ("aliases", "role", "place", "change", "unit", "category", "state", "bytes",
+               "quotes", "last")
+
+
+def _drop_order(headers: Sequence[str]) -> list[int]:
+    named = [headers.index(n) for n in _DROP_FIRST if n in headers[1:]]
+    return named + [i for i in range(len(headers) - 1, 0, -1) if i not in named]
+
+
+def fit_columns(width: int, headers: Sequence[str], rows: Sequence[Sequence[str]],
+                unbroken: Sequence[bool], drop_order: Sequence[int] | None = None,
+                ) -> tuple[list[int], list[int]]:
+    """Which columns a table of `width` cells shows, and how wide each is.
+
+    An unbroken column (a date, id, name or number) is as wide as its widest cell and a
+    header is never cut; when the columns do not fit at that, whole columns go, least
+    important first (`drop_order`, by default the rightmost but the first), instead of
+    cutting any. Text columns take what is left, up to their widest cell."""
+    natural = [max([cell_len(h), *(cell_len(r[i]) for r in rows)])
+               for i, h in enumerate(headers)]
+    least = []
+    for i, header in enumerate(headers):
+        if unbroken[i]:
+            least.append(natural[i])
+        else:
+            word = max((cell_len(w) for r in rows for w in r[i].split()), default=0)
+            least.append(min(natural[i], max(cell_len(header), min(word, _LONGEST_WORD))))
+    kept = list(range(len(headers)))
+    order = list(drop_order) if drop_order is not None else _drop_order(headers)
+
+    def needed(columns: list[int]) -> int:
+        return sum(least[i] for i in columns) + _GAP * (len(columns) - 1)
+
+    for candidate in order:
+        if needed(kept) <= width or len(kept) == 1:
+            break
+        kept.remove(candidate)
+    widths = {i: least[i] for i in kept}
+    spare = width - needed(kept)
+    growing = [i for i in kept if widths[i] < natural[i]]
+    while spare > 0 and growing:
+        for i in list(growing):
+            if spare <= 0:
+                break
+            widths[i] += 1
+            spare -= 1
+            if widths[i] >= natural[i]:
+                growing.remove(i)
+    return kept, [widths[i] for i in kept]
 
 
 def _rich_table(console: Console, table: DataTable) -> Table:
@@ -324,23 +445,32 @@ def _rich_table(console: Console, table: DataTable) -> Table:
     bars = bar_fractions(table)
     indexes = [table.columns.index(name) for name in shown]
     rows = [[cell_text(row[i]) for i in indexes] for row in table.rows]
-    widths = [max([cell_len(name), *(cell_len(cells[n]) for cells in rows)])
-              for n, name in enumerate(shown)]
-    # The bar takes what the columns leave, from 10 to 40 cells (text columns fold to make
-    # room); only a terminal under 60 columns goes without.
-    room = console.width - sum(widths) - 3 * len(widths)
-    bar_width = max(10, min(40, room)) if table.bar and console.width >= 60 else 0
+    measured = [[visible(cell) for cell in cells] for cells in rows]
+    unbroken = [name in _UNBROKEN or name in table.numeric for name in shown]
+    # The bar, least important, takes what the columns leave, from 10 to 40 cells; only a
+    # terminal under 60 columns, or one the columns fill, goes without.
+    kept, widths = fit_columns(console.width, shown, measured, unbroken)
+    natural = fit_columns(10_000, shown, measured, unbroken)[1]
+    room = console.width - sum(natural) - _GAP * len(natural)
+    bar_width = 0
+    if table.bar and console.width >= 60 and len(kept) == len(shown):
+        squeezed = fit_columns(console.width - _GAP - 10, shown, measured, unbroken)
+        if len(squeezed[0]) == len(shown):
+            bar_width = max(10, min(40, room))
+            kept, widths = fit_columns(console.width - _GAP - bar_width, shown, measured,
+                                       unbroken)
     rich = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for name in shown:
+    for index, column_width in zip(kept, widths, strict=True):
+        name = shown[index]
         numeric = name in table.numeric or any(
             isinstance(row[table.columns.index(name)], (int, float)) for row in table.rows)
         rich.add_column(name, justify="right" if numeric else "left", overflow="fold",
-                        no_wrap=name in _UNBROKEN)
+                        no_wrap=unbroken[index], width=column_width)
     if bar_width:
-        rich.add_column("", no_wrap=True)
+        rich.add_column("", no_wrap=True, width=bar_width)
     for cells, fraction in zip(rows, bars, strict=True):
-        styled = [_text(cell, category_style(cell) if name == "category" else "")
-                  for name, cell in zip(shown, cells, strict=True)]
+        styled = [_text(cells[i], category_style(cells[i]) if shown[i] == "category" else "")
+                  for i in kept]
         if bar_width:
             styled.append(Text(bar_cells(fraction, bar_width), style="green"))
         rich.add_row(*styled)
