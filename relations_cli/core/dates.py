@@ -364,6 +364,8 @@ def _parse_free_form(text: str) -> Period:
     if not any(ch.isalnum() for ch in text):
         raise DateError(hint)
     numbers = re.findall(r"\d+", text)
+    if not numbers:
+        raise DateError(hint)
     if not _MONTH_WORD.search(text):
         # Without a month name only the ISO and quarter forms (tried before) are dates: `99`,
         # `1 2 3` or `10-11-12` would have to be completed or guessed.
