@@ -22,7 +22,7 @@ import pytest
 
 from relations_cli.browse.model import Window
 from relations_cli.core.engine import MemoryEngine
-from relations_cli.core.model import Event, Period, Precision, Timeline
+from relations_cli.core.model import Day, Event, Period, Precision, Timeline
 from relations_cli.core.query import Query
 from tests.helpers import BUNDLED, LEAKY_VARIABLES, MINIMAL, ROOT, invoke, write
 from tests.test_hostile import hostile_timeline
@@ -34,7 +34,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden" / "browse"
 
 def _day(y: int, m: int, d: int) -> Period:
     day = dt.date(y, m, d)
-    return Period(day, day, Precision.DAY, day.isoformat())
+    return Period(Day.from_date(day), Day.from_date(day), Precision.DAY, day.isoformat())
 
 
 def _events() -> tuple[Event, ...]:
@@ -46,7 +46,7 @@ def _events() -> tuple[Event, ...]:
         events.append(Event(f"e{number}", _day(day.year, day.month, day.day),
                             f"event {number} {'kerry' if number % 4 == 0 else ''}",
                             end=end, line=line))
-    events.append(Event("year", Period(dt.date(2015, 1, 1), dt.date(2015, 12, 31),
+    events.append(Event("year", Period(Day.of(2015, 1, 1), Day.of(2015, 12, 31),
                                        Precision.YEAR, "2015"), "a whole year", line=999))
     return tuple(sorted(events, key=lambda e: (e.first_day, e.last_day, e.line)))
 
@@ -78,8 +78,8 @@ def test_paging_forward_and_backward_gives_every_event_once(query: Query, page: 
 
 def test_a_window_from_a_day_starts_at_its_first_event() -> None:
     engine = MemoryEngine(Timeline(_events()))
-    window = Window.from_day(engine, Query(), dt.date(2015, 1, 20), 5)
-    assert window.events[0].first_day >= dt.date(2015, 1, 20)
+    window = Window.from_day(engine, Query(), Day.of(2015, 1, 20), 5)
+    assert window.events[0].first_day >= Day.of(2015, 1, 20)
     assert not window.at_start
     window.extend_backward(100)
     assert [e.id for e in window.events][: len(engine.select(Query()))] == \

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -366,3 +367,71 @@ def test_the_cache_cap_reads_its_variable(text: str, expected: int,
 
     monkeypatch.setenv("RELATIONS_CACHE_MAX", text)
     assert cache_max() == expected
+# -- dates as historians write them (issue 15): the engines agree across the era boundary -------
+
+HISTORICAL_DATES = ["-0043", "44 BC", "-0500-03", "0000", "0001-01-01", "0476~", "196X", "19XX",
+                    "1960?", "2016-21", "spring 2015", "2016-24", "1969-07-20T20:17Z",
+                    "2004-06-11%", "1985-04-XX", "-0217/-0200", "2015-09/..", "2015-09/",
+                    "2003/2005-06"]
+historical_periods = st.sampled_from(["-0100", "-0043", "44 BC", "0000", "0476", "196X",
+                                      "spring 2016", "19XX", "2015-09/..", "../0001",
+                                      "2010-02-14", "2012Q3"])
+
+
+def generated_historical(count: int, seed: int) -> str:
+    import random
+
+    rng = random.Random(seed)
+    lines = ["title: Historical", "events:"]
+    for n in range(count):
+        lines += [f"  - id: h-{n}", f"    date: \"{rng.choice(HISTORICAL_DATES)}\"",
+                  f"    title: Event {n}",
+                  f"    category: {rng.choice(['trade', 'war'])}"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def historical_engines(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, object]:
+    path = tmp_path_factory.mktemp("historical") / "h.yaml"
+    path.write_text(generated_historical(150, seed=5), encoding="utf-8")
+    return MemoryEngine(load_timeline(path)), open_index(path, use_cache=False)
+
+
+@st.composite
+def historical_query(draw: st.DrawFn) -> Query:
+    since = draw(st.none() | historical_periods)
+    until = draw(st.none() | historical_periods)
+    if since and until and parse_filter_date(since).start > parse_filter_date(until).end:
+        since, until = until, since
+    on = draw(historical_periods) if draw(st.booleans()) and not (since or until) else None
+    return Query(
+        since=parse_filter_date(since) if since else None,
+        until=parse_filter_date(until) if until else None,
+        on=parse_filter_date(on) if on else None,
+        within=draw(st.booleans()),
+        categories=tuple(draw(st.lists(st.sampled_from(["trade", "war"]), max_size=1))),
+        limit=draw(st.none() | st.integers(min_value=1, max_value=20)),
+        reverse=draw(st.booleans()),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(historical_query())
+def test_filters_over_historical_dates_agree(historical_engines: tuple[object, object],
+                                             query: Query) -> None:
+    memory, index = historical_engines
+    assert answers(index, query) == answers(memory, query)
+
+
+@pytest.mark.parametrize("by", [["year"], ["decade"], ["month"], ["quarter", "category"]])
+def test_summaries_over_historical_dates_agree(historical_engines: tuple[Any, Any],
+                                               by: list[str]) -> None:
+    memory, index = historical_engines
+    assert index.summarize(Query(), by) == memory.summarize(Query(), by)
+
+
+def test_the_index_orders_across_the_era_boundary(historical_engines: tuple[Any, Any]) -> None:
+    _, index = historical_engines
+    starts = [event.first_day for event in index.select(Query())]
+    assert starts == sorted(starts)
+    assert starts[0].year < 0

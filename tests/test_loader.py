@@ -87,12 +87,14 @@ def test_the_bundled_timeline_is_valid() -> None:
         ("events:\n  - id: a\n    date: 2015\n    title: !custom T\n",
          "t.yaml:4:12: tag !custom is not supported"),
         ("events: !!set {a, b}\n", "t.yaml:1:9: tag !!set is not supported"),
-        ("events:\n  - id: a\n    date: 2015-09-03T10:00:00\n    title: T\n",
-         "t.yaml:3:11: date of event 'a': '2015-09-03T10:00:00' has a time of day"),
+        ("events:\n  - id: a\n    date: 2015-09-03T25:00:00\n    title: T\n",
+         "t.yaml:3:11: date of event 'a': '2015-09-03T25:00:00' has a time of day that does "
+         "not exist"),
         ("events:\n  - id: a\n    date: -44\n    title: T\n",
-         "t.yaml:3:11: date of event 'a': '-44' has a year outside 0001 to 9999"),
+         "t.yaml:3:11: date of event 'a': '-44' is not a date; write YYYY, YYYY-MM or "
+         "YYYY-MM-DD (a year has four digits: 0044, -0043)"),
         ("events:\n  - id: a\n    date: 20150\n    title: T\n",
-         "t.yaml:3:11: date of event 'a': '20150' has a year outside 0001 to 9999"),
+         "t.yaml:3:11: date of event 'a': '20150' has a year outside -9999 to 9999"),
         ("events:\n  - id: a\n    date: 2016\n    end: 2015\n    title: T\n",
          "t.yaml:4:10: end 2015 is before date 2016"),
         ("events:\n  - id: a\n    title: T\n", "t.yaml:2:5: event 'a' has no 'date'"),

@@ -67,8 +67,8 @@ def test_ics_read_back_by_icalendar(data: str) -> None:
     for entry, event in zip(entries, expected, strict=False):
         start = _period(str(event["date"])).start
         last = _period(str(event["end"] or event["date"])).end
-        assert entry.decoded("dtstart") == start
-        assert entry.decoded("dtend") == last + dt.timedelta(days=1)
+        assert entry.decoded("dtstart") == start.to_date()
+        assert entry.decoded("dtend") == dt.date.fromordinal(last + 1)
         assert entry["dtstart"].params["VALUE"] == "DATE"
         assert str(entry["uid"]).startswith(f"{event['id']}.")
         assert entry.decoded("dtstamp") == dt.datetime(2016, 3, 15, tzinfo=dt.timezone.utc)
@@ -84,9 +84,9 @@ def test_ics_read_back_by_vobject() -> None:
     assert len(entries) == len(by_id)
     for entry in entries:
         event = by_id[entry.uid.value.split(".")[0]]
-        assert entry.dtstart.value == _period(str(event["date"])).start
-        assert entry.dtend.value == _period(str(event["end"] or event["date"])).end + \
-            dt.timedelta(days=1)
+        assert entry.dtstart.value == _period(str(event["date"])).start.to_date()
+        assert entry.dtend.value == dt.date.fromordinal(
+            _period(str(event["end"] or event["date"])).end + 1)
         assert entry.summary.value == visible(str(event["title"]))
     parade = next(e for e in entries if e.uid.value.startswith("parade."))
     assert parade.location.value == "Tiananmen Square, Beijing"
@@ -150,8 +150,8 @@ def test_ics_start_and_exclusive_end_cover_each_period(
     second = vobject.readOne(text).vevent_list
     for event, entry, other in zip(events, parsed, second, strict=False):
         last = (event.end or event.date).end
-        assert entry.decoded("dtstart") == other.dtstart.value == event.date.start
-        assert entry.decoded("dtend") == other.dtend.value == last + dt.timedelta(days=1)
+        assert entry.decoded("dtstart") == other.dtstart.value == event.date.start.to_date()
+        assert entry.decoded("dtend") == other.dtend.value == dt.date.fromordinal(last + 1)
         if event.date.precision is Precision.YEAR and event.end is None:
             assert (entry.decoded("dtstart"), entry.decoded("dtend")) == (
                 dt.date(event.date.start.year, 1, 1), dt.date(event.date.start.year + 1, 1, 1))

@@ -96,9 +96,11 @@ INVALID = {
     "unknown field": "events:\n  - id: a\n    date: 2015\n    title: x\n    tittle: y\n",
     "unknown top": "event:\n  - id: a\n",
     "month 13": "events:\n  - id: a\n    date: 2015-13\n    title: x\n",
-    "year 0": "events:\n  - id: a\n    date: 0000\n    title: x\n",
+    "year -0": "events:\n  - id: a\n    date: '-0000'\n    title: x\n",
     "year 10000": "events:\n  - id: a\n    date: 10000\n    title: x\n",
-    "time": "events:\n  - id: a\n    date: 2015-01-01T10:00\n    title: x\n",
+    "time": "events:\n  - id: a\n    date: 2015-01-01T25:00\n    title: x\n",
+    "level 2": "events:\n  - id: a\n    date: 2004-?06-11\n    title: x\n",
+    "open start": "events:\n  - id: a\n    date: ../2004\n    title: x\n",
     "category": "events:\n  - id: a\n    date: 2015\n    title: x\n    category: two words\n",
     "tags not a list": "events:\n  - id: a\n    date: 2015\n    title: x\n    tags: {a: 1}\n",
     "quote without text": "events:\n  - id: a\n    date: 2015\n    title: x\n"

@@ -81,7 +81,8 @@ def test_summary_facts() -> None:
     assert summary.busiest == ("2016-03", 6)
     assert summary.first is not None
     assert summary.first.id == "sino-soviet-confrontation"
-    assert summary.start == date(1960, 1, 1)
+    assert summary.start is not None
+    assert summary.start.to_date() == date(1960, 1, 1)
 
 
 def test_unknown_or_repeated_groupings_are_errors() -> None:

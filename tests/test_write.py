@@ -230,8 +230,8 @@ def test_dry_run_prints_the_diff_and_writes_nothing(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("options", "message"), [
     (["--date", "2015-02-30", "--title", "Impossible"], "does not exist"),
-    (["--date", "0000", "--title", "Year zero"], "out of range"),
-    (["--date", "10000", "--title", "Far"], "outside 0001 to 9999"),
+    (["--date", "-0000", "--title", "Year zero"], "does not exist"),
+    (["--date", "10000", "--title", "Far"], "outside -9999 to 9999"),
     (["--date", "2015", "--title", "Dup", "--id", "alpha"], "duplicate id 'alpha'"),
     (["--date", "2015", "--title", "Bad", "--id", "Not An Id"], "lowercase words"),
     (["--date", "2015", "--title", "Bad", "--category", "two words"], "one word"),

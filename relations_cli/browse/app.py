@@ -7,7 +7,6 @@ once the screen is restored, where the command line's boundary prints its one li
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import signal
@@ -43,7 +42,7 @@ from relations_cli.browse.widgets import ChronologyList, detail_text
 from relations_cli.core.dates import parse_filter_date
 from relations_cli.core.engine import Engine
 from relations_cli.core.errors import RelationsError
-from relations_cli.core.model import Event, Period
+from relations_cli.core.model import Day, Event, Period
 from relations_cli.core.query import Query
 from relations_cli.render.safe import visible
 
@@ -224,7 +223,7 @@ class BrowseApp(App[int]):
         self._load(self.query_now)
 
     @work(exclusive=True, group="query")
-    async def _load(self, query: Query, day: dt.date | None = None,
+    async def _load(self, query: Query, day: Day | None = None,
                     to_end: bool = False) -> None:
         def first(engine: Engine) -> Window:
             if to_end:
@@ -385,7 +384,7 @@ class BrowseApp(App[int]):
             self.notify("A year from 1 to 9999.", severity="error", markup=False)
             return
         self.chronology.waiting = True
-        self._load(self.query_now, day=dt.date(year, 1, 1))
+        self._load(self.query_now, day=Day.of(year, 1, 1))
 
     def action_copy_id(self) -> None:
         event = self.chronology.selected

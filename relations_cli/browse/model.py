@@ -9,12 +9,11 @@ are dropped. That order is (first day, last day, line), the engines' own.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, replace
 
 from relations_cli.core.engine import Engine
 from relations_cli.core.errors import QueryError
-from relations_cli.core.model import Event, Period, Precision
+from relations_cli.core.model import Day, Event, Period, Precision
 from relations_cli.core.query import Query
 
 __all__ = ["PAGE", "Window", "chronological_key"]
@@ -22,11 +21,11 @@ __all__ = ["PAGE", "Window", "chronological_key"]
 PAGE = 200  # events a page: several screens, a few milliseconds from the index
 
 
-def chronological_key(event: Event) -> tuple[dt.date, dt.date, int]:
+def chronological_key(event: Event) -> tuple[Day, Day, int]:
     return (event.first_day, event.last_day, event.line)
 
 
-def _day(day: dt.date) -> Period:
+def _day(day: Day) -> Period:
     return Period(day, day, Precision.DAY, day.isoformat())
 
 
@@ -58,7 +57,7 @@ class Window:
         return cls(engine, query, events, at_start=len(events) < page, at_end=True)
 
     @classmethod
-    def from_day(cls, engine: Engine, query: Query, day: dt.date, page: int = PAGE) -> Window:
+    def from_day(cls, engine: Engine, query: Query, day: Day, page: int = PAGE) -> Window:
         """The window starting at the first event that starts on or after `day` (or the last
         page, if none does)."""
         events = _after(engine, query, day, None, page)
@@ -90,7 +89,7 @@ class Window:
         return len(more)
 
 
-def _bounded(query: Query, start: dt.date | None, end: dt.date | None, limit: int,
+def _bounded(query: Query, start: Day | None, end: Day | None, limit: int,
              reverse: bool) -> Query | None:
     """The query with its date bounds narrowed to [start, end] as touching (not --within)
     bounds, which always select a superset of what the query selects there; None if the
@@ -114,7 +113,7 @@ def _bounded(query: Query, start: dt.date | None, end: dt.date | None, limit: in
         return None
 
 
-def _after(engine: Engine, query: Query, day: dt.date, after: Event | None,
+def _after(engine: Engine, query: Query, day: Day, after: Event | None,
            page: int) -> list[Event]:
     """Up to `page` events of the query starting on or after `day` and, if given, after the
     event `after` in chronological order."""

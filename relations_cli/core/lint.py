@@ -14,7 +14,6 @@ searching the event's own lines for the field; without them an event's column is
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import difflib
 import re
 from collections import Counter
@@ -22,7 +21,7 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import NamedTuple
 
-from relations_cli.core.model import Event, Person, Timeline
+from relations_cli.core.model import Day, Event, Person, Timeline
 
 __all__ = ["LintKind", "LintWarning", "Linter", "lint", "near_miss", "person_position"]
 
@@ -85,7 +84,7 @@ class Linter:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._order: list[tuple[int, dt.date, str, str]] = []  # line, first day, id, date
+        self._order: list[tuple[int, Day, str, str]] = []  # line, first day, id, date
         self._values: dict[str, Counter[str]] = {"category": Counter(), "tags": Counter(),
                                                  "place": Counter()}
         self._first: dict[tuple[str, str], _Seen] = {}
@@ -191,9 +190,9 @@ class Linter:
         return found
 
 
-def _in_order(order: Sequence[tuple[int, dt.date, str, str]]) -> set[int]:
+def _in_order(order: Sequence[tuple[int, Day, str, str]]) -> set[int]:
     """The indexes of a longest run (not necessarily contiguous) of non-decreasing days."""
-    tails: list[dt.date] = []  # the smallest last day of a run of each length
+    tails: list[Day] = []  # the smallest last day of a run of each length
     tail_index: list[int] = []
     previous = [-1] * len(order)
     for i, (_, day, _, _) in enumerate(order):

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import NamedTuple
 
 __all__ = [
+    "Day",
     "Event",
     "Figure",
     "Period",
@@ -20,6 +21,7 @@ __all__ = [
     "Quote",
     "Source",
     "Timeline",
+    "year_text",
 ]
 
 
@@ -30,13 +32,98 @@ class Precision(str, Enum):
     QUARTER = "quarter"
     MONTH = "month"
     DAY = "day"
+    # EDTF level 1: a season (2016-21, spring 2016), a decade (196X), a century (19XX).
+    SEASON = "season"
+    DECADE = "decade"
+    CENTURY = "century"
+
+
+# Days in 400 Gregorian years: the calendar repeats itself after them, weekdays included.
+_CYCLE_DAYS = 146_097
+
+
+class Day(int):
+    """A day as its proleptic Gregorian day number, counted as `date.toordinal` does (0001-01-01
+    is 1) and on back before the common era: year 0 is 1 BCE and -43 is 44 BCE, as in EDTF.
+
+    An int, so days order, subtract and go into the index as plain numbers; `datetime.date` has
+    no year 0 or before, so the calendar parts are worked out 400-year cycles away.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, year: int, month: int, day: int) -> Day:
+        cycles = max(0, -((year - 1) // 400))  # enough whole cycles to bring year to 1 or later
+        return cls(dt.date(year + 400 * cycles, month, day).toordinal() - cycles * _CYCLE_DAYS)
+
+    @classmethod
+    def from_date(cls, value: dt.date) -> Day:
+        return cls(value.toordinal())
+
+    @classmethod
+    def fromisoformat(cls, text: str) -> Day:
+        """The day `isoformat` wrote: `2016-03-27`, `-0043-03-15`."""
+        sign = -1 if text.startswith("-") else 1
+        year, month, day = text.lstrip("-").split("-")
+        return cls.of(sign * int(year), int(month), int(day))
+
+    def _shifted(self) -> tuple[dt.date, int]:
+        cycles = max(0, -((int(self) - 1) // _CYCLE_DAYS))
+        return dt.date.fromordinal(int(self) + cycles * _CYCLE_DAYS), 400 * cycles
+
+    @property
+    def year(self) -> int:
+        shifted, years = self._shifted()
+        return shifted.year - years
+
+    @property
+    def month(self) -> int:
+        return self._shifted()[0].month
+
+    @property
+    def day(self) -> int:
+        return self._shifted()[0].day
+
+    def toordinal(self) -> int:
+        return int(self)
+
+    def __bool__(self) -> bool:
+        return True  # day 0 (0000-12-31) is a day like any other, never "no day"
+
+    def weekday(self) -> int:
+        return (int(self) + 6) % 7
+
+    def isocalendar(self) -> tuple[int, int, int]:
+        shifted, years = self._shifted()
+        year, week, weekday = shifted.isocalendar()
+        return year - years, week, weekday
+
+    def to_date(self) -> dt.date:
+        """The `datetime.date`; raises ValueError before 0001-01-01, which it cannot hold."""
+        return dt.date.fromordinal(int(self))
+
+    def isoformat(self) -> str:
+        shifted, years = self._shifted()
+        return f"{year_text(shifted.year - years)}-{shifted.month:02d}-{shifted.day:02d}"
+
+    def __repr__(self) -> str:
+        return f"Day({self.isoformat()})"
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+
+def year_text(year: int) -> str:
+    """A year as EDTF writes it: four digits, with a minus before the common era (`-0043`)."""
+    return f"-{-year:04d}" if year < 0 else f"{year:04d}"
 
 
 class Period(NamedTuple):
     """A date at the precision it was written, as the inclusive range of days it covers."""
 
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     precision: Precision
     text: str
 
@@ -107,17 +194,28 @@ class Event(NamedTuple):
     file: str = ""
 
     @property
-    def first_day(self) -> dt.date:
+    def first_day(self) -> Day:
         return self.date.start
 
     @property
-    def last_day(self) -> dt.date:
+    def last_day(self) -> Day:
         return (self.end or self.date).end
 
     @property
+    def drawn_last_day(self) -> Day:
+        """The last day to draw: an open end (`2015-09/..`) runs on, so only its start counts
+        when an axis is laid out."""
+        return self.date.end if self.end is not None and self.end.text == ".." else self.last_day
+
+    @property
     def when(self) -> str:
-        """The date as written, with its end when it has one: `2015-09-03..2015-09-05`."""
-        return f"{self.date.text}..{self.end.text}" if self.end else self.date.text
+        """The date as written, with its end when it has one: `2015-09-03..2015-09-05`; an
+        open end as EDTF writes it, `2015-09/..`."""
+        if self.end is None:
+            return self.date.text
+        if self.end.text == "..":
+            return f"{self.date.text}/.."
+        return f"{self.date.text}..{self.end.text}"
 
     @property
     def named_people(self) -> tuple[str, ...]:

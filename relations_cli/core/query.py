@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 
 from relations_cli.core.errors import QueryError
-from relations_cli.core.model import Event, Period
+from relations_cli.core.model import Day, Event, Period
 from relations_cli.core.text import fold_dashes, holds_words, words
 
 __all__ = ["Query"]
@@ -44,7 +43,7 @@ class Query:
             raise QueryError("--limit must be 1 or more")
 
     @property
-    def bounds(self) -> tuple[date | None, date | None]:
+    def bounds(self) -> tuple[Day | None, Day | None]:
         """The inclusive range of days asked for: --since's first day to --until's last."""
         starts = [p.start for p in (self.since, self.on) if p]
         ends = [p.end for p in (self.until, self.on) if p]

@@ -13,15 +13,27 @@ from typing import Any
 __all__ = ["timeline_schema"]
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-# YYYY, YYYY-MM or YYYY-MM-DD, years 0001 to 9999, months 01-12, days 01-31.
-DATE_PATTERN = r"^(?!0000)\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$"
+# One date: YYYY, YYYY-MM or YYYY-MM-DD and EDTF level 1 (core/dates): a signed year, seasons
+# 21-24, unspecified digits X, a time of day with an optional zone, one qualifier ? ~ %; or a
+# readable year with its era (44 BC, AD 476) or season (spring 2016).
+_YEAR = r"(?:(?!-0000)-?\d{4}|\d{3}X|\d{2}XX)"
+_ONE = (_YEAR + r"(?:-(?:0[1-9]|1[0-2]|2[1-4]|XX)(?:-(?:0[1-9]|[12]\d|3[01]|XX)"
+        r"(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:Z|[+-]\d\d(?::?\d\d)?)?)?)?)?[?~%]?")
+_READABLE = (r"\d{1,4} ?(?:BCE?|B\.C\.|CE|AD|A\.D\.)|(?:AD|A\.D\.) ?\d{1,4}"
+             r"|(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter) -?\d{4}")
+DATE_PATTERN = rf"^(?:{_ONE}|{_READABLE})$"
+# A date may also be an EDTF interval: an end after '/', open ('..') or unknown (empty).
+WHEN_PATTERN = rf"^(?:{_ONE}|{_READABLE})(?:/(?:{_ONE}|{_READABLE}|\.\.)?)?$"
+END_PATTERN = rf"^(?:{_ONE}|{_READABLE}|\.\.)$"
 CATEGORY_PATTERN = r"^[^\s_-][^\s]*$"
 
 _TEXT: dict[str, Any] = {"type": ["string", "number"]}
 _DATE: dict[str, Any] = {
     "anyOf": [{"type": "string", "pattern": DATE_PATTERN},
-              {"type": "integer", "minimum": 1, "maximum": 9999}],
+              {"type": "integer", "minimum": 0, "maximum": 9999}],
 }
+_WHEN: dict[str, Any] = {"anyOf": [{"type": "string", "pattern": WHEN_PATTERN}, _DATE["anyOf"][1]]}
+_END: dict[str, Any] = {"anyOf": [{"type": "string", "pattern": END_PATTERN}, _DATE["anyOf"][1]]}
 
 
 def _field(base: dict[str, Any], description: str, example: Any, **more: Any) -> dict[str, Any]:
@@ -67,9 +79,11 @@ PERSON = _object({
 EVENT = _object({
     "id": _field({"type": "string", "pattern": ID_PATTERN},
                  "Unique id: lowercase words joined by '-'.", "palmyra-retaken"),
-    "date": _field(_DATE, "When: YYYY, YYYY-MM or YYYY-MM-DD; kept at that precision.",
-                   "2016-03-27"),
-    "end": _field(_DATE, "Last day of a span, in the same forms; not before date.",
+    "date": _field(_WHEN, "When: YYYY, YYYY-MM or YYYY-MM-DD, or EDTF level 1 (1960~, "
+                   "2016-21, 196X, -0043, 44 BC, 1969-07-20T20:17Z, 2015-09/2016-03); kept "
+                   "as written.", "2016-03-27"),
+    "end": _field(_END, "Last day of a span, in the same forms, or '..' (open); not before "
+                  "date.",
                   "2016-03-31"),
     "title": _field(_TEXT, "What happened, in one line.", "Syrian troops retake Palmyra"),
     "summary": _field(_TEXT, "A few sentences in your own words.",

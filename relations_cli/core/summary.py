@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 
-from relations_cli.core.dates import bucket_label
+from relations_cli.core.dates import bucket_label, label_order
 from relations_cli.core.errors import QueryError
-from relations_cli.core.model import Event, Figure, Period, Person, Precision
+from relations_cli.core.model import Day, Event, Figure, Period, Person, Precision, year_text
 from relations_cli.core.people import People
 
 __all__ = [
@@ -39,18 +38,21 @@ FIELD_GROUPINGS = ("category", "actor", "person", "tag", "place")
 GROUPINGS = (*PERIOD_GROUPINGS, *FIELD_GROUPINGS)
 MAX_GROUPINGS = 2
 NONE_LABEL = "(none)"
-_FINENESS = {Precision.YEAR: 0, Precision.QUARTER: 1, Precision.MONTH: 2, Precision.DAY: 3}
+_FINENESS = {Precision.CENTURY: -2, Precision.DECADE: -1, Precision.YEAR: 0,
+             Precision.QUARTER: 1, Precision.SEASON: 1, Precision.MONTH: 2, Precision.DAY: 3}
 
 
 def _values(event: Event, key: str) -> tuple[list[str], bool]:
     """An event's labels for one grouping, and whether its date is too coarse for it."""
     if key == "decade":
-        return [f"{event.first_day.year // 10 * 10:04d}s"], False
+        year = event.first_day.year
+        decade = f"-{-year // 10 * 10:04d}" if year < 0 else f"{year // 10 * 10:04d}"
+        return [f"{decade}s"], False
     if key == "week":
         if event.date.precision is not Precision.DAY:
             return [bucket_label(event.first_day, event.date.precision)], True
         year, week, _ = event.first_day.isocalendar()
-        return [f"{year:04d}-W{week:02d}"], False
+        return [f"{year_text(year)}-W{week:02d}"], False
     if key in TIME_GROUPINGS:
         return time_label(event.first_day, event.date.precision, key)
     values = {
@@ -63,7 +65,7 @@ def _values(event: Event, key: str) -> tuple[list[str], bool]:
     return (values or [NONE_LABEL]), False
 
 
-def time_label(first_day: date, precision: Precision, key: str) -> tuple[list[str], bool]:
+def time_label(first_day: Day, precision: Precision, key: str) -> tuple[list[str], bool]:
     """The period label an event starting on `first_day` counts under for a time grouping,
     and whether its date is coarser than the grouping (then it names its own period)."""
     wanted = TIME_GROUPINGS[key]
@@ -78,8 +80,8 @@ class Summary:
     """What a set of events says at a glance."""
 
     count: int
-    start: date | None
-    end: date | None
+    start: Day | None
+    end: Day | None
     first: Event | None
     last: Event | None
     busiest: tuple[str, int] | None
@@ -138,7 +140,7 @@ def summarize(events: Sequence[Event], by: Sequence[str] = ("year",)) -> Summary
     )
 
 
-def make_summary(*, count: int, start: date | None, end: date | None, first: Event | None,
+def make_summary(*, count: int, start: Day | None, end: Day | None, first: Event | None,
                  last: Event | None, by: Sequence[str],
                  groups: Counter[tuple[str, ...]], apart: Counter[tuple[str, ...]],
                  months: Counter[str], years: Counter[str],
@@ -176,7 +178,8 @@ def merge_summaries(parts: Sequence[Summary], by: Sequence[str]) -> Summary:
                   ) if all(p.first for p in counted) else counted[0]
     latest = max(counted, key=lambda p: (p.last.first_day, p.last.last_day)  # type: ignore[union-attr]
                  ) if all(p.last for p in counted) else counted[0]
-    closing = max(counted, key=lambda p: p.end or date.min)
+    closing = max((p for p in counted if p.end is not None), key=lambda p: int(p.end or 0),
+                  default=counted[0])
     merged = make_summary(
         count=sum(p.count for p in counted),
         start=min(p.start for p in counted if p.start is not None),
@@ -199,7 +202,7 @@ def busiest_of(months: Counter[str], years: Counter[str]) -> tuple[str, int] | N
 def _order_key(combo: tuple[str, ...], by: Sequence[str]) -> tuple[tuple[int, str, str], ...]:
     # Periods in time order; other labels alphabetical, with (none) last; case variants
     # (Trade, trade) by their exact text, so every engine orders them alike.
-    return tuple((1 if value == NONE_LABEL else 0, value if key in PERIOD_GROUPINGS
+    return tuple((1 if value == NONE_LABEL else 0, label_order(value) if key in PERIOD_GROUPINGS
                   else value.casefold(), value) for key, value in zip(by, combo, strict=True))
 
 

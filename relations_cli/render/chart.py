@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
 
-from relations_cli.core.model import Event, Precision
+from relations_cli.core.model import Day, Event, Precision, year_text
 from relations_cli.core.summary import ChartLanes, span
 from relations_cli.render.safe import visible
 
@@ -29,8 +28,8 @@ class Lane:
 
 @dataclass(frozen=True)
 class Chart:
-    start: date
-    end: date
+    start: Day
+    end: Day
     label_width: int
     axis_width: int
     lanes: list[Lane]
@@ -110,7 +109,7 @@ def layout_chart(events: Sequence[Event], lanes_of: Callable[[Event], Sequence[s
     if not events:
         return None
     start = min(e.first_day for e in events)
-    end = max(e.last_day for e in events)
+    end = max(e.drawn_last_day for e in events)
     order: dict[str, None] = {}
     for event in sorted(events, key=lambda e: (e.first_day, e.last_day)):
         for lane_name in lanes_of(event):
@@ -118,12 +117,12 @@ def layout_chart(events: Sequence[Event], lanes_of: Callable[[Event], Sequence[s
     longest = max(len(visible(name)) for name in order)
     label_width = min(MAX_LABEL, longest, max(3, width // 4)) + 1
     axis_width = max(10, width - label_width - 1)
-    days = (end - start).days + 1
+    days = end - start + 1
 
-    def column(day: date) -> int:
+    def column(day: Day) -> int:
         if days == 1:
             return axis_width // 2
-        return min(axis_width - 1, (day - start).days * axis_width // days)
+        return min(axis_width - 1, (day - start) * axis_width // days)
 
     lanes = {name: Lane(name, [EMPTY] * axis_width, [""] * axis_width) for name in order}
     for event in events:
@@ -151,23 +150,23 @@ def _put(lane: Lane, col: int, mark: str, category: str) -> None:
         lane.categories[col] = category
 
 
-def _boundaries(start: date, end: date, unit: str, step: int) -> list[date]:
-    found: list[date] = []
+def _boundaries(start: Day, end: Day, unit: str, step: int) -> list[Day]:
+    found: list[Day] = []
     if unit == "day":
-        ordinal = start.toordinal()
-        while ordinal <= end.toordinal() and len(found) < 10_000:
-            found.append(date.fromordinal(ordinal))
+        ordinal = int(start)
+        while ordinal <= end and len(found) < 10_000:
+            found.append(Day(ordinal))
             ordinal += step
         return found
     year = start.year
     month = start.month if unit != "year" else 1
     if unit == "year":
         # Ticks fall on round years: multiples of the step.
-        year = max(step, -(-start.year // step) * step) if step > 1 else start.year
-        if date(year, 1, 1) < start:
+        year = -(-start.year // step) * step if step > 1 else start.year
+        if Day.of(year, 1, 1) < start:
             year += step
         while year <= end.year and len(found) < 10_000:
-            found.append(date(year, 1, 1))
+            found.append(Day.of(year, 1, 1))
             year += step
         return found
     months = 3 if unit == "quarter" else 1
@@ -177,7 +176,7 @@ def _boundaries(start: date, end: date, unit: str, step: int) -> list[date]:
         year, month = divmod(index, 12)
         if year > end.year or year > 9999 or len(found) >= 10_000:
             break
-        day = date(year, month + 1, 1)
+        day = Day.of(year, month + 1, 1)
         if day > end:
             break
         if day >= start:
@@ -191,18 +190,18 @@ _UNITS = [("day", 1), ("day", 7), ("month", 1), ("quarter", 1), ("year", 1), ("y
           ("year", 500), ("year", 1000), ("year", 2000)]
 
 
-def _label(day: date, unit: str) -> str:
+def _label(day: Day, unit: str) -> str:
     if unit == "day":
         return day.isoformat()
     if unit == "month":
-        return f"{day.year:04d}-{day.month:02d}"
+        return f"{year_text(day.year)}-{day.month:02d}"
     if unit == "quarter":
-        return f"{day.year:04d}Q{(day.month - 1) // 3 + 1}"
-    return f"{day.year:04d}"
+        return f"{year_text(day.year)}Q{(day.month - 1) // 3 + 1}"
+    return year_text(day.year)
 
 
-def _ticks(start: date, end: date, width: int,
-           column: Callable[[date], int]) -> list[tuple[int, str]]:
+def _ticks(start: Day, end: Day, width: int,
+           column: Callable[[Day], int]) -> list[tuple[int, str]]:
     """The finest ticks whose labels all fit side by side under the axis."""
     chosen: list[tuple[int, str]] = [(column(start), _label(start, "day"))]
     for unit, step in _UNITS:

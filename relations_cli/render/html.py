@@ -48,18 +48,29 @@ def _when(event: Event) -> str:
     return f"{readable_period(event.date)} – {readable_period(event.end)}"
 
 
+_COARSE_ORDER = ["century", "decade", "year", "quarter", "season", "month", "day"]
+
+
 def _precision_note(event: Event) -> str:
     coarse = [p for p in (event.date, event.end)
               if p is not None and p.precision is not Precision.DAY]
     if not coarse:
         return ""
     return "dated only to the " + " and ".join(
-        sorted({p.precision.value for p in coarse}, key=["year", "quarter", "month"].index))
+        sorted({p.precision.value for p in coarse}, key=_COARSE_ORDER.index))
 
 
 def _iso(period: Period) -> str:
-    # A valid HTML date, month or year string, at the precision written.
-    return period.text if period.precision is not Precision.QUARTER else str(period.start.year)
+    # A valid HTML date, month or year string, at the precision written (EDTF's qualifiers,
+    # seasons, decades and years before the common era have none beyond their first year).
+    year = period.start.year
+    if year < 1:
+        return ""
+    if period.precision is Precision.DAY:
+        return period.start.isoformat()
+    if period.precision is Precision.MONTH:
+        return f"{year:04d}-{period.start.month:02d}"
+    return f"{year:04d}"
 
 
 def _overall(events: Sequence[Event]) -> str:
@@ -76,8 +87,8 @@ def page_data(events: Sequence[Event], context: Publication) -> dict[str, Any]:
     registry = people_of(timeline.people)
     colors = category_colors(events)
     start = min((e.first_day for e in events), default=None)
-    end = max((e.last_day for e in events), default=None)
-    days = (end - start).days + 1 if start and end else 1
+    end = max((e.drawn_last_day for e in events), default=None)
+    days = end - start + 1 if start is not None and end is not None else 1
 
     def canonical(name: str) -> str:
         person = registry.get(name)
@@ -89,8 +100,8 @@ def page_data(events: Sequence[Event], context: Publication) -> dict[str, Any]:
         category = event.category or NO_CATEGORY
         named = [canonical(n) for n in event.named_people]
         people.update((n, None) for n in named)
-        left = (event.first_day - start).days / days * 100 if start else 0.0
-        width = ((event.last_day - event.first_day).days + 1) / days * 100
+        left = (event.first_day - start) / days * 100 if start is not None else 0.0
+        width = (min(event.last_day, end or event.last_day) - event.first_day + 1) / days * 100
         items.append({
             "id": event.id,
             "title": _v(event.title),

@@ -2,14 +2,18 @@
 
 A date keeps its precision: a month-dated event covers the whole month, a year-dated one the
 whole year, a span runs to its end's last day; DTEND is exclusive, so it is the day after.
+A time of day is kept (DTSTART as a date-time); iCalendar cannot hold a date before 1 CE, so
+such an event is left out with a note on stderr.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterator, Sequence
 
-from relations_cli.core.model import Event, Precision
+from relations_cli.core.dates import time_of_day
+from relations_cli.core.model import Event, Period, Precision
 from relations_cli.render.detail import EventView
 from relations_cli.render.formats import Look
 from relations_cli.render.publish import Publication, link_target, publication, stable_key
@@ -22,12 +26,32 @@ _PRECISION_NOTE = {
     Precision.YEAR: "dated to the year",
     Precision.QUARTER: "dated to the quarter",
     Precision.MONTH: "dated to the month",
+    Precision.SEASON: "dated to the season",
+    Precision.DECADE: "dated to the decade",
+    Precision.CENTURY: "dated to the century",
 }
+
+
+def _moment(period: Period) -> dt.date | dt.datetime:
+    """A date, or the date-time as written when it has a time of day (floating without zone)."""
+    day = period.start.to_date()
+    time = time_of_day(period)
+    if time is None:
+        return day
+    hour, minute, second, zone = time
+    tz: dt.tzinfo | None = None
+    if zone == "Z":
+        tz = dt.timezone.utc
+    elif zone:
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        tz = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0)))
+    return dt.datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=tz)
 
 
 def exclusive_end(event: Event) -> dt.date:
     """DTEND of an all-day event: the day after its last day."""
-    return event.last_day + dt.timedelta(days=1)
+    return dt.date.fromordinal(event.last_day + 1)
 
 
 def uid(event: Event, key: str) -> str:
@@ -69,11 +93,22 @@ def render_ics(events: Sequence[Event], context: Publication) -> Iterator[str]:
         calendar.add("x-wr-calname", _text(context.timeline.title))
     key = stable_key(context.timeline)
     for event in events:
+        if event.first_day.year < 1:
+            print(f"relations: note: iCalendar cannot hold a date before 1 CE; left out "
+                  f"{visible(event.id)} ({visible(event.when)})", file=sys.stderr)
+            continue
         entry = CalendarEvent()
         entry.add("uid", uid(event, key))
         entry.add("dtstamp", context.stamp)
-        entry.add("dtstart", event.first_day)
-        entry.add("dtend", exclusive_end(event))
+        start = _moment(event.date)
+        entry.add("dtstart", start)
+        if event.end is not None and event.end.text == "..":
+            pass  # an open end: no DTEND
+        elif isinstance(start, dt.datetime):
+            if event.end is not None and time_of_day(event.end):
+                entry.add("dtend", _moment(event.end))
+        else:
+            entry.add("dtend", exclusive_end(event))
         entry.add("summary", _text(event.title))
         description = _description(event)
         if description:

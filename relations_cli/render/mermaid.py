@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from relations_cli.core.model import Event
+from relations_cli.core.model import Event, year_text
 from relations_cli.render.detail import EventView
 from relations_cli.render.formats import Look
 from relations_cli.render.publish import Publication, publication
@@ -42,7 +42,7 @@ def render_mermaid(events: Sequence[Event], context: Publication) -> Iterator[st
         if event.first_day.year != year:
             year = event.first_day.year
             label = None
-            yield f"    section {year:04d}\n"
+            yield f"    section {year_text(year)}\n"
         if period_label(event) == label:
             # The same period again: one more event under it, as Mermaid writes it.
             yield f"            : {mermaid_text(event.title)}\n"

@@ -51,15 +51,41 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 
 def readable_period(period: Period) -> str:
-    """A date for people, at its precision: `September 3, 2015`, `September 2015`, `2015`."""
+    """A date for people, at its precision: `September 3, 2015`, `September 2015`, `2015`,
+    `Spring 2016`, `the 1960s`, `44 BC`, `c. 1960`, `1915?`, `July 20, 1969, 20:17 UTC`."""
+    from relations_cli.core.dates import SEASON_NAMES, qualifier_of, time_of_day
+
+    if period.text == "..":
+        return "open end"
     start = period.start
+    year = start.year
+    year_words = f"{1 - year} BC" if year < 1 else str(year)
     if period.precision is Precision.DAY:
-        return f"{_MONTHS[start.month - 1]} {start.day}, {start.year}"
-    if period.precision is Precision.MONTH:
-        return f"{_MONTHS[start.month - 1]} {start.year}"
-    if period.precision is Precision.QUARTER:
-        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
-    return str(start.year)
+        shown = f"{_MONTHS[start.month - 1]} {start.day}, {year_words}"
+        time = time_of_day(period)
+        if time:
+            hour, minute, second, zone = time
+            clock = f"{hour:02d}:{minute:02d}" + (f":{second:02d}" if second else "")
+            shown += f", {clock}" + (" UTC" if zone == "Z" else f" UTC{zone}" if zone else "")
+    elif period.precision is Precision.MONTH:
+        shown = f"{_MONTHS[start.month - 1]} {year_words}"
+    elif period.precision is Precision.QUARTER:
+        shown = f"Q{(start.month - 1) // 3 + 1} {year_words}"
+    elif period.precision is Precision.SEASON:
+        number = 24 if start.month == 12 else 21 + (start.month - 3) // 3
+        shown = f"{SEASON_NAMES[number].capitalize()} {year_words}"
+    elif period.precision in (Precision.DECADE, Precision.CENTURY):
+        shown = f"the {year}s"
+    else:
+        shown = year_words
+    qualifier = qualifier_of(period)
+    if qualifier == "~":
+        return f"c. {shown}"
+    if qualifier == "?":
+        return f"{shown}?"
+    if qualifier == "%":
+        return f"c. {shown}?"
+    return shown
 
 
 LINK_SCHEMES = ("http", "https", "mailto")

@@ -7,13 +7,12 @@ the picture can be searched and its text selected; marks carry the full text as 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from relations_cli.core.dates import cached_event_date
-from relations_cli.core.model import Period, Precision
+from relations_cli.core.model import Day, Period, Precision, year_text
 from relations_cli.render.chart import ChartView, chart_document
 from relations_cli.render.formats import Look
 from relations_cli.render.publish import NO_CATEGORY, PALETTE
@@ -40,19 +39,20 @@ def _colors(lanes: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
 
 
-def _ticks(start: dt.date, end: dt.date, room: int) -> list[tuple[dt.date, str]]:
+def _ticks(start: Day, end: Day, room: int) -> list[tuple[Day, str]]:
     """Round dates along the axis, as many as fit `room` labels: months, quarters or years."""
     for months, label in ((1, "month"), (3, "quarter"), (12, "year"), (24, "year"),
                           (60, "year"), (120, "year"), (600, "year"), (1200, "year")):
         index = start.year * 12 + start.month - 1
         index = -(-index // months) * months
-        found: list[tuple[dt.date, str]] = []
+        found: list[tuple[Day, str]] = []
         while index // 12 <= end.year and index // 12 <= 9999:
-            day = dt.date(index // 12, index % 12 + 1, 1)
+            day = Day.of(index // 12, index % 12 + 1, 1)
             if start <= day <= end:
-                text = (f"{day.year:04d}" if label == "year" else
-                        f"{day.year:04d}Q{(day.month - 1) // 3 + 1}" if label == "quarter"
-                        else f"{day.year:04d}-{day.month:02d}")
+                year = year_text(day.year)
+                text = (year if label == "year" else
+                        f"{year}Q{(day.month - 1) // 3 + 1}" if label == "quarter"
+                        else f"{year}-{day.month:02d}")
                 found.append((day, text))
             index += months
         if len(found) <= room:
@@ -66,15 +66,15 @@ def render_svg(document: Mapping[str, Any], columns: int) -> Iterator[str]:
     width = columns * COLUMN_PX
     lanes = document["lanes"]
     colors = _colors(lanes)
-    start = dt.date.fromisoformat(document["first_day"])
-    end = dt.date.fromisoformat(document["last_day"])
-    days = (end - start).days + 1
+    start = Day.fromisoformat(document["first_day"])
+    end = Day.fromisoformat(document["last_day"])
+    days = end - start + 1
     label_px = int(width * 0.38)
     x0, x1 = MARGIN + label_px, width - MARGIN
     label_chars = int((label_px - 8) / CHAR)
 
-    def x(day: dt.date) -> float:
-        return x0 + (day - start).days * (x1 - x0) / days
+    def x(day: int) -> float:
+        return x0 + (day - start) * (x1 - x0) / days
 
     body: list[str] = []
     # The legend: each category's color, wrapped to the width.
@@ -109,7 +109,7 @@ def render_svg(document: Mapping[str, Any], columns: int) -> Iterator[str]:
             body.append(f'<g class="event"><title>{tip}</title>'
                         f'<text x="{MARGIN + 8}" y="{y}">'
                         f'{escape(_text(event["title"], label_chars - 1))}</text>')
-            left, right = x(first.start), x(last.end + dt.timedelta(days=1))
+            left, right = x(first.start), x(last.end + 1)
             if right - left < 4 and not fuzzy and first.precision is Precision.DAY:
                 body.append(f'<circle cx="{(left + right) / 2:.1f}" cy="{y - 4}" r="4" '
                             f'fill="{color}"/>')

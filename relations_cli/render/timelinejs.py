@@ -16,13 +16,22 @@ from relations_cli.render.safe import json_dumps, visible
 __all__ = ["date_object", "display_date", "render_timelinejs", "timelinejs_document"]
 
 def date_object(period: Period) -> dict[str, str]:
-    """A TimelineJS date with only the parts written: a year date has no month."""
+    """A TimelineJS date with only the parts written: a year date has no month; years before
+    the common era are negative and a time of day is given as TimelineJS takes it."""
+    from relations_cli.core.dates import qualifier_of, time_of_day
+
     start = period.start
     parts = {"year": str(start.year)}
     if period.precision in (Precision.MONTH, Precision.DAY):
         parts["month"] = str(start.month)
     if period.precision is Precision.DAY:
         parts["day"] = str(start.day)
+        time = time_of_day(period)
+        if time:
+            parts.update(hour=str(time[0]), minute=str(time[1]), second=str(time[2]))
+    if (period.precision not in (Precision.YEAR, Precision.MONTH, Precision.DAY)
+            or qualifier_of(period) or start.year < 1):
+        parts["display_date"] = readable_period(period)
     return parts
 
 
@@ -86,7 +95,7 @@ def timelinejs_document(events: Sequence[Event], context: Publication) -> dict[s
     }
     for event in events:
         slide: dict[str, Any] = {"start_date": date_object(event.date)}
-        if event.end is not None:
+        if event.end is not None and event.end.text != "..":
             # The end's own precision: a span to 2016-01 ends with January 2016.
             slide["end_date"] = date_object(event.end)
             slide["display_date"] = display_date(event)

@@ -19,11 +19,10 @@ import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relations_cli.core.model import Event, Person, Precision, Timeline
+from relations_cli.core.model import Day, Event, Person, Precision, Timeline, year_text
 from relations_cli.core.people import people_of
 from relations_cli.core.query import Query
 from relations_cli.core.records import event_from_record
@@ -238,7 +237,7 @@ class IndexEngine:
         total = sum(row[4] for row in rows)
 
         def labels(row: tuple[Any, ...]) -> list[tuple[list[str], bool]]:
-            first_day = date(row[0], row[1], 1)
+            first_day = Day.of(row[0], row[1], 1)
             precision = PRECISIONS[row[2]]
             return [time_label(first_day, precision, key) if key in TIME_GROUPINGS
                     else ([row[3]] if row[3] else [NONE_LABEL], False) for key in by]
@@ -247,15 +246,15 @@ class IndexEngine:
         months: Counter[str] = Counter()
         years: Counter[str] = Counter()
         for year, month, precision, _, count in rows:
-            years[f"{year:04d}"] += count
-            if PRECISIONS[precision] is not Precision.YEAR:
-                months[f"{year:04d}-{month:02d}"] += count
+            years[year_text(year)] += count
+            if PRECISIONS[precision] in (Precision.MONTH, Precision.DAY):
+                months[f"{year_text(year)}-{month:02d}"] += count
         first = last = closing = None
         start = end = None
         if total:
             bounds = self._rows(f"SELECT min(first_day), max(last_day) FROM events{where}",
                                 params)[0]
-            start, end = date.fromordinal(bounds[0]), date.fromordinal(bounds[1])
+            start, end = Day(bounds[0]), Day(bounds[1])
             first = self._one(where, params, "first_day ASC, last_day ASC, line ASC")
             last = self._one(where, params, "first_day DESC, last_day DESC, line ASC")
             closing = self._one(where, params, "last_day DESC, line ASC")

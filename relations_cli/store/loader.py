@@ -17,12 +17,12 @@ import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from typing import IO, Any, TypeVar
 
-from relations_cli.core.dates import cached_event_date
+from relations_cli.core.dates import cached_event_date, cached_event_when
 from relations_cli.core.errors import DateError, Problem, TimelineError
 from relations_cli.core.model import (
+    Day,
     Event,
     Figure,
     Period,
@@ -392,8 +392,7 @@ class _Builder:
         elif event_id:
             self._ids[event_id] = fields["id"].line
         self.at(node)
-        start = self.date(fields, "date", label, required=True)
-        end = self.date(fields, "end", label)
+        start, end = self.when(fields, label)
         if start and end and end.end < start.start:
             self.problem(fields["end"], f"end {end.text} is before date {start.text}")
         title = self.text(fields, "title", label, required=True)
@@ -419,6 +418,21 @@ class _Builder:
             line=node.line,
         )
         return event if len(self.problems) == before else None
+
+    def when(self, fields: _Fields, what: str) -> tuple[Period | None, Period | None]:
+        """An event's date and end; `date` may be an EDTF interval (2015-09/2016-03)."""
+        text = self.text(fields, "date", what, required=True)
+        start = end = None
+        if text:
+            try:
+                start, end = cached_event_when(text)
+            except DateError as error:
+                self.problem(fields["date"], f"date of {what}: {error}")
+        if end is not None and "end" in fields:
+            self.problem(fields["end"], f"end of {what}: the date '{text}' already ends "
+                         "(an interval); give one or the other")
+            return start, end
+        return start, end or self.date(fields, "end", what)
 
     def date(self, fields: _Fields, key: str, what: str, required: bool = False,
              ) -> Period | None:
@@ -464,7 +478,7 @@ class _Builder:
 
 
 # Stands in for a missing date while the rest of an event is checked; such an event is dropped.
-_NO_DATE = Period(date.min, date.min, Precision.DAY, "")
+_NO_DATE = Period(Day(1), Day(1), Precision.DAY, "")
 
 
 # -- the stream -----------------------------------------------------------------------------------

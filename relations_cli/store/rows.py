@@ -20,7 +20,9 @@ from relations_cli.core.text import own_search_text, words
 
 __all__ = ["BATCH_SIZE", "PRECISIONS", "RowBatch", "RowBatcher", "padded", "write_batch"]
 
-PRECISIONS = (Precision.YEAR, Precision.MONTH, Precision.DAY)
+# Appended to, never reordered: the index stores a precision as its place here.
+PRECISIONS = (Precision.YEAR, Precision.MONTH, Precision.DAY, Precision.SEASON, Precision.DECADE,
+              Precision.CENTURY)
 BATCH_SIZE = 2000
 
 # One encoder for every record: json.dumps with options would build one for each call.

@@ -1,0 +1,254 @@
+"""EDTF levels 0 and 1 (Library of Congress): every example of the specification, its period;
+level 2 refused; years before the common era ordered right; the issue 8/9 refusals."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from relations_cli.core.dates import (
+    Interval,
+    label_order,
+    parse_edtf,
+    parse_event_date,
+    parse_event_when,
+    parse_filter_date,
+    qualifier_of,
+    time_of_day,
+)
+from relations_cli.core.errors import DateError
+from relations_cli.core.model import Day, Precision
+
+
+def _iso(day: int) -> str:
+    return Day(day).isoformat()
+
+
+# The examples of the specification, levels 0 and 1, with the period each covers.
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        # Level 0: date
+        ("1985-04-12", "1985-04-12", "1985-04-12"),
+        ("1985-04", "1985-04-01", "1985-04-30"),
+        ("1985", "1985-01-01", "1985-12-31"),
+        # Level 0: date and time
+        ("1985-04-12T23:20:30", "1985-04-12", "1985-04-12"),
+        ("1985-04-12T23:20:30Z", "1985-04-12", "1985-04-12"),
+        ("1985-04-12T23:20:30-04", "1985-04-12", "1985-04-12"),
+        ("1985-04-12T23:20:30+04:30", "1985-04-12", "1985-04-12"),
+        # Level 1: seasons (winter runs into the next year)
+        ("2001-21", "2001-03-01", "2001-05-31"),
+        ("2001-22", "2001-06-01", "2001-08-31"),
+        ("2001-23", "2001-09-01", "2001-11-30"),
+        ("2001-24", "2001-12-01", "2002-02-28"),
+        # Level 1: qualification widens nothing
+        ("1984?", "1984-01-01", "1984-12-31"),
+        ("2004-06~", "2004-06-01", "2004-06-30"),
+        ("2004-06-11%", "2004-06-11", "2004-06-11"),
+        # Level 1: unspecified digits from the right
+        ("201X", "2010-01-01", "2019-12-31"),
+        ("20XX", "2000-01-01", "2099-12-31"),
+        ("2004-XX", "2004-01-01", "2004-12-31"),
+        ("1985-04-XX", "1985-04-01", "1985-04-30"),
+        ("1985-XX-XX", "1985-01-01", "1985-12-31"),
+        # Level 1: negative calendar year; year 0 is 1 BCE
+        ("-1985", "-1985-01-01", "-1985-12-31"),
+        ("0000", "0000-01-01", "0000-12-31"),
+        # The readable forms
+        ("spring 2016", "2016-03-01", "2016-05-31"),
+        ("44 BC", "-0043-01-01", "-0043-12-31"),
+        ("44 BCE", "-0043-01-01", "-0043-12-31"),
+        ("AD 476", "0476-01-01", "0476-12-31"),
+        ("1969-07-20T20:17Z", "1969-07-20", "1969-07-20"),
+    ],
+)
+def test_every_level_0_and_1_date_of_the_specification(text: str, first: str,
+                                                         last: str) -> None:
+    parsed = parse_event_date(text)
+    assert (_iso(parsed.start), _iso(parsed.end), parsed.text) == (first, last, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last", "open_start", "open_end"),
+    [
+        # Level 0 intervals
+        ("1964/2008", "1964-01-01", "2008-12-31", False, False),
+        ("2004-06/2006-08", "2004-06-01", "2006-08-31", False, False),
+        ("2004-02-01/2005-02-08", "2004-02-01", "2005-02-08", False, False),
+        ("2004-02-01/2005-02", "2004-02-01", "2005-02-28", False, False),
+        ("2004-02-01/2005", "2004-02-01", "2005-12-31", False, False),
+        ("2005/2006-02", "2005-01-01", "2006-02-28", False, False),
+        # Level 1 extended intervals: open (..) and unknown (empty) ends
+        ("1985-04-12/..", "1985-04-12", None, False, True),
+        ("1985-04/..", "1985-04-01", None, False, True),
+        ("1985/..", "1985-01-01", None, False, True),
+        ("../1985-04-12", None, "1985-04-12", True, False),
+        ("../1985-04", None, "1985-04-30", True, False),
+        ("../1985", None, "1985-12-31", True, False),
+        ("1985-04-12/", "1985-04-12", None, False, False),
+        ("1985-04/", "1985-04-01", None, False, False),
+        ("1985/", "1985-01-01", None, False, False),
+        ("/1985-04-12", None, "1985-04-12", False, False),
+        ("/1985-04", None, "1985-04-30", False, False),
+        ("/1985", None, "1985-12-31", False, False),
+        # Level 1 qualified intervals
+        ("1984~/2004-06", "1984-01-01", "2004-06-30", False, False),
+        ("1984/2004-06~", "1984-01-01", "2004-06-30", False, False),
+        ("1984~/2004~", "1984-01-01", "2004-12-31", False, False),
+        ("1984?/2004%", "1984-01-01", "2004-12-31", False, False),
+        ("1984-06?/2004-08?", "1984-06-01", "2004-08-31", False, False),
+        ("1984-06-02?/2004-08-08~", "1984-06-02", "2004-08-08", False, False),
+        ("1984-06-02?/", "1984-06-02", None, False, False),
+    ],
+)
+def test_every_interval_of_the_specification(text: str, first: str | None, last: str | None,
+                                             open_start: bool, open_end: bool) -> None:
+    parsed = parse_edtf(text)
+    assert isinstance(parsed, Interval)
+    assert (_iso(parsed.start.start) if parsed.start else None) == first
+    assert (_iso(parsed.end.end) if parsed.end else None) == last
+    assert (parsed.open_start, parsed.open_end) == (open_start, open_end)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2004-?06-11", "?2004-06-~11", "2004?-06-11", "{1667,1668,1670..1672}", "[1667,1668]",
+     "2004-06-(11)~", "1950S2", "156X2", "1X32", "2001-25", "2001-41", "Y-17E7"],
+)
+def test_level_2_is_refused_clearly(text: str) -> None:
+    with pytest.raises(DateError, match=r"level 2|outside -9999 to 9999"):
+        parse_edtf(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Y170000002", "outside -9999 to 9999"),
+        ("-0000", "does not exist"),
+        ("196", "a year has four digits"),
+        ("2016-3", "two digits"),
+        ("1960 ~", "one qualifier"),
+        ("2016-02-30", "February 2016 has 29 days"),
+        ("2016-23-01", "a season has no day"),
+        ("1969-07-20T24:00", "does not exist"),
+        ("2016-03/2015", "before the start"),
+    ],
+)
+def test_malformed_dates_say_what_they_nearly_are(text: str, message: str) -> None:
+    with pytest.raises(DateError, match=message):
+        parse_edtf(text)
+
+
+def test_written_form_qualifier_and_time_are_kept() -> None:
+    assert qualifier_of(parse_event_date("1960~")) == "~"
+    assert parse_event_date("196X").precision is Precision.DECADE
+    assert parse_event_date("19XX").precision is Precision.CENTURY
+    assert parse_event_date("2016-21").precision is Precision.SEASON
+    assert time_of_day(parse_event_date("1969-07-20T20:17+01:00")) == (20, 17, 0, "+01:00")
+
+
+def test_an_interval_in_date_is_date_and_end() -> None:
+    start, end = parse_event_when("2015-09/2016-03")
+    assert (start.text, end.text if end else None) == ("2015-09", "2016-03")
+    start, end = parse_event_when("2015-09/..")
+    assert end is not None
+    assert end.text == ".."
+    assert parse_event_when("2015-09/")[1] is None
+    with pytest.raises(DateError, match="needs a known start"):
+        parse_event_when("../2015")
+
+
+def test_the_era_boundary_orders_right() -> None:
+    dates = ["0476", "-0043", "44 BC", "0001", "0000", "-0100", "1 BC"]
+    ordered = sorted(dates, key=lambda t: parse_event_date(t).start)
+    assert ordered == ["-0100", "-0043", "44 BC", "0000", "1 BC", "0001", "0476"]
+    assert sorted(["0476", "-0043", "-0100"], key=label_order) == ["-0100", "-0043", "0476"]
+
+
+# -- issue 8 and 9: numeric dates that would be guessed or completed are refused ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("07/03/2016", "ambiguous: write 2016-03-07 (day first: 7 March 2016) or 2016-07-03 "
+                       "(month first: 3 July 2016)"),
+        ("03.07.2016", "ambiguous: write 2016-07-03 (day first: 3 July 2016) or 2016-03-07"),
+        ("13/03/2016", "write it as 2016-03-13 (day first: 13 March 2016)"),
+        ("2016/03/07", "write it as 2016-03-07"),
+        ("Monday, March 27, 2016", "2016-03-27 is a Sunday, not a Monday"),
+        ("99", "a year has four digits"),
+        ("1 2 3", "a year has four digits"),
+        ("10-11-12", "a year has four digits"),
+        ("March 27", "has no year"),
+    ],
+)
+def test_filter_dates_that_would_be_guessed_are_refused(text: str, message: str) -> None:
+    with pytest.raises(DateError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_filter_date(text)
+
+
+def test_a_matching_weekday_is_fine() -> None:
+    assert parse_filter_date("Sunday, March 27, 2016").text == "2016-03-27"
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [("-0100", "-0100-01-01", "-0100-12-31"), ("196X", "1960-01-01", "1969-12-31"),
+     ("spring 2016", "2016-03-01", "2016-05-31"), ("2015/2016", "2015-01-01", "2016-12-31"),
+     ("2015-09/..", "2015-09-01", "9999-12-31")],
+)
+def test_filters_take_the_same_forms(text: str, first: str, last: str) -> None:
+    parsed = parse_filter_date(text)
+    assert (_iso(parsed.start), _iso(parsed.end)) == (first, last)
+
+
+# -- properties ---------------------------------------------------------------------------------
+
+_YEARS = st.integers(-9999, 9998)
+
+
+@st.composite
+def edtf_texts(draw: st.DrawFn) -> str:
+    year = draw(_YEARS)
+    sign = "-" if year < 0 else ""
+    text = f"{sign}{abs(year):04d}"
+    kind = draw(st.sampled_from(["year", "month", "day", "season", "decade", "time"]))
+    if kind == "decade" and year >= 0:
+        return text[:3] + "X" + draw(st.sampled_from(["", "?", "~"]))
+    if kind in ("month", "day", "time"):
+        month = draw(st.integers(1, 12))
+        text += f"-{month:02d}"
+        if kind in ("day", "time"):
+            text += f"-{draw(st.integers(1, 28)):02d}"
+        if kind == "time":
+            text += f"T{draw(st.integers(0, 23)):02d}:{draw(st.integers(0, 59)):02d}"
+            text += draw(st.sampled_from(["", "Z", "+01:00", "-05"]))
+    elif kind == "season":
+        text += f"-{draw(st.integers(21, 24))}"
+    return text + draw(st.sampled_from(["", "?", "~", "%"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(edtf_texts())
+def test_parse_print_parse_gives_the_same_date(text: str) -> None:
+    parsed = parse_event_date(text)
+    again = parse_event_date(str(parsed))
+    assert again == parsed
+    assert parse_filter_date(str(parsed)) == parsed
+    day = Day(parsed.start)
+    assert Day.fromisoformat(day.isoformat()) == day
+    assert Day.of(day.year, day.month, day.day) == day
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(edtf_texts(), min_size=2, max_size=8))
+def test_ordering_follows_start_then_end(texts: list[str]) -> None:
+    periods = sorted((parse_event_date(t) for t in texts), key=lambda p: (p.start, p.end))
+    for a, b in itertools.pairwise(periods):
+        assert (a.start, a.end) <= (b.start, b.end)
+        assert a.start.isoformat() <= b.start.isoformat() or a.start.year < 0
