@@ -251,22 +251,20 @@ class OutputOptions:
                               not self.no_header, not self.no_pager)
 
 
-@dataclasses.dataclass(frozen=True)
+# Plain subclasses: they inherit the fields, the frozen init and the rest (a dataclass
+# decorator would generate all of that again, a millisecond each at start-up).
 class EventsOutput(OutputOptions):
     KIND: ClassVar[Kind] = Kind.EVENTS
 
 
-@dataclasses.dataclass(frozen=True)
 class EventOutput(OutputOptions):
     KIND: ClassVar[Kind] = Kind.EVENT
 
 
-@dataclasses.dataclass(frozen=True)
 class ReportOutput(OutputOptions):
     KIND: ClassVar[Kind] = Kind.REPORT
 
 
-@dataclasses.dataclass(frozen=True)
 class ChartOutput(OutputOptions):
     KIND: ClassVar[Kind] = Kind.CHART
 
