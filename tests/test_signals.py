@@ -153,7 +153,7 @@ def test_sigterm_during_output_removes_the_hidden_temporary_file(tmp_path: Path)
         "from relations_cli.store.atomic import atomic_output\n"
         "_stop_on_signals()\n"
         "try:\n"
-        f"    with atomic_output({str(tmp_path / 'out.txt')!r}, False, None) as stream:\n"
+        f"    with atomic_output({str(tmp_path / 'out.txt')!r}, False, ()) as stream:\n"
         "        stream.write('half')\n"
         "        print('writing', flush=True)\n"
         "        time.sleep(60)\n"

@@ -36,7 +36,7 @@ def list_events(source: SourceOptions, query: Query, listing: ListOptions,
         print_count(len(events))
     else:
         deliver(output.settings(), Kind.EVENTS, events, terms=query.terms,
-                protected=source.path(), timeline=engine.registry, query=query)
+                protected=source.paths(), timeline=engine.registry, query=query)
     exit_if_empty(events, engine.count(), looked_for=looked_for)
 
 
@@ -114,7 +114,7 @@ def show(
         raise NotFoundError(f"no event with id '{event_id}'" + did_you_mean(
             event_id, engine.ids(), "'relations timeline' lists the ids"))
     deliver(output.settings(), Kind.EVENT, event_view(event, engine.people),
-            protected=source.path(), timeline=engine.registry)
+            protected=source.paths(), timeline=engine.registry)
 
 
 class ValidateFormat(str, Enum):
