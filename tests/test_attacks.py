@@ -48,7 +48,7 @@ def test_output_never_replaces_a_device_fifo_or_socket(tmp_path: Path, kind: str
     target = _special(tmp_path, kind)
     before = os.lstat(target)
     with pytest.raises(OutputError, match="not a regular file"), \
-            atomic_output(str(target), force, None) as stream:
+            atomic_output(str(target), force, ()) as stream:
         stream.write("clobbered")
     after = os.lstat(target)
     assert (after.st_mode, after.st_ino, after.st_rdev) == \
@@ -70,7 +70,7 @@ def test_a_symlink_to_a_device_is_refused(tmp_path: Path) -> None:
     link = tmp_path / "link"
     link.symlink_to(device)
     with pytest.raises(OutputError, match="not a regular file"), \
-            atomic_output(str(link), True, None) as stream:
+            atomic_output(str(link), True, ()) as stream:
         stream.write("x")
     assert link.is_symlink()
     assert stat.S_ISFIFO(os.stat(link).st_mode)
@@ -81,11 +81,11 @@ def test_a_dangling_symlink_is_refused_and_never_followed(tmp_path: Path) -> Non
     link = tmp_path / "out.txt"
     link.symlink_to(elsewhere)
     with pytest.raises(OutputError, match="dangling"), \
-            atomic_output(str(link), False, None) as stream:
+            atomic_output(str(link), False, ()) as stream:
         stream.write("x")
     assert link.is_symlink()
     assert not elsewhere.exists()
-    with atomic_output(str(link), True, None) as stream:
+    with atomic_output(str(link), True, ()) as stream:
         stream.write("forced")
     assert not elsewhere.exists(), "the link was followed"
     assert not link.is_symlink()
@@ -214,7 +214,7 @@ def test_a_full_disk_under_the_output_file_is_one_line(tmp_path: Path) -> None:
 
     target = tmp_path / "out.json"
     with pytest.raises(OutputError, match=r"out.json: no space left on device"), \
-            atomic_output(str(target), False, None):
+            atomic_output(str(target), False, ()):
         raise OSError(errno.ENOSPC, "No space left on device")
     assert list(tmp_path.iterdir()) == []
 

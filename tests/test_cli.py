@@ -107,7 +107,29 @@ def test_validate_json(tmp_path: Path) -> None:
     result = invoke("validate", str(path), "--format", "json")
     assert result.status == 2, result
     assert json.loads(result.stdout) == [
-        {"file": str(path), "line": 2, "column": 5, "message": "event 'a' has no 'date'"}]
+        {"file": str(path), "line": 2, "column": 5, "severity": "error",
+         "message": "event 'a' has no 'date'"}]
+
+
+def test_validate_json_holds_the_warnings_with_their_severity(tmp_path: Path) -> None:
+    valid = write(tmp_path, "people:\n  - name: Nobody Named\nevents:\n"
+                  "  - id: a\n    date: 2015\n    title: T\n", "valid.yaml")
+    broken = write(tmp_path, "events:\n  - id: a\n    title: T\n", "broken.yaml")
+    result = invoke("validate", str(broken), str(valid), "--format", "json")
+    assert result.status == 2, result
+    records = json.loads(result.stdout)
+    assert [(r["file"], r["severity"]) for r in records] == [
+        (str(broken), "error"), (str(valid), "warning")]
+    assert records[1] == {
+        "file": str(valid), "line": 2, "column": 5, "severity": "warning",
+        "kind": "unused-person",
+        "message": "'Nobody Named' is in the people registry but no event names them"}
+    assert "warning:" not in result.stderr  # in the data, not said twice
+    alone = invoke("validate", str(valid), "--format", "json")
+    assert alone.status == 0, alone
+    assert [r["severity"] for r in json.loads(alone.stdout)] == ["warning"]
+    strict = invoke("validate", str(valid), "--format", "json", "--strict")
+    assert strict.status == 2, strict
 
 
 def test_data_option_and_environment_choose_the_timeline(tmp_path: Path) -> None:

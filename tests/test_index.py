@@ -310,6 +310,49 @@ def test_any_combination_of_filters_agrees(both_engines: tuple[object, object],
     assert answers(index, query) == answers(memory, query)
 
 
+# Issue 9 item 5: search terms holding a line break, and values differing only in case
+# (`Trade`/`trade`), where the two engines once disagreed.
+case_variants = st.sampled_from(["Trade", "trade", "TRADE", "Diplomacy", "diplomacy", "tRade"])
+broken_words = st.sampled_from(["trade", "Trade", "talks", "xi", "grain", "", " "])
+line_breaks = st.sampled_from(["\n", "\r\n", "\r", "\n\n"])
+
+
+@st.composite
+def broken_term(draw: st.DrawFn) -> str:
+    """A search term with one or more line breaks between words (or alone)."""
+    words = draw(st.lists(broken_words, min_size=1, max_size=3))
+    glue = draw(line_breaks)
+    return glue.join(words) if len(words) > 1 else words[0] + glue
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(case_variants, st.lists(case_variants, max_size=2), broken_words,
+                          st.sampled_from(["2001", "2001-05", "2001-05-06", "2002"])),
+                min_size=1, max_size=10),
+       st.lists(broken_term() | broken_words, min_size=1, max_size=2), st.booleans(),
+       st.lists(case_variants, max_size=2))
+def test_the_engines_agree_on_line_breaks_in_terms_and_case_variants(
+        tmp_path: Path, items: list[tuple[str, list[str], str, str]], terms: list[str],
+        any_term: bool, wanted: list[str]) -> None:
+    document = {"people": [{"name": "Xi Jinping", "aliases": ["Xi"]}],
+                "events": [{"id": f"e-{n}", "date": when, "title": f"{category} {word}",
+                            "summary": f"talks\n{word}\n{category}", "category": category,
+                            "tags": tags, "people": ["Xi"] if n % 2 else []}
+                           for n, (category, tags, word, when) in enumerate(items)]}
+    path = tmp_path / "t.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    memory = MemoryEngine(load_timeline(path))
+    index = open_index(path, use_cache=False)
+    queries = [Query(terms=tuple(terms), any_term=any_term), Query(categories=tuple(wanted)),
+               Query(tags=tuple(wanted)), Query(terms=tuple(terms), tags=tuple(wanted)),
+               Query()]
+    for query in queries:
+        assert answers(index, query) == answers(memory, query), query
+        for by in (["category"], ["tag"], ["year", "category"], ["category", "tag"]):
+            assert index.summarize(query, by) == memory.summarize(query, by), (query, by)
+
+
 def test_an_index_damaged_past_its_header_is_rebuilt_mid_query(tmp_path: Path) -> None:
     path = write(tmp_path, generated(3000))
     expected = invoke("search", "grain", "--data", str(path), "--no-cache").stdout

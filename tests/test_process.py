@@ -110,6 +110,34 @@ def test_output_never_overwrites_the_timeline_it_reads(tmp_path: Path) -> None:
     assert source.read_text(encoding="utf-8") == MINIMAL
 
 
+
+@pytest.mark.parametrize("command", [["timeline"], ["summary"], ["chart"], ["people"]])
+def test_output_never_overwrites_any_of_several_timelines_read(
+        tmp_path: Path, command: list[str]) -> None:
+    first = write(tmp_path, MINIMAL, "first.yaml")
+    second = write(tmp_path, MINIMAL.replace("first", "second"), "second.yaml")
+    before = second.read_bytes()
+    result = run(*command, "--data", str(first), "--data", str(second),
+                 "--output", str(second), "--force")
+    assert result.status == 2, result
+    assert ERROR_LINE.match(result.stderr)
+    assert "refusing to overwrite the timeline being read" in result.stderr
+    assert second.read_bytes() == before
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_output_never_overwrites_a_timeline_read_from_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "timelines"
+    folder.mkdir()
+    write(folder, MINIMAL, "a.yaml")
+    second = write(folder, MINIMAL.replace("first", "second"), "b.yaml")
+    before = second.read_bytes()
+    result = run("timeline", "--data", str(folder), "--output", str(second), "--force")
+    assert result.status == 2, result
+    assert "refusing to overwrite the timeline being read" in result.stderr
+    assert second.read_bytes() == before
+
+
 def test_output_into_a_missing_directory_is_one_error_line(tmp_path: Path) -> None:
     result = run("timeline", "--output", str(tmp_path / "no" / "such" / "dir.txt"))
     assert result.status == 2, result
@@ -120,7 +148,7 @@ def test_an_error_mid_write_keeps_the_old_file(tmp_path: Path) -> None:
     target = tmp_path / "out.txt"
     target.write_text("old", encoding="utf-8")
     def write_half_then_fail() -> None:
-        with atomic_output(str(target), True, None) as stream:
+        with atomic_output(str(target), True, ()) as stream:
             stream.write("half")
             raise RuntimeError("disk full")
 

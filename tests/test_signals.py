@@ -153,7 +153,7 @@ def test_sigterm_during_output_removes_the_hidden_temporary_file(tmp_path: Path)
         "from relations_cli.store.atomic import atomic_output\n"
         "_stop_on_signals()\n"
         "try:\n"
-        f"    with atomic_output({str(tmp_path / 'out.txt')!r}, False, None) as stream:\n"
+        f"    with atomic_output({str(tmp_path / 'out.txt')!r}, False, ()) as stream:\n"
         "        stream.write('half')\n"
         "        print('writing', flush=True)\n"
         "        time.sleep(60)\n"
@@ -276,3 +276,56 @@ def test_a_run_in_process_leaves_the_signal_mask_as_it_was() -> None:
     assert invoke("timeline", "--limit", "1").status == 0
     assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == set()
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
+
+
+def _console_script() -> Path | None:
+    """The venv's `relations` script, when it starts at relations_cli._entry."""
+    script = Path(sys.executable).parent / "relations"
+    try:
+        text = script.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return script if "relations_cli._entry" in text else None
+
+
+def _catches(pid: int, number: int) -> bool:
+    """Whether the process has a handler for the signal (SigCgt in /proc/PID/status)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    for line in status.splitlines():
+        if line.startswith("SigCgt:"):
+            return bool(int(line.split()[1], 16) >> (number - 1) & 1)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
+@pytest.mark.parametrize("delay", [0, 0.002, 0.005, 0.01, 0.02, 0.04, 0.08])
+def test_ctrl_c_while_the_console_script_imports_exits_130_quietly(
+        tmp_path: Path, delay: float) -> None:
+    """Issue 9 item 8: a Ctrl-C at any moment once the program's own code runs, including
+    while Typer and Rich are still being imported, exits 130 with no traceback. The moment
+    the entry point has set its handlers is seen from outside: the process then catches
+    SIGTERM (Python itself does not); the Ctrl-C is sent that long after it."""
+    script = _console_script()
+    if script is None:
+        pytest.skip("the relations console script is not installed from this tree "
+                    "(pip install -e .)")
+    data = write(tmp_path, timeline_text(20000), "big.yaml")
+    env = environment(tmp_path / "cache")
+    env.pop("PYTHONPATH")
+    process = subprocess.Popen([str(script), "timeline", "--data", str(data), "--no-cache"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    try:
+        assert wait_for(lambda: _catches(process.pid, signal.SIGTERM), process, limit=60)
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert "Traceback" not in err, err
+    assert process.returncode == 130, (process.returncode, err)

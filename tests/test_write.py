@@ -295,6 +295,33 @@ def test_commit_refuses_an_invalid_result(tmp_path: Path) -> None:
     assert path.read_text() == FLOW
 
 
+def test_a_failed_commit_leaves_the_file_and_no_temporary_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    path = _write(tmp_path, FLOW)
+    snapshot = read_snapshot(path)
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(WriteError, match="No space left on device; nothing written"):
+        commit(snapshot, add_event(snapshot.text, {"date": "2015", "title": "X", "id": "x"}))
+    assert path.read_text() == FLOW
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_commit_keeps_the_mode_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, FLOW)
+    path.chmod(0o640)
+    snapshot = read_snapshot(path)
+    commit(snapshot, add_event(snapshot.text, {"date": "2015", "title": "X", "id": "x"}))
+    assert path.stat().st_mode & 0o7777 == 0o640
+    assert "id: x" in path.read_text()
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
 def test_concurrent_adds_in_processes_all_land(tmp_path: Path) -> None:
     path = _write(tmp_path, FLOW)
     env = {k: v for k, v in os.environ.items() if k not in LEAKY_VARIABLES}

@@ -452,7 +452,7 @@ class BrowseApp(App[int]):
             events = engine.select(query)
             deliver(OutputSettings(request.format, "never", request.path, force, 100),
                     Kind.EVENTS, events, timeline=engine.registry, terms=query.terms,
-                    protected=protected, query=query)
+                    protected=() if protected is None else (protected,), query=query)
             return len(events)
 
         try:

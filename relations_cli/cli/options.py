@@ -132,6 +132,12 @@ class SourceOptions:
 
         return resolve_data_path(self.data)
 
+    def paths(self) -> list[Path]:
+        """Every timeline file in use (none of them ever to be overwritten by --output)."""
+        from relations_cli.store.source import resolve_data_paths
+
+        return resolve_data_paths(self.data)
+
 
 @dataclasses.dataclass(frozen=True)
 class FilterOptions:

@@ -36,7 +36,7 @@ def list_events(source: SourceOptions, query: Query, listing: ListOptions,
         print_count(len(events))
     else:
         deliver(output.settings(), Kind.EVENTS, events, terms=query.terms,
-                protected=source.path(), timeline=engine.registry, query=query)
+                protected=source.paths(), timeline=engine.registry, query=query)
     exit_if_empty(events, engine.count(), looked_for=looked_for)
 
 
@@ -114,7 +114,7 @@ def show(
         raise NotFoundError(f"no event with id '{event_id}'" + did_you_mean(
             event_id, engine.ids(), "'relations timeline' lists the ids"))
     deliver(output.settings(), Kind.EVENT, event_view(event, engine.people),
-            protected=source.path(), timeline=engine.registry)
+            protected=source.paths(), timeline=engine.registry)
 
 
 class ValidateFormat(str, Enum):
@@ -139,7 +139,9 @@ def validate(
 ) -> None:
     """Check timelines and list every problem found, one a line, in file order.
 
-    Likely mistakes in a valid file are warnings on stderr (FILE:LINE:COL: warning: ...).
+    Likely mistakes in a valid file are warnings on stderr (FILE:LINE:COL: warning: ...);
+    with --format json, errors and warnings are records of one array, told apart by their
+    "severity".
     Exits 0 when every file is valid and 2 when one is not (or, with --strict, has warnings).
 
     \b
@@ -162,14 +164,20 @@ def validate(
     problems = [p for result in results for p in result.problems]
     warnings = [w for result in results for w in result.warnings]
     if fmt is ValidateFormat.json:
-        records = [{"file": p.path, "line": p.line, "column": p.column, "message": p.message}
-                   for p in problems]
+        # File by file: its errors, then its warnings (which only a valid file has).
+        records: list[dict[str, object]] = []
+        for result in results:
+            records += [{"file": p.path, "line": p.line, "column": p.column,
+                         "severity": "error", "message": p.message} for p in result.problems]
+            records += [{"file": w.path, "line": w.line, "column": w.column,
+                         "severity": "warning", "kind": w.kind.value, "message": w.message}
+                        for w in result.warnings]
         print(json_dumps(records, indent=2))
     else:
         for problem in problems:
             print(visible(str(problem)))
-    for warning in warnings:
-        print(visible(str(warning)), file=sys.stderr)
+        for warning in warnings:
+            print(visible(str(warning)), file=sys.stderr)
     for result in results:
         where = visible(str(result.path))
         if result.problems:

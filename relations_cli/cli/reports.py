@@ -64,7 +64,7 @@ def _deliver_rows(listing: ListOptions | None, output: Any, report: Any, rows: l
     if listing is not None and listing.count:
         print_count(len(rows))
     else:
-        deliver(output.settings(), Kind.REPORT, report, protected=source.path())
+        deliver(output.settings(), Kind.REPORT, report, protected=source.paths())
 
 
 def _listed(rows: list[Any], listing: ListOptions) -> list[Any]:
@@ -102,7 +102,7 @@ def summary(
     query = filters.query()
     counted = engine.summarize(query, [g.value for g in by or [Grouping.year]])
     counted = ranked(counted, sort is SortBy.count_, top)
-    deliver(output.settings(), Kind.REPORT, summary_report(counted), protected=source.path())
+    deliver(output.settings(), Kind.REPORT, summary_report(counted), protected=source.paths())
     if not counted.count:
         filters_hint(engine, query)
     exit_if_empty(range(counted.count), engine.count())
@@ -133,7 +133,7 @@ def chart(
     query = filters.query()
     events = engine.select(query)
     lanes = chart_lanes(events, by.value, engine.people)
-    deliver(output.settings(), Kind.CHART, ChartView(lanes), protected=source.path())
+    deliver(output.settings(), Kind.CHART, ChartView(lanes), protected=source.paths())
     if not events:
         filters_hint(engine, query)
     exit_if_empty(events, engine.count())
@@ -263,7 +263,7 @@ def on_this_day(
     if listing.count:
         print_count(len(matched))
     else:
-        deliver(output.settings(), Kind.EVENTS, matched, protected=source.path(),
+        deliver(output.settings(), Kind.EVENTS, matched, protected=source.paths(),
                 timeline=engine.registry, query=filters.query())
     label = f"{calendar_date(2000, month, number):%B} {number}"
     other = f" other than {year}" if year else ""

@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -77,7 +77,7 @@ def silence_stdout() -> None:
 
 
 @contextlib.contextmanager
-def _destination(settings: OutputSettings, protected: Path | None) -> Iterator[IO[str]]:
+def _destination(settings: OutputSettings, protected: Collection[Path]) -> Iterator[IO[str]]:
     if settings.output and settings.output != "-":
         from relations_cli.store.atomic import atomic_output
 
@@ -107,7 +107,7 @@ class _Target(NamedTuple):
 
 
 @contextlib.contextmanager
-def _opened(settings: OutputSettings, kind: Kind, protected: Path | None) -> Iterator[_Target]:
+def _opened(settings: OutputSettings, kind: Kind, protected: Collection[Path]) -> Iterator[_Target]:
     """The destination with its format and color decided; a closed pipe ends quietly."""
     if settings.force and not settings.output:
         raise QueryError("--force needs --output (it lets --output replace a file)")
@@ -124,10 +124,11 @@ def _opened(settings: OutputSettings, kind: Kind, protected: Path | None) -> Ite
 
 
 def deliver(settings: OutputSettings, kind: Kind, result: Any, *,
-            protected: Path | None = None, terms: Sequence[str] = (),
+            protected: Collection[Path] = (), terms: Sequence[str] = (),
             timeline: Timeline | None = None, query: Query | None = None) -> None:
     """Write a result of some kind in the chosen format and place: the format's module
-    renders it (render/formats.py says which module)."""
+    renders it (render/formats.py says which module); --output never names one of the
+    `protected` files (the timelines being read)."""
     import importlib
 
     with _opened(settings, kind, protected) as target:

@@ -7,50 +7,87 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from relations_cli.core.errors import OutputError
 
-__all__ = ["atomic_output"]
+__all__ = ["atomic_output", "replace_atomically"]
 
 
 @contextlib.contextmanager
-def atomic_output(path: str, force: bool, protected: Path | None) -> Iterator[IO[str]]:
-    """A text stream whose content replaces `path` only when the block ends without error."""
-    target = Path(path)
-    if protected is not None and _same_file(target, protected):
-        raise OutputError(f"{path}: refusing to overwrite the timeline being read")
-    _check_target(path, target, force)
-    directory = target.parent if str(target.parent) else Path(".")
-    _sweep(directory, target.name)
+def replace_atomically(target: Path, mode: int, *, binary: bool = False,
+                       before_replace: Callable[[], None] | None = None,
+                       ) -> Iterator[IO[Any]]:
+    """A stream to a temporary file beside `target` that replaces it when the block ends
+    without error: the one way this tool installs a file.
+
+    The temporary file is created with SIGINT and SIGTERM held (a stop never falls between
+    its creation and our knowing its name), locked while written (so a later run knows it is
+    no orphan), given `mode`, synced, checked by `before_replace` and renamed over `target`;
+    the folder is synced after. On any error or signal the temporary file is removed and the
+    exception goes on: OSErrors as they are, for the caller to name.
+    """
     from relations_cli.store.cache import signals_deferred
 
+    directory = target.parent if str(target.parent) else Path(".")
     deferred = signals_deferred()
     deferred.__enter__()  # a stop lands before the file exists or inside the try below
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                          dir=directory)
-    except OSError as error:
+    except BaseException:
         deferred.__exit__(None, None, None)
-        raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
+        raise
     try:
         _hold(fd)
         deferred.__exit__(None, None, None)
-        os.chmod(temporary, _final_mode(target))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+        os.fchmod(fd, mode)
+        stream: IO[Any] = (os.fdopen(fd, "wb") if binary
+                           else os.fdopen(fd, "w", encoding="utf-8", newline=""))
+        with stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        _check_target(path, target, force=True)  # nothing odd took its place meanwhile
+        if before_replace is not None:
+            before_replace()
         os.replace(temporary, target)
-    except BaseException as error:
+    except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
-            raise OutputError(f"{path}: {_reason(error)}") from None
         raise
+    _sync_directory(directory)
+
+
+def _sync_directory(directory: Path) -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_output(path: str, force: bool, protected: Iterable[Path] = ()) -> Iterator[IO[str]]:
+    """A text stream whose content replaces `path` only when the block ends without error;
+    never one of the `protected` files (the timelines being read)."""
+    target = Path(path)
+    if any(_same_file(target, timeline) for timeline in protected):
+        raise OutputError(f"{path}: refusing to overwrite the timeline being read")
+    _check_target(path, target, force)
+    directory = target.parent if str(target.parent) else Path(".")
+    _sweep(directory, target.name)
+    try:
+        with replace_atomically(target, _final_mode(target), before_replace=lambda:
+                                _check_target(path, target, force=True)) as stream:
+            # (the check: nothing odd took the path's place meanwhile)
+            yield stream
+    except OSError as error:
+        if isinstance(error, BrokenPipeError):
+            raise
+        raise OutputError(f"{path}: {_what_failed(error)}") from None
 
 
 def _hold(fd: int) -> None:
@@ -92,6 +129,11 @@ def _reason(error: OSError) -> str:
     if error.errno == errno.ENOSPC:
         return "no space left on device"
     return (error.strerror or str(error)).lower()
+
+
+def _what_failed(error: OSError) -> str:
+    reason = _reason(error)
+    return reason if error.errno == errno.ENOSPC else f"cannot write: {reason}"
 
 
 def _check_target(path: str, target: Path, force: bool) -> None:

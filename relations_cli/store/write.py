@@ -19,7 +19,6 @@ import difflib
 import itertools
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -589,29 +588,16 @@ def check(text: str, name: str) -> None:
 
 
 def commit(snapshot: Snapshot, text: str) -> None:
-    """Install `text` as the new content of the snapshot's file: validated, atomic, with the
-    file's mode and owner, and only if the file is unchanged since the snapshot was read."""
+    """Install `text` as the new content of the snapshot's file: validated, atomic (see
+    store/atomic.replace_atomically), with the file's mode and owner, and only if the file is
+    unchanged since the snapshot was read."""
+    from relations_cli.store.atomic import replace_atomically
+
     path = snapshot.path
     check(text, str(path))
     data = (b"\xef\xbb\xbf" if snapshot.bom else b"") + text.encode("utf-8")
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise WriteError(f"{path}: cannot write beside it: {error.strerror or error}") from None
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fchmod(stream.fileno(), snapshot.mode)
-            info = os.fstat(stream.fileno())
-            if (info.st_uid, info.st_gid) != (snapshot.uid, snapshot.gid):
-                try:
-                    os.fchown(stream.fileno(), snapshot.uid, snapshot.gid)
-                except OSError:
-                    raise WriteError(f"{path}: cannot keep its owner and group; nothing "
-                                     "written") from None
-            os.fsync(stream.fileno())
+
+    def unchanged() -> None:
         try:
             current = _fingerprint(os.stat(path))
         except OSError:
@@ -619,21 +605,21 @@ def commit(snapshot: Snapshot, text: str) -> None:
         if current != snapshot.fingerprint:
             raise WriteError(f"{path}: changed on disk since it was read; nothing written "
                              "(run the command again)")
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _sync_directory(directory)
 
-
-def _sync_directory(directory: Path) -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    try:
+        with replace_atomically(path, snapshot.mode, binary=True,
+                                before_replace=unchanged) as stream:
+            stream.write(data)
+            info = os.fstat(stream.fileno())
+            if (info.st_uid, info.st_gid) != (snapshot.uid, snapshot.gid):
+                try:
+                    os.fchown(stream.fileno(), snapshot.uid, snapshot.gid)
+                except OSError:
+                    raise WriteError(f"{path}: cannot keep its owner and group; nothing "
+                                     "written") from None
+    except OSError as error:
+        raise WriteError(f"{path}: cannot write: {error.strerror or error}; nothing "
+                         "written") from None
 
 
 def change_file(path: Path, change: Callable[[Snapshot], str], dry_run: bool = False,
