@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -198,6 +199,55 @@ def test_live_search_narrows_and_highlights() -> None:
             await pilot.press("slash", "escape")
             await _settle(pilot)
             assert app.query_now.terms == ("kerry",)  # Escape drops only what was typed since
+
+    run_async(body)
+
+
+def test_keys_typed_in_one_burst_after_slash_reach_the_search() -> None:
+    """As a terminal delivers `/kerry` in one read: every key is queued before any is
+    handled, and none may reach the list (where e would open the export dialog)."""
+    from textual import events
+
+    async def body() -> None:
+        async with _browser() as pilot:
+            app = pilot.app
+            for key, character in [("slash", "/"), *((c, c) for c in "kerry")]:
+                app.post_message(events.Key(key, character))
+            await _settle(pilot)
+            assert app.query_one("#search").value == "kerry"
+            assert app.screen is app.screen_stack[0]  # no dialog opened
+            assert app.chronology.cursor == 0
+            assert app.query_now.terms == ("kerry",)
+            # Back in the search (its text selected, so replaced): / is a character there.
+            await pilot.press("enter", "slash", *"/x")
+            await _settle(pilot)
+            assert app.query_one("#search").value == "/x"
+
+    run_async(body)
+
+
+def test_j_and_k_scroll_the_detail_when_it_has_focus() -> None:
+    async def body() -> None:
+        async with _browser(size=(80, 24)) as pilot:
+            app = pilot.app
+            detail = app.query_one("#detail")
+            await pilot.press("enter")
+            await _settle(pilot)
+            assert app.focused is detail
+            assert detail.max_scroll_y > 2, "the first event must be longer than its pane"
+            await pilot.press("j", "j", "j")
+            await _settle(pilot)
+            assert detail.scroll_y == 3
+            await pilot.press("k")
+            await _settle(pilot)
+            assert detail.scroll_y == 2
+            await pilot.press("G")
+            await _settle(pilot)
+            assert detail.scroll_y == detail.max_scroll_y
+            await pilot.press("g")
+            await _settle(pilot)
+            assert detail.scroll_y == 0
+            assert app.chronology.cursor == 0  # the list did not move
 
     run_async(body)
 
@@ -425,13 +475,34 @@ def test_the_installed_command_in_tmux(tmux: Callable[..., str], tmp_path: Path)
         return tmux("capture-pane", "-p", "-t", "browse")
 
     assert "of 21 events" in _wait_for(pane, "21 of 21 events"), pane()
-    tmux("send-keys", "-t", "browse", "/")
-    time.sleep(0.5)  # not a timing assertion: keys sent in the same write as / can race focus
-    tmux("send-keys", "-t", "browse", "kerry")
+    tmux("send-keys", "-t", "browse", "/kerry")  # one write: the keys after / must not race
     assert "4 of 21 events" in _wait_for(pane, "4 of 21 events"), pane()
     tmux("send-keys", "-t", "browse", "Enter")
     tmux("send-keys", "-t", "browse", "q")
     assert _wait_for(lambda: status.read_text() if status.exists() else "", "\n") == "0\n"
+    flags = tmux("display-message", "-p", "-t", "browse",
+                 "#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_flag}")
+    assert flags.split() == ["0", "1", "0", "0"], flags
+
+
+def test_sigterm_in_tmux_restores_the_terminal_and_exits_143(
+        tmux: Callable[..., str], tmp_path: Path) -> None:
+    relations = _installed_relations()
+    if relations is None:
+        pytest.skip("relations is not installed")
+    status, pid = tmp_path / "status", tmp_path / "pid"
+    # The inner shell writes its id and becomes the command (exec): that id is the browser's.
+    script = (f"XDG_CACHE_HOME={tmp_path}/cache sh -c 'echo $$ > {pid}; exec {relations} "
+              f"browse --data {BUNDLED}'; echo $? > {status}; exec sleep 60")
+    tmux("new-session", "-d", "-x", "100", "-y", "30", "-s", "browse", script)
+
+    def pane() -> str:
+        return tmux("capture-pane", "-p", "-t", "browse")
+
+    assert "of 21 events" in _wait_for(pane, "21 of 21 events"), pane()
+    assert tmux("display-message", "-p", "-t", "browse", "#{alternate_on}").strip() == "1"
+    os.kill(int(pid.read_text()), signal.SIGTERM)
+    assert _wait_for(lambda: status.read_text() if status.exists() else "", "\n") == "143\n"
     flags = tmux("display-message", "-p", "-t", "browse",
                  "#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_flag}")
     assert flags.split() == ["0", "1", "0", "0"], flags

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, VerticalScroll
@@ -38,7 +39,7 @@ from relations_cli.browse.screens import (
     HelpScreen,
     YearScreen,
 )
-from relations_cli.browse.widgets import ChronologyList, detail_text
+from relations_cli.browse.widgets import ChronologyList, DetailPane, detail_text
 from relations_cli.core.dates import parse_filter_date
 from relations_cli.core.engine import Engine
 from relations_cli.core.errors import RelationsError
@@ -111,7 +112,10 @@ class BrowseApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit_browser", "quit"),
         Binding("ctrl+c", "interrupt", "quit", priority=True),
-        Binding("slash", "search", "search"),
+        # A priority binding runs in the app's own loop, before the next key is taken: the
+        # keys typed right after / (even in the same read from the terminal) reach the
+        # search box, never the list. Elsewhere (a dialog, an input) / is just a character.
+        Binding("slash", "search", "search", priority=True),
         Binding("n", "match(1)", "next match"),
         Binding("N", "match(-1)", "previous match"),
         Binding("f", "filters", "filters"),
@@ -147,7 +151,7 @@ class BrowseApp(App[int]):
         yield Input(id="search", placeholder="/ to search (all words; Enter keeps, Escape drops)")
         with Container(id="body"):
             yield ChronologyList(id="list")
-            with VerticalScroll(id="detail"):
+            with DetailPane(id="detail"):
                 yield Static(id="event")
         yield Static(id="status")
 
@@ -293,10 +297,10 @@ class BrowseApp(App[int]):
     # -- search -------------------------------------------------------------------------------
 
     def action_search(self) -> None:
+        if self.screen is not self.screen_stack[0] or isinstance(self.focused, Input):
+            raise SkipAction  # a dialog or an input is in front: / is typed, not a command
         search = self.query_one("#search", Input)
         self._before_search = self.query_now.terms
-        # Focused at once (not on the next turn of the loop), so that the keys typed right
-        # after / reach the search even when they arrive in the same read.
         self.set_focus(search)
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.events import Blur, Click, Focus, MouseScrollDown, MouseScrollUp
 from textual.message import Message
 from textual.strip import Strip
@@ -24,7 +25,7 @@ from relations_cli.render.detail import event_view
 from relations_cli.render.safe import visible
 from relations_cli.render.terminal import MATCH_STYLE, category_style, make_console, print_event
 
-__all__ = ["ChronologyList", "detail_text", "row_text"]
+__all__ = ["ChronologyList", "DetailPane", "detail_text", "row_text"]
 
 MAX_DATE = 22
 CATEGORY_WIDTH = 10
@@ -225,3 +226,15 @@ class ChronologyList(Widget, can_focus=True):
 
     def on_blur(self, _: Blur) -> None:
         self.refresh()
+
+
+class DetailPane(VerticalScroll):
+    """The selected event in full; with the focus (Enter), j/k and g/G scroll it as the
+    arrows and Home/End do."""
+
+    BINDINGS = [  # noqa: RUF012  (Textual's own convention for bindings)
+        Binding("j", "scroll_down", "down", show=False),
+        Binding("k", "scroll_up", "up", show=False),
+        Binding("g", "scroll_home", "top", show=False),
+        Binding("G", "scroll_end", "bottom", show=False),
+    ]

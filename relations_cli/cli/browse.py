@@ -6,14 +6,10 @@ import importlib.util
 
 from relations_cli.cli.app import app
 from relations_cli.cli.options import FilterOptions, SourceOptions, with_options
-from relations_cli.core.errors import RelationsError
+from relations_cli.core.errors import MissingExtra
 
 INSTALL_HINT = ("relations browse needs Textual: pip install 'relations-cli[browse]' "
                 "(or pipx inject relations-cli textual)")
-
-
-class MissingExtra(RelationsError):
-    """An optional part of the tool is not installed."""
 
 
 @app.command()

@@ -9,6 +9,7 @@ __all__ = [
     "DateError",
     "ExitStatus",
     "Interrupted",
+    "MissingExtra",
     "NotFoundError",
     "OutputError",
     "Problem",
@@ -86,3 +87,7 @@ class OutputError(RelationsError):
 
 class WriteError(RelationsError):
     """A timeline file cannot or must not be changed."""
+
+
+class MissingExtra(RelationsError):
+    """An optional part of the tool is not installed (the message says what to install)."""
