@@ -201,6 +201,75 @@ def test_timelinejs_links_only_safe_urls() -> None:
     assert 'href=\\"mailto:someone@example.org\\"' in text
 
 
+ERAS = """\
+- start: 2015-09
+  end: 2016
+  headline: "<b>Talks</b> & trade"
+- {start: 2016-06, end: 2016-06-30, headline: June}
+"""
+
+
+def test_timelinejs_eras_from_a_yaml_or_json_file(tmp_path: Path) -> None:
+    for name, text in (("eras.yaml", ERAS), ("eras.json", json.dumps(
+            [{"start": "2015-09", "end": "2016", "headline": "<b>Talks</b> & trade"},
+             {"start": "2016-06", "end": "2016-06-30", "headline": "June"}]))):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        result = invoke("timeline", "--data", SAMPLE, "--format", "timelinejs",
+                        "--eras", str(path))
+        assert result.status == 0, result
+        eras = json.loads(result.stdout)["eras"]
+        assert eras == [
+            {"start_date": {"year": "2015", "month": "9"}, "end_date": {"year": "2016"},
+             "text": {"headline": "&lt;b&gt;Talks&lt;/b&gt; &amp; trade"}},
+            {"start_date": {"year": "2016", "month": "6"},
+             "end_date": {"year": "2016", "month": "6", "day": "30"},
+             "text": {"headline": "June"}}], name
+    without = invoke("timeline", "--data", SAMPLE, "--format", "timelinejs")
+    assert "eras" not in json.loads(without.stdout)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("- start: 2015\n  end: 2014\n  headline: x\n",
+     "eras.yaml:2:8: era 1: ends (2014) before it starts (2015)"),
+    ("- start: 2015\n  end: 2016\n", "eras.yaml:1:3: era 1: missing 'headline'"),
+    ("- start: 2015\n  end: 2016\n  headline: x\n  colour: red\n",
+     "eras.yaml:4:3: era 1: unknown key 'colour'; an era has start, end, headline"),
+    ("- start: 2015\n  end: 2016\n  headline: x\n- start: 2015-13\n  end: 2016\n"
+     "  headline: y\n", "eras.yaml:4:10: era 2: start: "),
+    ("start: 2015\n", "eras.yaml:1:1: the eras file must be a list of {start, end, headline}"),
+    ("- [unclosed\n", "eras.yaml:2:1: not valid YAML or JSON: "),
+    ("", "eras.yaml:1:1: the eras file is empty"),
+    ("- x\n- y\n", "eras.yaml:1:3: era 1 must be a mapping of start, end and headline "
+     "(and 1 more problem)"),
+])
+def test_an_invalid_eras_file_is_one_line_at_its_place(tmp_path: Path, text: str,
+                                                       message: str) -> None:
+    (tmp_path / "eras.yaml").write_text(text, encoding="utf-8")
+    result = invoke("timeline", "--data", SAMPLE, "--format", "timelinejs",
+                    "--eras", str(tmp_path / "eras.yaml"))
+    assert result.status == 2, result
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"relations: error: {tmp_path}/{message}"), result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_eras_are_only_for_timelinejs(tmp_path: Path) -> None:
+    path = tmp_path / "eras.yaml"
+    path.write_text(ERAS, encoding="utf-8")
+    result = invoke("search", "trade", "--data", SAMPLE, "--format", "json", "--eras", str(path))
+    assert (result.status, result.stderr) == (
+        2, "relations: error: --eras is for --format timelinejs, not json\n"), result
+    target = tmp_path / "out.timelinejs.json"
+    result = invoke("search", "trade", "--data", SAMPLE, "-o", str(target), "--eras", str(path))
+    assert result.status == 0, result
+    assert len(json.loads(target.read_text(encoding="utf-8"))["eras"]) == 2
+    missing = invoke("timeline", "--data", SAMPLE, "-f", "timelinejs", "--eras",
+                     str(tmp_path / "none.yaml"))
+    assert missing.status == 2
+    assert "none.yaml:1:1: cannot read the eras file" in missing.stderr
+
+
 def test_mermaid_text_is_one_safe_line() -> None:
     assert mermaid_text("a: b # c; d\nnext <b>") == "a#58; b #35; c#59; d next #60;b#62;"
     assert mermaid_text("") == "#160;"

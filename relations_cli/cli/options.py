@@ -257,10 +257,23 @@ class OutputOptions:
                               not self.no_header, not self.no_pager)
 
 
-# Plain subclasses: they inherit the fields, the frozen init and the rest (a dataclass
-# decorator would generate all of that again, a millisecond each at start-up).
+# Plain subclasses but EventsOutput: they inherit the fields, the frozen init and the rest
+# (a dataclass decorator would generate all of that again, a millisecond each at start-up).
+@dataclasses.dataclass(frozen=True)  # the one with a field of its own, --eras
 class EventsOutput(OutputOptions):
     KIND: ClassVar[Kind] = Kind.EVENTS
+
+    eras: Annotated[str | None, typer.Option(
+        "--eras", metavar="FILE", show_default=False,
+        help="TimelineJS eras from a YAML or JSON list of {start, end, headline} "
+        "(--format timelinejs).")] = None
+
+    def settings(self) -> "OutputSettings":
+        if not self.eras:
+            return super().settings()
+        from relations_cli.store.eras import load_eras
+
+        return super().settings()._replace(eras=load_eras(self.eras))
 
 
 class EventOutput(OutputOptions):

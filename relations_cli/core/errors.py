@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 __all__ = [
     "DateError",
+    "ErasError",
     "ExitStatus",
     "Interrupted",
     "MissingExtra",
@@ -91,3 +92,13 @@ class WriteError(RelationsError):
 
 class MissingExtra(RelationsError):
     """An optional part of the tool is not installed (the message says what to install)."""
+
+
+class ErasError(RelationsError):
+    """The file given to --eras is missing, unreadable or invalid."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        more = len(problems) - 1
+        super().__init__(str(problems[0]) + (
+            f" (and {more} more {'problem' if more == 1 else 'problems'})" if more else ""))

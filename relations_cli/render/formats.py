@@ -22,6 +22,7 @@ from relations_cli.core.errors import OutputError
 if TYPE_CHECKING:
     from relations_cli.core.model import Timeline
     from relations_cli.core.query import Query
+    from relations_cli.store.eras import Era
 
 __all__ = [
     "FORMATS",
@@ -69,6 +70,7 @@ class Look:
     # people, and the filters the command line used.
     timeline: Timeline | None = None
     query: Query | None = None
+    eras: tuple[Era, ...] = ()  # --eras, for timelinejs
 
 
 _ALL = frozenset(Kind)

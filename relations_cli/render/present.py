@@ -22,6 +22,7 @@ from relations_cli.render.formats import FORMATS, Kind, Look, format_for_path
 if TYPE_CHECKING:
     from relations_cli.core.model import Timeline
     from relations_cli.core.query import Query
+    from relations_cli.store.eras import Era
 
 __all__ = [
     "OutputSettings",
@@ -43,6 +44,7 @@ class OutputSettings(NamedTuple):
     fields: tuple[str, ...] | None = None
     header: bool = True
     pager: bool = True
+    eras: tuple[Era, ...] = ()
 
 
 def _env_on(name: str) -> bool:
@@ -139,9 +141,11 @@ def deliver(settings: OutputSettings, kind: Kind, result: Any, *,
             # as colored lines instead, at the speed of plain output.
             _compact_note(len(result))
             fmt = FORMATS["plain"]
+        if settings.eras and fmt.name != "timelinejs":
+            raise QueryError(f"--eras is for --format timelinejs, not {fmt.name}")
         look = Look(color=target.color, width=_width(target, kind), terms=tuple(terms),
                     fields=settings.fields, header=settings.header, timeline=timeline,
-                    query=query)
+                    query=query, eras=settings.eras)
         render = getattr(importlib.import_module(fmt.module), f"{fmt.name}_{kind.value}")
         with _paged(target, settings.pager) as target:
             if fmt.drawn:

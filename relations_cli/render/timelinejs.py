@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relations_cli.core.model import Event, Period, Precision
 from relations_cli.core.people import people_of
@@ -13,7 +13,11 @@ from relations_cli.render.formats import Look
 from relations_cli.render.publish import Publication, link_target, publication, readable_period
 from relations_cli.render.safe import json_dumps, visible
 
-__all__ = ["date_object", "display_date", "render_timelinejs", "timelinejs_document"]
+if TYPE_CHECKING:
+    from relations_cli.store.eras import Era
+
+__all__ = ["date_object", "display_date", "era_object", "render_timelinejs",
+           "timelinejs_document"]
 
 def date_object(period: Period) -> dict[str, str]:
     """A TimelineJS date with only the parts written: a year date has no month; years before
@@ -85,7 +89,14 @@ def _slide_text(event: Event, context: Publication) -> str:
     return "".join(parts)
 
 
-def timelinejs_document(events: Sequence[Event], context: Publication) -> dict[str, Any]:
+def era_object(era: Era) -> dict[str, Any]:
+    """A TimelineJS era: a named stretch behind the slides, its dates as the events' are."""
+    return {"start_date": date_object(era.start), "end_date": date_object(era.end),
+            "text": {"headline": _e(era.headline)}}
+
+
+def timelinejs_document(events: Sequence[Event], context: Publication,
+                        eras: Sequence[Era] = ()) -> dict[str, Any]:
     timeline = context.timeline
     document: dict[str, Any] = {
         "title": {"text": {"headline": _e(timeline.title or "Timeline"),
@@ -104,18 +115,21 @@ def timelinejs_document(events: Sequence[Event], context: Publication) -> dict[s
             slide["group"] = visible(event.category)
         slide["unique_id"] = event.id
         document["events"].append(slide)
+    if eras:
+        document["eras"] = [era_object(era) for era in eras]
     return document
 
 
-def render_timelinejs(events: Sequence[Event], context: Publication) -> Iterator[str]:
-    yield json_dumps(timelinejs_document(events, context), indent=2) + "\n"
+def render_timelinejs(events: Sequence[Event], context: Publication,
+                      eras: Sequence[Era] = ()) -> Iterator[str]:
+    yield json_dumps(timelinejs_document(events, context, eras), indent=2) + "\n"
 
 
 def timelinejs_events(events: Sequence[Event], look: Look) -> Iterator[str]:
     """The registry's entry point for a listing of events."""
-    return render_timelinejs(events, publication(look.timeline, look.query))
+    return render_timelinejs(events, publication(look.timeline, look.query), look.eras)
 
 
 def timelinejs_event(view: EventView, look: Look) -> Iterator[str]:
     """The registry's entry point for `show`: the one event, in full."""
-    return render_timelinejs([view.event], publication(look.timeline, detail=True))
+    return render_timelinejs([view.event], publication(look.timeline, detail=True), look.eras)

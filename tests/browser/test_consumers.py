@@ -234,6 +234,24 @@ def test_timelinejs_builds_one_slide_per_event(offline_page: OfflinePage, tmp_pa
     offline_page.assert_clean()
 
 
+def test_timelinejs_draws_the_eras(offline_page: OfflinePage, tmp_path: Path,
+                                   js_assets: Path) -> None:
+    eras = tmp_path / "eras.yaml"
+    eras.write_text("- {start: 2013-03, end: 2014, headline: '<b>First</b> & after'}\n"
+                    "- {start: 2015-09-03, end: 2016-06, headline: Second}\n", encoding="utf-8")
+    document = _output("timeline", "--data", str(BUNDLED), "--format", "timelinejs",
+                       "--eras", str(eras))
+    page = offline_page.page
+    page.goto(_timeline_page(tmp_path, js_assets, document))
+    page.wait_for_function("window.timeline && window.timeline.ready === true")
+    assert page.evaluate("window.timeline.config.messages") == {"errors": [], "warnings": []}
+    assert page.locator("#timeline-embed .tl-timeera").count() == 2
+    texts = page.locator("#timeline-embed .tl-timeera-text").all_text_contents()
+    assert sorted(" ".join(t.split()) for t in texts) == ["<b>First</b> & after", "Second"]
+    assert offline_page.dialogs == []
+    offline_page.assert_clean()
+
+
 # -- Mermaid ------------------------------------------------------------------------------------
 
 
