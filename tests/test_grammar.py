@@ -52,7 +52,8 @@ def test_every_format_renders_each_kind_it_claims(name: str) -> None:
     fmt = FORMATS[name]
     module = importlib.import_module(fmt.module)
     for kind in fmt.kinds:
-        assert callable(getattr(module, f"{name}_{kind.value}", None)), (name, kind)
+        function = f"{name.replace('-', '_')}_{kind.value}"
+        assert callable(getattr(module, function, None)), (name, kind)
 
 
 def test_output_extensions_come_from_the_registry() -> None:

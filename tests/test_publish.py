@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from relations_cli.core.dates import period
 from relations_cli.core.model import Event, Period, Precision, Source, Timeline
+from relations_cli.render.gantt import gantt_name, render_gantt
 from relations_cli.render.ics import exclusive_end, render_ics
 from relations_cli.render.mermaid import mermaid_text, render_mermaid
 from relations_cli.render.publish import Publication, link_target
@@ -285,6 +286,34 @@ def test_mermaid_has_a_section_a_year_in_date_order() -> None:
                      "        2016-01 : B", "            : C"]
 
 
+def test_mermaid_gantt_draws_each_period_whole_by_category() -> None:
+    from relations_cli.core.dates import parse_event_when
+
+    def event(id: str, when: str, title: str, category: str = "") -> Event:
+        start, end = parse_event_when(when)
+        return Event(id=id, date=start, end=end, title=title, category=category)
+
+    events = [event("m", "2016-01", "A month", "b"), event("d", "2015-09-03", "A day", "b"),
+              event("s", "2015-12-20/2016-01", "A span", "a"),
+              event("o", "2016-03-01/..", "Open", "a"), event("y", "2016", "title page"),
+              event("bce", "-0043-03-15", "Ides")]
+    lines = "".join(render_gantt(events, Publication(Timeline((), title="T: x")))).splitlines()
+    assert lines == [
+        "gantt", "    title T#58; x", "    dateFormat YYYY-MM-DD", "    axisFormat %Y-%m",
+        "    section (none)",
+        "    %% left out (outside years 1 to 9999): bce -0043-03-15",
+        "    #116;itle page :2016-01-01, 2017-01-01",
+        "    section a",
+        "    A span :2015-12-20, 2016-02-01",  # to the end of January: exclusive end
+        "    Open (open end) :2016-03-01, 2016-03-02",
+        "    section b",
+        "    A day :milestone, 2015-09-03, 0d",
+        "    A month :2016-01-01, 2016-02-01"]
+    assert gantt_name("Section 5") == "#83;ection 5"
+    assert gantt_name("sections") == "#115;ections"  # more than needed, and harmless
+    assert gantt_name("a: b") == "a#58; b"
+
+
 # -- SVG ----------------------------------------------------------------------------------------
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -352,6 +381,7 @@ CASES = {
     "timeline.ics": ["timeline", "--format", "ics"],
     "timeline.timelinejs.json": ["timeline", "--format", "timelinejs"],
     "timeline.mmd": ["timeline", "--format", "mermaid"],
+    "timeline.gantt.mmd": ["timeline", "--format", "mermaid-gantt"],
     "show.html": ["show", "trade-figures", "--format", "html"],
     "chart.svg": ["chart", "--format", "svg", "--width", "100"],
 }

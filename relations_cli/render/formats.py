@@ -4,8 +4,9 @@ select it and which kinds of result it renders; everything else is derived from 
 `--format`'s choices, completion and help for a command come from `names_for(kind)`, and
 `--output`'s extension from `format_for_path`. The registry imports no renderer: a format's
 module is imported when it is used, and holds one function per kind it renders, named
-`{format}_{kind}` (`csv_events`, `json_report`, ...). A text renderer takes the result and
-a `Look` and yields text; a drawn one (`drawn=True`) takes a Rich console first.
+`{format}_{kind}` (`csv_events`, `json_report`, `mermaid_gantt_events`: a `-` is a `_`). A
+text renderer takes the result and a `Look` and yields text; a drawn one (`drawn=True`) takes
+a Rich console first.
 
 Adding a format is one module plus one entry in FORMATS (tests/test_formats.py checks that
 every entry's module has a function for each kind it claims).
@@ -98,6 +99,7 @@ FORMATS: dict[str, Format] = {
         Format("ics", (".ics",), _PUBLISHED, _RENDER + "ics"),
         Format("timelinejs", (".timelinejs.json",), _PUBLISHED, _RENDER + "timelinejs"),
         Format("mermaid", (".mmd", ".mermaid"), _PUBLISHED, _RENDER + "mermaid"),
+        Format("mermaid-gantt", (), _PUBLISHED, _RENDER + "gantt"),
         Format("svg", (".svg",), frozenset({Kind.CHART}), _RENDER + "svg"),
     )
 }

@@ -146,7 +146,8 @@ def deliver(settings: OutputSettings, kind: Kind, result: Any, *,
         look = Look(color=target.color, width=_width(target, kind), terms=tuple(terms),
                     fields=settings.fields, header=settings.header, timeline=timeline,
                     query=query, eras=settings.eras)
-        render = getattr(importlib.import_module(fmt.module), f"{fmt.name}_{kind.value}")
+        render = getattr(importlib.import_module(fmt.module),
+                         f"{fmt.name.replace('-', '_')}_{kind.value}")
         with _paged(target, settings.pager) as target:
             if fmt.drawn:
                 _draw(target, look, lambda console: render(console, result, look))

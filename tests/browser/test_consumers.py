@@ -288,6 +288,50 @@ def test_mermaid_renders_every_event(offline_page: OfflinePage, tmp_path: Path,
     offline_page.assert_clean()
 
 
+GANTT_TRAPS = """\
+- id: kw
+  date: 2015-03
+  title: "title: section x; click y #1 %% not a comment"
+- id: kw2
+  date: 2015-04
+  title: Title of the treaty is published
+- id: kw3
+  date: 2015-05-02
+  title: section 5 talks
+- id: open
+  date: 2015-06-01/..
+  title: Open-ended
+"""
+
+
+@pytest.mark.parametrize("data", [BUNDLED, SAMPLE, HOSTILE, "traps"],
+                         ids=["bundled", "sample", "hostile", "traps"])
+def test_mermaid_gantt_renders_every_event(offline_page: OfflinePage, tmp_path: Path,
+                                           js_assets: Path, data: Path | str) -> None:
+    if data == "traps":
+        data = tmp_path / "traps.yaml"
+        data.write_text("events:\n" + "".join("  " + line + "\n" if line else "\n"
+                                              for line in GANTT_TRAPS.splitlines()),
+                        encoding="utf-8")
+    assert isinstance(data, Path)
+    diagram = _output("timeline", "--data", str(data), "--format", "mermaid-gantt")
+    result = _mermaid(offline_page, js_assets, tmp_path, diagram)
+    assert result["ok"], result["error"]
+    texts = result["texts"]
+    assert isinstance(texts, list)
+    rendered = _squeezed("".join(texts))
+    events = _events(data)
+    for event in events:
+        assert _squeezed(visible(str(event["title"]))) in rendered, event["title"]
+    svg = offline_page.page.locator("#out svg")
+    assert svg.get_attribute("aria-roledescription") == "gantt"
+    # One bar or milestone per event, nothing else drawn as a task.
+    assert offline_page.page.locator("#out rect.task").count() == len(events)
+    assert offline_page.page.locator("#out script, #out img").count() == 0
+    assert offline_page.dialogs == []
+    offline_page.assert_clean()
+
+
 def test_mermaid_harness_reports_a_parse_error(offline_page: OfflinePage, tmp_path: Path,
                                                js_assets: Path) -> None:
     """The check above can fail: unescaped Mermaid syntax is an error in the real parser."""

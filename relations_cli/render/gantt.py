@@ -1,0 +1,83 @@
+"""A Mermaid `gantt` chart: a section per category, each event a bar over its whole period.
+
+A span runs from its first day to its end's last day, and a date known only to the month or
+the year covers that month or year; an event of one day is a milestone. Mermaid's gantt end
+dates are exclusive, so a bar ends the day after its last day. Text is made safe as for the
+`timeline` diagram (render/mermaid.py), and a name that begins with one of the chart's
+keywords (`title`, `section`, `click`...) has its first letter written as an entity code.
+Mermaid dates are years 1 to 9999: an event outside them is named in a `%%` comment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from relations_cli.core.model import Day, Event
+from relations_cli.render.detail import EventView
+from relations_cli.render.formats import Look
+from relations_cli.render.mermaid import mermaid_text
+from relations_cli.render.publish import NO_CATEGORY, Publication, publication
+from relations_cli.render.safe import visible
+
+__all__ = ["gantt_name", "render_gantt"]
+
+# The words the gantt grammar reads at the start of a line (case-insensitive), as of
+# Mermaid 11: a task named so would be read as that statement.
+KEYWORDS = ("accdescr", "acctitle", "axisformat", "click", "dateformat", "excludes",
+            "includes", "inclusiveenddates", "section", "tickinterval", "title",
+            "todaymarker", "topaxis", "weekday", "weekend")
+
+
+def gantt_name(text: str) -> str:
+    """A task or section name safe on a gantt line."""
+    safe = mermaid_text(text)
+    if safe.casefold().startswith(KEYWORDS):
+        safe = f"#{ord(safe[0])};{safe[1:]}"
+    return safe
+
+
+def _drawable(day: Day) -> bool:
+    return 1 <= day.year <= 9999
+
+
+def _task(event: Event) -> str | None:
+    first = event.first_day
+    last = event.drawn_last_day
+    if not (_drawable(first) and _drawable(last)):
+        return None
+    name = event.title + (" (open end)" if event.end is not None and event.end.text == ".."
+                          else "")
+    if first == last and event.end is None:
+        return f"    {gantt_name(name)} :milestone, {first.isoformat()}, 0d\n"
+    after = Day(int(last) + 1)
+    return f"    {gantt_name(name)} :{first.isoformat()}, {after.isoformat()}\n"
+
+
+def render_gantt(events: Sequence[Event], context: Publication) -> Iterator[str]:
+    yield "gantt\n"
+    if context.timeline.title:
+        yield f"    title {gantt_name(context.timeline.title)}\n"
+    yield "    dateFormat YYYY-MM-DD\n"
+    yield "    axisFormat %Y-%m\n"
+    by_category: dict[str, list[Event]] = {}
+    for event in sorted(events, key=lambda e: (e.first_day, e.last_day, e.line)):
+        by_category.setdefault(event.category or NO_CATEGORY, []).append(event)
+    for category in sorted(by_category, key=str.casefold):
+        yield f"    section {gantt_name(category)}\n"
+        for event in by_category[category]:
+            task = _task(event)
+            if task is None:
+                shown = " ".join(visible(f"{event.id} {event.when}").split()).replace("%", "")
+                yield f"    %% left out (outside years 1 to 9999): {shown}\n"
+            else:
+                yield task
+
+
+def mermaid_gantt_events(events: Sequence[Event], look: Look) -> Iterator[str]:
+    """The registry's entry point for a listing of events."""
+    return render_gantt(events, publication(look.timeline, look.query))
+
+
+def mermaid_gantt_event(view: EventView, look: Look) -> Iterator[str]:
+    """The registry's entry point for `show`: the one event."""
+    return render_gantt([view.event], publication(look.timeline, detail=True))
