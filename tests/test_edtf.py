@@ -4,6 +4,8 @@ level 2 refused; years before the common era ordered right; the issue 8/9 refusa
 from __future__ import annotations
 
 import itertools
+import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -21,6 +23,7 @@ from relations_cli.core.dates import (
 )
 from relations_cli.core.errors import DateError
 from relations_cli.core.model import Day, Precision
+from tests.helpers import invoke, write
 
 
 def _iso(day: int) -> str:
@@ -157,7 +160,10 @@ def test_an_interval_in_date_is_date_and_end() -> None:
     start, end = parse_event_when("2015-09/..")
     assert end is not None
     assert end.text == ".."
-    assert parse_event_when("2015-09/")[1] is None
+    start, end = parse_event_when("2015-09/")
+    assert end is not None
+    assert end.unknown
+    assert (end.start, end.end) == (start.start, start.end)
     with pytest.raises(DateError, match="needs a known start"):
         parse_event_when("../2015")
 
@@ -252,3 +258,53 @@ def test_ordering_follows_start_then_end(texts: list[str]) -> None:
     for a, b in itertools.pairwise(periods):
         assert (a.start, a.end) <= (b.start, b.end)
         assert a.start.isoformat() <= b.start.isoformat() or a.start.year < 0
+
+
+# -- an unknown end (`2015-09/`) is kept and shown as written ------------------------------------
+
+UNKNOWN_END_TIMELINE = """title: Unknown end
+events:
+  - id: talks
+    date: "2015-09/"
+    title: Talks begin, their end unknown
+  - id: later
+    date: "2017"
+    title: Later
+"""
+
+
+def test_an_unknown_end_shows_as_written_everywhere(tmp_path: Path) -> None:
+    path = str(write(tmp_path, UNKNOWN_END_TIMELINE))
+    listed = invoke("timeline", "--data", path)
+    assert listed.status == 0, listed
+    assert listed.stdout.splitlines()[0].startswith("2015-09/\ttalks")
+    record = json.loads(invoke("show", "talks", "--data", path, "--format", "json").stdout)
+    assert (record["date"], record["end"]) == ("2015-09", "")
+    assert json.loads(invoke("show", "later", "--data", path, "--format", "json").stdout)[
+        "end"] is None
+    assert "end: unknown (2015-09/)" in invoke("show", "talks", "--data", path).stdout
+    assert "2015-09/ : Talks" in invoke("timeline", "--data", path, "--format", "mermaid").stdout
+    assert "| 2015-09/ |" in invoke("timeline", "--data", path, "--format", "markdown").stdout
+    slides = json.loads(invoke("timeline", "--data", path, "--format", "timelinejs").stdout)
+    assert slides["events"][0]["display_date"] == "September 2015 – unknown end"
+    assert "end_date" not in slides["events"][0]
+
+
+def test_an_unknown_end_lasts_at_least_its_start(tmp_path: Path) -> None:
+    path = str(write(tmp_path, UNKNOWN_END_TIMELINE))
+    for args in (["--on", "2015-09-30"], ["--since", "2015-09-15", "--until", "2016"],
+                 ["--until", "2015"], ["--within", "--on", "2015"]):
+        found = invoke("timeline", "--data", path, *args)
+        ids = [line.split("\t")[1] for line in found.stdout.splitlines()]
+        assert ids == ["talks"], (args, found)
+    assert invoke("timeline", "--data", path, "--since", "2015-10", "--until", "2016").status == 1
+
+
+def test_an_unknown_end_survives_a_record_round_trip() -> None:
+    from relations_cli.core.model import Event
+    from relations_cli.core.records import event_from_record, event_record
+
+    start, end = parse_event_when("2015-09/")
+    event = Event("a", start, "A", end=end)
+    assert event_from_record(event_record(event)) == event
+    assert event.when == "2015-09/"

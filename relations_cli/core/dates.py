@@ -23,6 +23,7 @@ from relations_cli.core.model import Day, Period, Precision, year_text
 __all__ = [
     "FILTER_DATE_HELP",
     "OPEN_END",
+    "UNKNOWN_END",
     "Interval",
     "bucket_label",
     "cached_event_date",
@@ -34,6 +35,7 @@ __all__ = [
     "period",
     "qualifier_of",
     "time_of_day",
+    "unknown_end",
 ]
 
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -84,6 +86,8 @@ class Interval(NamedTuple):
 
 # An open end (`2015-09/..`): the period runs on past any date the tool can hold.
 OPEN_END = Period(Day.of(_MAX_YEAR, 12, 31), Day.of(_MAX_YEAR, 12, 31), Precision.DAY, "..")
+# An unknown end (`2015-09/`) is written as nothing after the '/': its Period has empty text.
+UNKNOWN_END = ""
 _OPEN_START = Period(Day.of(_MIN_YEAR, 1, 1), Day.of(_MIN_YEAR, 1, 1), Precision.DAY, "..")
 
 
@@ -253,7 +257,16 @@ def parse_event_when(text: str) -> tuple[Period, Period | None]:
         return parsed, None
     if parsed.start is None:
         raise DateError(f"'{text}': an event needs a known start")
-    return parsed.start, OPEN_END if parsed.open_end else parsed.end
+    if parsed.open_end:
+        return parsed.start, OPEN_END
+    return parsed.start, parsed.end or unknown_end(parsed.start)
+
+
+def unknown_end(start: Period) -> Period:
+    """The end of `start/`: EDTF says only that it is unknown; the event lasts at least its
+    start's period, so that is the period it has (filters, ordering, the index), its text is
+    empty and it shows as written, `2015-09/`."""
+    return Period(start.start, start.end, start.precision, UNKNOWN_END)
 
 
 def parse_event_date(text: str) -> Period:

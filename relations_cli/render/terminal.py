@@ -289,7 +289,9 @@ def print_event(console: Console, view: EventView) -> None:
     fields.add_column(style="bold cyan", no_wrap=True)
     fields.add_column(overflow="fold")
     fields.add_row("date", Text(event.date.text + f" ({event.date.precision.value})"))
-    if event.end:
+    if event.end and event.end.unknown:
+        fields.add_row("end", Text(f"unknown ({event.when})"))
+    elif event.end:
         fields.add_row("end", Text(event.end.text + f" ({event.end.precision.value})"))
     for key, values in view.facts:
         value = ", ".join(values)
