@@ -23,7 +23,7 @@ from relations_cli.core.dates import (
 )
 from relations_cli.core.errors import DateError
 from relations_cli.core.model import Day, Precision
-from tests.helpers import invoke, write
+from tests.helpers import invoke, run, write
 
 
 def _iso(day: int) -> str:
@@ -308,3 +308,54 @@ def test_an_unknown_end_survives_a_record_round_trip() -> None:
     event = Event("a", start, "A", end=end)
     assert event_from_record(event_record(event)) == event
     assert event.when == "2015-09/"
+
+
+# -- a date before the common era after a date option needs no `=` --------------------------------
+
+BCE_TIMELINE = """title: Rome
+events:
+  - id: sulla
+    date: "-0100"
+    title: Sulla
+  - id: caesar
+    date: 44 BC
+    title: Caesar
+  - id: punic
+    date: -0217/-0200
+    title: Second Punic War
+  - id: augustus
+    date: "0014-08-19"
+    title: Augustus dies
+"""
+
+BCE_FILTERS = [
+    (["--since", "-0100"], ["sulla", "caesar", "augustus"]),
+    (["-s", "-0100", "-u", "-0043"], ["sulla", "caesar"]),
+    (["--until", "-0043"], ["punic", "sulla", "caesar"]),
+    (["--on", "-0043"], ["caesar"]),
+    (["--on", "-0210/-0100"], ["punic", "sulla"]),
+    (["--since", "-0100", "--until=-0043"], ["sulla", "caesar"]),
+]
+
+
+@pytest.mark.parametrize(("args", "ids"), BCE_FILTERS)
+def test_a_year_before_the_common_era_follows_a_date_option(tmp_path: Path, args: list[str],
+                                                            ids: list[str]) -> None:
+    path = str(write(tmp_path, BCE_TIMELINE))
+    found = invoke("timeline", "--data", path, *args)
+    assert found.status == 0, found
+    assert [line.split("\t")[1] for line in found.stdout.splitlines()] == ids
+
+
+def test_a_year_before_the_common_era_as_a_real_command_line(tmp_path: Path) -> None:
+    path = str(write(tmp_path, BCE_TIMELINE))
+    found = run("timeline", "--data", path, "--since", "-0100", "--until", "-0043")
+    assert found.status == 0, found
+    assert [line.split("\t")[1] for line in found.stdout.splitlines()] == ["sulla", "caesar"]
+    counted = run("summary", "--data", path, "--on", "-0043", "--format", "json")
+    assert counted.status == 0, counted
+    assert json.loads(counted.stdout)["count"] == 1
+    added = run("add", "--data", path, "--date", "-0043", "--end", "-0040", "--title", "X",
+                "--dry-run")
+    assert added.status == 0, added
+    assert "date: '-0043'" in added.stdout
