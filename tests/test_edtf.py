@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relations_cli.core.dates import (
+    FUZZY_MAX_DAYS,
     Interval,
+    fuzzy_period,
     label_order,
     parse_edtf,
     parse_event_date,
@@ -23,6 +27,7 @@ from relations_cli.core.dates import (
 )
 from relations_cli.core.errors import DateError
 from relations_cli.core.model import Day, Precision
+from relations_cli.core.query import Query
 from tests.helpers import invoke, run, write
 
 
@@ -359,3 +364,127 @@ def test_a_year_before_the_common_era_as_a_real_command_line(tmp_path: Path) -> 
                 "--dry-run")
     assert added.status == 0, added
     assert "date: '-0043'" in added.stdout
+
+
+# -- --fuzzy: a qualified date widens by the edtf library's fuzzy rule, only when asked ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("1960", "1960-01-01", "1960-12-31"),  # unqualified: as written
+        ("1960~", "1959-01-01", "1961-12-31"),
+        ("1960?", "1959-01-01", "1961-12-31"),
+        ("1960%", "1958-01-01", "1962-12-31"),
+        ("2016-03~", "2016-02-01", "2016-04-30"),
+        ("2016-01?", "2015-12-01", "2016-02-29"),
+        ("2016-12%", "2016-10-01", "2017-02-28"),
+        ("2016-03-01~", "2016-02-29", "2016-03-02"),
+        ("2004-06-11%", "2004-06-09", "2004-06-13"),
+        ("2016-21~", "2015-12-01", "2016-08-31"),  # spring, one season each side
+        ("-0043~", "-0044-01-01", "-0042-12-31"),
+        ("0000?", "-0001-01-01", "0001-12-31"),
+        ("9999~", "9998-01-01", "9999-12-31"),  # never past what the tool holds
+        ("-9999%", "-9999-01-01", "-9997-12-31"),
+        ("1969-07-20T20:17Z~", "1969-07-19", "1969-07-21"),
+    ],
+)
+def test_the_fuzzy_period_of_a_qualified_date(text: str, first: str, last: str) -> None:
+    written = parse_event_date(text)
+    fuzzy = fuzzy_period(written)
+    assert (_iso(fuzzy.start), _iso(fuzzy.end)) == (first, last)
+    assert (fuzzy.text, fuzzy.precision) == (written.text, written.precision)
+    assert fuzzy.start <= written.start
+    assert written.end <= fuzzy.end
+    assert fuzzy.end - fuzzy.start <= written.end - written.start + 2 * FUZZY_MAX_DAYS
+
+
+FUZZY_TIMELINE = """title: Approximately
+events:
+  - id: around-1960
+    date: 1960~
+    title: Around 1960
+  - id: march-maybe
+    date: 2016-03?
+    title: March 2016, perhaps
+  - id: exactly-1962
+    date: "1962"
+    title: Exactly 1962
+"""
+
+
+def test_fuzzy_widens_only_when_asked(tmp_path: Path) -> None:
+    path = str(write(tmp_path, FUZZY_TIMELINE))
+
+    def ids(*args: str) -> list[str]:
+        found = invoke("timeline", "--data", path, "--no-cache", *args)
+        return [line.split("\t")[1] for line in found.stdout.splitlines()]
+
+    assert ids("--on", "1961") == []
+    assert ids("--on", "1961", "--fuzzy") == ["around-1960"]
+    assert ids("--until", "1959", "--fuzzy") == ["around-1960"]
+    assert ids("--on", "2016-04-30", "--fuzzy") == ["march-maybe"]
+    assert ids("--on", "2016-05", "--fuzzy") == []
+    # A qualified filter date widens too: 1963~ reaches back into 1962.
+    assert ids("--on", "1963~") == []
+    assert ids("--on", "1963~", "--fuzzy") == ["exactly-1962"]
+    # With --within an event's span as written must lie inside the (widened) range.
+    assert ids("--within", "--on", "1961~", "--fuzzy") == ["around-1960", "exactly-1962"]
+    assert ids("--within", "--on", "1961") == []
+    counted = invoke("summary", "--data", path, "--on", "1961", "--fuzzy", "--format", "json")
+    assert json.loads(counted.stdout)["count"] == 1
+
+
+FUZZY_DATES = ["1960~", "1960?", "1960%", "1961", "1959-12?", "1960-01-01%", "-0043~", "0000?",
+               "2016-21~", "2016-24%", "196X", "1960~/1962", "1962/1963?", "2015-09~/",
+               "2015-09?/..", "1969-07-20T20:17Z~", "9999~", "-9999%"]
+fuzzy_filters = st.sampled_from(["1958", "1959", "1960", "1961~", "1962%", "1963", "-0044",
+                                 "-0042~", "0001", "2015-08", "2016-11~", "2017-03",
+                                 "1969-07-21", "9998", "-9998?", "196X"])
+
+
+@pytest.fixture(scope="module")
+def fuzzy_engines(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
+    import random
+
+    from relations_cli.core.engine import MemoryEngine
+    from relations_cli.store.index import open_index
+    from relations_cli.store.loader import load_timeline
+
+    rng = random.Random(15)
+    lines = ["title: Fuzzy", "events:"]
+    for n in range(120):
+        lines += [f"  - id: f-{n}", f"    date: \"{rng.choice(FUZZY_DATES)}\"",
+                  f"    title: Event {n}"]
+    path = tmp_path_factory.mktemp("fuzzy") / "f.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return MemoryEngine(load_timeline(path)), open_index(path, use_cache=False)
+
+
+@st.composite
+def fuzzy_queries(draw: st.DrawFn) -> Query:
+    since = draw(st.none() | fuzzy_filters)
+    until = draw(st.none() | fuzzy_filters)
+    if since and until and parse_filter_date(since).start > parse_filter_date(until).end:
+        since, until = until, since
+    on = draw(st.none() | fuzzy_filters) if not (since or until) else None
+    return Query(since=parse_filter_date(since) if since else None,
+                 until=parse_filter_date(until) if until else None,
+                 on=parse_filter_date(on) if on else None,
+                 within=draw(st.booleans()), terms=tuple(draw(st.lists(
+                     st.sampled_from(["event 1", "event"]), max_size=1))),
+                 limit=draw(st.none() | st.integers(min_value=1, max_value=30)))
+
+
+@settings(max_examples=120, deadline=None)
+@given(fuzzy_queries())
+def test_fuzzy_only_widens_and_the_engines_agree(fuzzy_engines: tuple[Any, Any],
+                                                query: Query) -> None:
+    memory, index = fuzzy_engines
+    widened = replace(query, fuzzy=True)
+    exact = {e.id for e in memory.select(replace(query, limit=None))}
+    fuzzy = {e.id for e in memory.select(replace(widened, limit=None))}
+    assert exact <= fuzzy
+    for asked in (query, widened):
+        assert [e.id for e in index.select(asked)] == [e.id for e in memory.select(asked)]
+        assert index.summarize(asked, ["year"]) == memory.summarize(asked, ["year"])

@@ -22,12 +22,14 @@ from relations_cli.core.model import Day, Period, Precision, year_text
 
 __all__ = [
     "FILTER_DATE_HELP",
+    "FUZZY_MAX_DAYS",
     "OPEN_END",
     "UNKNOWN_END",
     "Interval",
     "bucket_label",
     "cached_event_date",
     "cached_event_when",
+    "fuzzy_period",
     "label_order",
     "parse_edtf",
     "parse_event_date",
@@ -288,6 +290,47 @@ def qualifier_of(period: Period) -> str:
     """The EDTF qualifier a date was written with: `?` uncertain, `~` approximate, `%` both."""
     text = period.text
     return text[-1] if text and text[-1] in "?~%" else ""
+
+
+# The most a qualifier widens a date each side (`%` on a year: two years), in days: the index
+# loosens its date bounds by this much and checks the widened periods on the events it finds.
+FUZZY_MAX_DAYS = 2 * 366
+
+
+@lru_cache(maxsize=8192)
+def fuzzy_period(period: Period) -> Period:
+    """The period a qualified date may cover, as the `edtf` library's fuzzy bounds have it:
+    `~` or `?` widens it by one unit of its precision each side (a day, a month, a season, or a
+    year for a year, decade or century), `%` by two; an unqualified date stays as it is. Only
+    --fuzzy asks for this; without it a qualifier widens nothing."""
+    mark = qualifier_of(period)
+    if not mark:
+        return period
+    units = 2 if mark == "%" else 1
+    if period.precision is Precision.DAY:
+        return period._replace(start=_clamped(period.start - units),
+                               end=_clamped(period.end + units))
+    months = units * {Precision.MONTH: 1, Precision.SEASON: 3}.get(period.precision, 12)
+    first, last = period.start, period.end
+    return period._replace(start=_month_start(first.year, first.month - months),
+                           end=_month_end(last.year, last.month + months))
+
+
+def _clamped(day: int) -> Day:
+    return Day(min(max(day, _OPEN_START.start), OPEN_END.end))
+
+
+def _month_start(year: int, month: int) -> Day:
+    """The first day of a month counted on from January of `year` (month 0 is last December),
+    no earlier than the first day the tool can hold."""
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return _OPEN_START.start if year < _MIN_YEAR else Day.of(year, month, 1)
+
+
+def _month_end(year: int, month: int) -> Day:
+    """The last day of a month counted on from January of `year`, no later than 9999-12-31."""
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return OPEN_END.end if year > _MAX_YEAR else Day.of(year, month, _days_in(year, month))
 
 
 @lru_cache(maxsize=8192)
