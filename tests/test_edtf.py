@@ -28,7 +28,7 @@ from relations_cli.core.dates import (
 from relations_cli.core.errors import DateError
 from relations_cli.core.model import Day, Precision
 from relations_cli.core.query import Query
-from tests.helpers import invoke, run, write
+from tests.helpers import Outcome, invoke, run, write
 
 
 def _iso(day: int) -> str:
@@ -488,3 +488,65 @@ def test_fuzzy_only_widens_and_the_engines_agree(fuzzy_engines: tuple[Any, Any],
     for asked in (query, widened):
         assert [e.id for e in index.select(asked)] == [e.id for e in memory.select(asked)]
         assert index.summarize(asked, ["year"]) == memory.summarize(asked, ["year"])
+
+
+# -- the terminal: dates as written or for people; the footer's span as written -------------------
+
+TERMINAL_TIMELINE = """title: Terminal
+events:
+  - id: punic
+    date: -0217/-0200
+    title: Punic war
+  - id: around
+    date: 1960~
+    title: Around 1960
+  - id: talks
+    date: 2015-09/
+    title: Talks
+  - id: spring
+    date: spring 2016
+    title: Spring
+"""
+
+
+def _pretty(path: str, *args: str, dates: str | None = None, view: str = "pretty") -> Outcome:
+    env = {"RELATIONS_DATES": dates} if dates is not None else {"RELATIONS_DATES": ""}
+    return invoke(*args, "--data", path, "--format", view, "--color", "never", env=env)
+
+
+def test_the_terminal_shows_dates_as_written_by_default(tmp_path: Path) -> None:
+    path = str(write(tmp_path, TERMINAL_TIMELINE))
+    for dates in (None, "written", "Written"):
+        shown = _pretty(path, "timeline", dates=dates)
+        assert shown.status == 0, shown
+        lines = shown.stdout.splitlines()
+        assert lines[0].startswith("-0217 ─")
+        assert any(line.startswith("1960~ ") for line in lines)
+        assert any(line.startswith("2015-09/ ") for line in lines)
+        assert lines[-1] == "4 events, -0217 to spring 2016"
+    detail = _pretty(path, "show", "around").stdout
+    assert "date  1960~ (year)" in detail
+
+
+def test_the_terminal_shows_dates_for_people_when_asked(tmp_path: Path) -> None:
+    path = str(write(tmp_path, TERMINAL_TIMELINE))
+    lines = _pretty(path, "timeline", dates="readable").stdout.splitlines()
+    assert lines[0].startswith("218 BC ─")
+    assert any(line.startswith("218 BC – 201 BC ") for line in lines)
+    assert any(line.startswith("c. 1960 ") for line in lines)
+    assert any(line.startswith("September 2015 – unknown end ") for line in lines)
+    assert lines[-1] == "4 events, 218 BC to Spring 2016"
+    table = _pretty(path, "timeline", dates="readable", view="table").stdout
+    assert "c. 1960" in table
+    assert "1960~" not in table
+    assert "date  c. 1960 (1960~, year)" in _pretty(path, "show", "around",
+                                                    dates="readable").stdout
+    wrong = _pretty(path, "timeline", dates="iso")
+    assert wrong.status == 2
+    assert "RELATIONS_DATES='iso' is not a way to show dates; use written or readable" \
+        in wrong.stderr
+
+
+def test_the_footer_gives_one_date_for_one_date(tmp_path: Path) -> None:
+    path = str(write(tmp_path, TERMINAL_TIMELINE))
+    assert _pretty(path, "timeline", "--on", "1960").stdout.splitlines()[-1] == "1 event, 1960~"
