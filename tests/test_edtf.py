@@ -4,13 +4,19 @@ level 2 refused; years before the common era ordered right; the issue 8/9 refusa
 from __future__ import annotations
 
 import itertools
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relations_cli.core.dates import (
+    FUZZY_MAX_DAYS,
     Interval,
+    fuzzy_period,
     label_order,
     parse_edtf,
     parse_event_date,
@@ -21,6 +27,8 @@ from relations_cli.core.dates import (
 )
 from relations_cli.core.errors import DateError
 from relations_cli.core.model import Day, Precision
+from relations_cli.core.query import Query
+from tests.helpers import Outcome, invoke, run, write
 
 
 def _iso(day: int) -> str:
@@ -157,7 +165,10 @@ def test_an_interval_in_date_is_date_and_end() -> None:
     start, end = parse_event_when("2015-09/..")
     assert end is not None
     assert end.text == ".."
-    assert parse_event_when("2015-09/")[1] is None
+    start, end = parse_event_when("2015-09/")
+    assert end is not None
+    assert end.unknown
+    assert (end.start, end.end) == (start.start, start.end)
     with pytest.raises(DateError, match="needs a known start"):
         parse_event_when("../2015")
 
@@ -252,3 +263,290 @@ def test_ordering_follows_start_then_end(texts: list[str]) -> None:
     for a, b in itertools.pairwise(periods):
         assert (a.start, a.end) <= (b.start, b.end)
         assert a.start.isoformat() <= b.start.isoformat() or a.start.year < 0
+
+
+# -- an unknown end (`2015-09/`) is kept and shown as written ------------------------------------
+
+UNKNOWN_END_TIMELINE = """title: Unknown end
+events:
+  - id: talks
+    date: "2015-09/"
+    title: Talks begin, their end unknown
+  - id: later
+    date: "2017"
+    title: Later
+"""
+
+
+def test_an_unknown_end_shows_as_written_everywhere(tmp_path: Path) -> None:
+    path = str(write(tmp_path, UNKNOWN_END_TIMELINE))
+    listed = invoke("timeline", "--data", path)
+    assert listed.status == 0, listed
+    assert listed.stdout.splitlines()[0].startswith("2015-09/\ttalks")
+    record = json.loads(invoke("show", "talks", "--data", path, "--format", "json").stdout)
+    assert (record["date"], record["end"]) == ("2015-09", "")
+    assert json.loads(invoke("show", "later", "--data", path, "--format", "json").stdout)[
+        "end"] is None
+    assert "end: unknown (2015-09/)" in invoke("show", "talks", "--data", path).stdout
+    assert "2015-09/ : Talks" in invoke("timeline", "--data", path, "--format", "mermaid").stdout
+    assert "| 2015-09/ |" in invoke("timeline", "--data", path, "--format", "markdown").stdout
+    slides = json.loads(invoke("timeline", "--data", path, "--format", "timelinejs").stdout)
+    assert slides["events"][0]["display_date"] == "September 2015 – unknown end"
+    assert "end_date" not in slides["events"][0]
+
+
+def test_an_unknown_end_lasts_at_least_its_start(tmp_path: Path) -> None:
+    path = str(write(tmp_path, UNKNOWN_END_TIMELINE))
+    for args in (["--on", "2015-09-30"], ["--since", "2015-09-15", "--until", "2016"],
+                 ["--until", "2015"], ["--within", "--on", "2015"]):
+        found = invoke("timeline", "--data", path, *args)
+        ids = [line.split("\t")[1] for line in found.stdout.splitlines()]
+        assert ids == ["talks"], (args, found)
+    assert invoke("timeline", "--data", path, "--since", "2015-10", "--until", "2016").status == 1
+
+
+def test_an_unknown_end_survives_a_record_round_trip() -> None:
+    from relations_cli.core.model import Event
+    from relations_cli.core.records import event_from_record, event_record
+
+    start, end = parse_event_when("2015-09/")
+    event = Event("a", start, "A", end=end)
+    assert event_from_record(event_record(event)) == event
+    assert event.when == "2015-09/"
+
+
+# -- a date before the common era after a date option needs no `=` --------------------------------
+
+BCE_TIMELINE = """title: Rome
+events:
+  - id: sulla
+    date: "-0100"
+    title: Sulla
+  - id: caesar
+    date: 44 BC
+    title: Caesar
+  - id: punic
+    date: -0217/-0200
+    title: Second Punic War
+  - id: augustus
+    date: "0014-08-19"
+    title: Augustus dies
+"""
+
+BCE_FILTERS = [
+    (["--since", "-0100"], ["sulla", "caesar", "augustus"]),
+    (["-s", "-0100", "-u", "-0043"], ["sulla", "caesar"]),
+    (["--until", "-0043"], ["punic", "sulla", "caesar"]),
+    (["--on", "-0043"], ["caesar"]),
+    (["--on", "-0210/-0100"], ["punic", "sulla"]),
+    (["--since", "-0100", "--until=-0043"], ["sulla", "caesar"]),
+]
+
+
+@pytest.mark.parametrize(("args", "ids"), BCE_FILTERS)
+def test_a_year_before_the_common_era_follows_a_date_option(tmp_path: Path, args: list[str],
+                                                            ids: list[str]) -> None:
+    path = str(write(tmp_path, BCE_TIMELINE))
+    found = invoke("timeline", "--data", path, *args)
+    assert found.status == 0, found
+    assert [line.split("\t")[1] for line in found.stdout.splitlines()] == ids
+
+
+def test_a_year_before_the_common_era_as_a_real_command_line(tmp_path: Path) -> None:
+    path = str(write(tmp_path, BCE_TIMELINE))
+    found = run("timeline", "--data", path, "--since", "-0100", "--until", "-0043")
+    assert found.status == 0, found
+    assert [line.split("\t")[1] for line in found.stdout.splitlines()] == ["sulla", "caesar"]
+    counted = run("summary", "--data", path, "--on", "-0043", "--format", "json")
+    assert counted.status == 0, counted
+    assert json.loads(counted.stdout)["count"] == 1
+    added = run("add", "--data", path, "--date", "-0043", "--end", "-0040", "--title", "X",
+                "--dry-run")
+    assert added.status == 0, added
+    assert "date: '-0043'" in added.stdout
+
+
+# -- --fuzzy: a qualified date widens by the edtf library's fuzzy rule, only when asked ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("1960", "1960-01-01", "1960-12-31"),  # unqualified: as written
+        ("1960~", "1959-01-01", "1961-12-31"),
+        ("1960?", "1959-01-01", "1961-12-31"),
+        ("1960%", "1958-01-01", "1962-12-31"),
+        ("2016-03~", "2016-02-01", "2016-04-30"),
+        ("2016-01?", "2015-12-01", "2016-02-29"),
+        ("2016-12%", "2016-10-01", "2017-02-28"),
+        ("2016-03-01~", "2016-02-29", "2016-03-02"),
+        ("2004-06-11%", "2004-06-09", "2004-06-13"),
+        ("2016-21~", "2015-12-01", "2016-08-31"),  # spring, one season each side
+        ("-0043~", "-0044-01-01", "-0042-12-31"),
+        ("0000?", "-0001-01-01", "0001-12-31"),
+        ("9999~", "9998-01-01", "9999-12-31"),  # never past what the tool holds
+        ("-9999%", "-9999-01-01", "-9997-12-31"),
+        ("1969-07-20T20:17Z~", "1969-07-19", "1969-07-21"),
+    ],
+)
+def test_the_fuzzy_period_of_a_qualified_date(text: str, first: str, last: str) -> None:
+    written = parse_event_date(text)
+    fuzzy = fuzzy_period(written)
+    assert (_iso(fuzzy.start), _iso(fuzzy.end)) == (first, last)
+    assert (fuzzy.text, fuzzy.precision) == (written.text, written.precision)
+    assert fuzzy.start <= written.start
+    assert written.end <= fuzzy.end
+    assert fuzzy.end - fuzzy.start <= written.end - written.start + 2 * FUZZY_MAX_DAYS
+
+
+FUZZY_TIMELINE = """title: Approximately
+events:
+  - id: around-1960
+    date: 1960~
+    title: Around 1960
+  - id: march-maybe
+    date: 2016-03?
+    title: March 2016, perhaps
+  - id: exactly-1962
+    date: "1962"
+    title: Exactly 1962
+"""
+
+
+def test_fuzzy_widens_only_when_asked(tmp_path: Path) -> None:
+    path = str(write(tmp_path, FUZZY_TIMELINE))
+
+    def ids(*args: str) -> list[str]:
+        found = invoke("timeline", "--data", path, "--no-cache", *args)
+        return [line.split("\t")[1] for line in found.stdout.splitlines()]
+
+    assert ids("--on", "1961") == []
+    assert ids("--on", "1961", "--fuzzy") == ["around-1960"]
+    assert ids("--until", "1959", "--fuzzy") == ["around-1960"]
+    assert ids("--on", "2016-04-30", "--fuzzy") == ["march-maybe"]
+    assert ids("--on", "2016-05", "--fuzzy") == []
+    # A qualified filter date widens too: 1963~ reaches back into 1962.
+    assert ids("--on", "1963~") == []
+    assert ids("--on", "1963~", "--fuzzy") == ["exactly-1962"]
+    # With --within an event's span as written must lie inside the (widened) range.
+    assert ids("--within", "--on", "1961~", "--fuzzy") == ["around-1960", "exactly-1962"]
+    assert ids("--within", "--on", "1961") == []
+    counted = invoke("summary", "--data", path, "--on", "1961", "--fuzzy", "--format", "json")
+    assert json.loads(counted.stdout)["count"] == 1
+
+
+FUZZY_DATES = ["1960~", "1960?", "1960%", "1961", "1959-12?", "1960-01-01%", "-0043~", "0000?",
+               "2016-21~", "2016-24%", "196X", "1960~/1962", "1962/1963?", "2015-09~/",
+               "2015-09?/..", "1969-07-20T20:17Z~", "9999~", "-9999%"]
+fuzzy_filters = st.sampled_from(["1958", "1959", "1960", "1961~", "1962%", "1963", "-0044",
+                                 "-0042~", "0001", "2015-08", "2016-11~", "2017-03",
+                                 "1969-07-21", "9998", "-9998?", "196X"])
+
+
+@pytest.fixture(scope="module")
+def fuzzy_engines(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
+    import random
+
+    from relations_cli.core.engine import MemoryEngine
+    from relations_cli.store.index import open_index
+    from relations_cli.store.loader import load_timeline
+
+    rng = random.Random(15)
+    lines = ["title: Fuzzy", "events:"]
+    for n in range(120):
+        lines += [f"  - id: f-{n}", f"    date: \"{rng.choice(FUZZY_DATES)}\"",
+                  f"    title: Event {n}"]
+    path = tmp_path_factory.mktemp("fuzzy") / "f.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return MemoryEngine(load_timeline(path)), open_index(path, use_cache=False)
+
+
+@st.composite
+def fuzzy_queries(draw: st.DrawFn) -> Query:
+    since = draw(st.none() | fuzzy_filters)
+    until = draw(st.none() | fuzzy_filters)
+    if since and until and parse_filter_date(since).start > parse_filter_date(until).end:
+        since, until = until, since
+    on = draw(st.none() | fuzzy_filters) if not (since or until) else None
+    return Query(since=parse_filter_date(since) if since else None,
+                 until=parse_filter_date(until) if until else None,
+                 on=parse_filter_date(on) if on else None,
+                 within=draw(st.booleans()), terms=tuple(draw(st.lists(
+                     st.sampled_from(["event 1", "event"]), max_size=1))),
+                 limit=draw(st.none() | st.integers(min_value=1, max_value=30)))
+
+
+@settings(max_examples=120, deadline=None)
+@given(fuzzy_queries())
+def test_fuzzy_only_widens_and_the_engines_agree(fuzzy_engines: tuple[Any, Any],
+                                                query: Query) -> None:
+    memory, index = fuzzy_engines
+    widened = replace(query, fuzzy=True)
+    exact = {e.id for e in memory.select(replace(query, limit=None))}
+    fuzzy = {e.id for e in memory.select(replace(widened, limit=None))}
+    assert exact <= fuzzy
+    for asked in (query, widened):
+        assert [e.id for e in index.select(asked)] == [e.id for e in memory.select(asked)]
+        assert index.summarize(asked, ["year"]) == memory.summarize(asked, ["year"])
+
+
+# -- the terminal: dates as written or for people; the footer's span as written -------------------
+
+TERMINAL_TIMELINE = """title: Terminal
+events:
+  - id: punic
+    date: -0217/-0200
+    title: Punic war
+  - id: around
+    date: 1960~
+    title: Around 1960
+  - id: talks
+    date: 2015-09/
+    title: Talks
+  - id: spring
+    date: spring 2016
+    title: Spring
+"""
+
+
+def _pretty(path: str, *args: str, dates: str | None = None, view: str = "pretty") -> Outcome:
+    env = {"RELATIONS_DATES": dates} if dates is not None else {"RELATIONS_DATES": ""}
+    return invoke(*args, "--data", path, "--format", view, "--color", "never", env=env)
+
+
+def test_the_terminal_shows_dates_as_written_by_default(tmp_path: Path) -> None:
+    path = str(write(tmp_path, TERMINAL_TIMELINE))
+    for dates in (None, "written", "Written"):
+        shown = _pretty(path, "timeline", dates=dates)
+        assert shown.status == 0, shown
+        lines = shown.stdout.splitlines()
+        assert lines[0].startswith("-0217 ─")
+        assert any(line.startswith("1960~ ") for line in lines)
+        assert any(line.startswith("2015-09/ ") for line in lines)
+        assert lines[-1] == "4 events, -0217 to spring 2016"
+    detail = _pretty(path, "show", "around").stdout
+    assert "date  1960~ (year)" in detail
+
+
+def test_the_terminal_shows_dates_for_people_when_asked(tmp_path: Path) -> None:
+    path = str(write(tmp_path, TERMINAL_TIMELINE))
+    lines = _pretty(path, "timeline", dates="readable").stdout.splitlines()
+    assert lines[0].startswith("218 BC ─")
+    assert any(line.startswith("218 BC – 201 BC ") for line in lines)
+    assert any(line.startswith("c. 1960 ") for line in lines)
+    assert any(line.startswith("September 2015 – unknown end ") for line in lines)
+    assert lines[-1] == "4 events, 218 BC to Spring 2016"
+    table = _pretty(path, "timeline", dates="readable", view="table").stdout
+    assert "c. 1960" in table
+    assert "1960~" not in table
+    assert "date  c. 1960 (1960~, year)" in _pretty(path, "show", "around",
+                                                    dates="readable").stdout
+    wrong = _pretty(path, "timeline", dates="iso")
+    assert wrong.status == 2
+    assert "RELATIONS_DATES='iso' is not a way to show dates; use written or readable" \
+        in wrong.stderr
+
+
+def test_the_footer_gives_one_date_for_one_date(tmp_path: Path) -> None:
+    path = str(write(tmp_path, TERMINAL_TIMELINE))
+    assert _pretty(path, "timeline", "--on", "1960").stdout.splitlines()[-1] == "1 event, 1960~"

@@ -155,6 +155,10 @@ class FilterOptions:
     within: Annotated[bool, typer.Option(
         "--within",
         help="Only events whose whole span lies inside the dates, not just touches.")] = False
+    fuzzy: Annotated[bool, typer.Option(
+        "--fuzzy",
+        help="Widen approximate or uncertain dates (1960~, 2016-03?) by one year, month or day "
+             "each side (2004%: two) in events and filters.")] = False
     category: Annotated[list[str] | None, typer.Option(
         "--category", "-c", metavar="NAME", show_default=False,
         autocompletion=complete_categories, help="Only this category; repeat for either.")] = None
@@ -179,6 +183,7 @@ class FilterOptions:
             until=_period("--until", self.until),
             on=_period("--on", self.on),
             within=self.within,
+            fuzzy=self.fuzzy,
             categories=tuple(self.category or ()),
             tags=tuple(self.tag or ()),
             actors=tuple(self.actor or ()),

@@ -22,11 +22,14 @@ from relations_cli.core.model import Day, Period, Precision, year_text
 
 __all__ = [
     "FILTER_DATE_HELP",
+    "FUZZY_MAX_DAYS",
     "OPEN_END",
+    "UNKNOWN_END",
     "Interval",
     "bucket_label",
     "cached_event_date",
     "cached_event_when",
+    "fuzzy_period",
     "label_order",
     "parse_edtf",
     "parse_event_date",
@@ -34,6 +37,7 @@ __all__ = [
     "period",
     "qualifier_of",
     "time_of_day",
+    "unknown_end",
 ]
 
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -84,6 +88,8 @@ class Interval(NamedTuple):
 
 # An open end (`2015-09/..`): the period runs on past any date the tool can hold.
 OPEN_END = Period(Day.of(_MAX_YEAR, 12, 31), Day.of(_MAX_YEAR, 12, 31), Precision.DAY, "..")
+# An unknown end (`2015-09/`) is written as nothing after the '/': its Period has empty text.
+UNKNOWN_END = ""
 _OPEN_START = Period(Day.of(_MIN_YEAR, 1, 1), Day.of(_MIN_YEAR, 1, 1), Precision.DAY, "..")
 
 
@@ -253,7 +259,16 @@ def parse_event_when(text: str) -> tuple[Period, Period | None]:
         return parsed, None
     if parsed.start is None:
         raise DateError(f"'{text}': an event needs a known start")
-    return parsed.start, OPEN_END if parsed.open_end else parsed.end
+    if parsed.open_end:
+        return parsed.start, OPEN_END
+    return parsed.start, parsed.end or unknown_end(parsed.start)
+
+
+def unknown_end(start: Period) -> Period:
+    """The end of `start/`: EDTF says only that it is unknown; the event lasts at least its
+    start's period, so that is the period it has (filters, ordering, the index), its text is
+    empty and it shows as written, `2015-09/`."""
+    return Period(start.start, start.end, start.precision, UNKNOWN_END)
 
 
 def parse_event_date(text: str) -> Period:
@@ -275,6 +290,47 @@ def qualifier_of(period: Period) -> str:
     """The EDTF qualifier a date was written with: `?` uncertain, `~` approximate, `%` both."""
     text = period.text
     return text[-1] if text and text[-1] in "?~%" else ""
+
+
+# The most a qualifier widens a date each side (`%` on a year: two years), in days: the index
+# loosens its date bounds by this much and checks the widened periods on the events it finds.
+FUZZY_MAX_DAYS = 2 * 366
+
+
+@lru_cache(maxsize=8192)
+def fuzzy_period(period: Period) -> Period:
+    """The period a qualified date may cover, as the `edtf` library's fuzzy bounds have it:
+    `~` or `?` widens it by one unit of its precision each side (a day, a month, a season, or a
+    year for a year, decade or century), `%` by two; an unqualified date stays as it is. Only
+    --fuzzy asks for this; without it a qualifier widens nothing."""
+    mark = qualifier_of(period)
+    if not mark:
+        return period
+    units = 2 if mark == "%" else 1
+    if period.precision is Precision.DAY:
+        return period._replace(start=_clamped(period.start - units),
+                               end=_clamped(period.end + units))
+    months = units * {Precision.MONTH: 1, Precision.SEASON: 3}.get(period.precision, 12)
+    first, last = period.start, period.end
+    return period._replace(start=_month_start(first.year, first.month - months),
+                           end=_month_end(last.year, last.month + months))
+
+
+def _clamped(day: int) -> Day:
+    return Day(min(max(day, _OPEN_START.start), OPEN_END.end))
+
+
+def _month_start(year: int, month: int) -> Day:
+    """The first day of a month counted on from January of `year` (month 0 is last December),
+    no earlier than the first day the tool can hold."""
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return _OPEN_START.start if year < _MIN_YEAR else Day.of(year, month, 1)
+
+
+def _month_end(year: int, month: int) -> Day:
+    """The last day of a month counted on from January of `year`, no later than 9999-12-31."""
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return OPEN_END.end if year > _MAX_YEAR else Day.of(year, month, _days_in(year, month))
 
 
 @lru_cache(maxsize=8192)

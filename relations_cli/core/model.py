@@ -130,6 +130,10 @@ class Period(NamedTuple):
     def __str__(self) -> str:
         return self.text
 
+    @property
+    def unknown(self) -> bool:
+        """An unknown end (`2015-09/`): nothing written after the '/'."""
+        return not self.text
 
 
 class Person(NamedTuple):
@@ -210,11 +214,11 @@ class Event(NamedTuple):
     @property
     def when(self) -> str:
         """The date as written, with its end when it has one: `2015-09-03..2015-09-05`; an
-        open end as EDTF writes it, `2015-09/..`."""
+        open or unknown end as EDTF writes it, `2015-09/..` and `2015-09/`."""
         if self.end is None:
             return self.date.text
-        if self.end.text == "..":
-            return f"{self.date.text}/.."
+        if self.end.text in ("..", ""):
+            return f"{self.date.text}/{self.end.text}"
         return f"{self.date.text}..{self.end.text}"
 
     @property

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from relations_cli.core.dates import fuzzy_period
 from relations_cli.core.errors import QueryError
 from relations_cli.core.model import Day, Event, Period
 from relations_cli.core.text import fold_dashes, holds_words, words
@@ -29,6 +30,9 @@ class Query:
     any_term: bool = False
     limit: int | None = None
     reverse: bool = False
+    # --fuzzy: a qualified date (1960~, 2016-03?, 2004-06-11%) covers its fuzzy period, in the
+    # events and in the filters; without it a qualifier widens nothing.
+    fuzzy: bool = False
 
     def __post_init__(self) -> None:
         # Terms are searched with their dashes folded, as the text they are looked for in
@@ -45,8 +49,9 @@ class Query:
     @property
     def bounds(self) -> tuple[Day | None, Day | None]:
         """The inclusive range of days asked for: --since's first day to --until's last."""
-        starts = [p.start for p in (self.since, self.on) if p]
-        ends = [p.end for p in (self.until, self.on) if p]
+        widen = fuzzy_period if self.fuzzy else _as_written
+        starts = [widen(p).start for p in (self.since, self.on) if p]
+        ends = [widen(p).end for p in (self.until, self.on) if p]
         return (max(starts) if starts else None, min(ends) if ends else None)
 
     @cached_property
@@ -62,6 +67,14 @@ class Query:
 
     def matches_dates(self, event: Event) -> bool:
         start, end = self.bounds
+        if self.fuzzy and not self.within:
+            # An event touches the range when its fuzzy span does. With --within its span as
+            # written must lie inside (a wider span would fit fewer ranges, never more).
+            first = fuzzy_period(event.date)
+            last = fuzzy_period(event.end).end if event.end else first.end
+            return (start is None or start <= max(first.end, last)) and (
+                end is None or first.start <= end
+            )
         if self.within:
             return (start is None or start <= event.first_day) and (
                 end is None or event.last_day <= end
@@ -98,6 +111,10 @@ class Query:
         if self.reverse:
             ordered.reverse()
         return ordered[: self.limit] if self.limit else ordered
+
+
+def _as_written(period: Period) -> Period:
+    return period
 
 
 def _any_word_match(wanted: Iterable[str], candidates: Sequence[tuple[str, ...]]) -> bool:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from relations_cli.core.dates import cached_event_date
+from relations_cli.core.dates import cached_event_date, unknown_end
 from relations_cli.core.model import Event, Figure, Quote, Source
 
 __all__ = ["event_from_record", "event_record"]
 
 
 def event_record(event: Event) -> dict[str, Any]:
-    """The JSON contract for an event: every key always present, dates as written; "file"
+    """The JSON contract for an event: every key always present, dates as written (an end
+    "" is unknown, as in `2015-09/`; ".." open; null none); "file"
     as well when several timelines are read together."""
     record = {
         "id": event.id,
@@ -42,10 +43,13 @@ def event_record(event: Event) -> dict[str, Any]:
 
 def event_from_record(record: dict[str, Any], line: int = 0) -> Event:
     """The event a record describes (records come from event_record, already validated)."""
+    date = cached_event_date(record["date"])
+    end = record["end"]
     return Event(
         id=record["id"],
-        date=cached_event_date(record["date"]),
-        end=cached_event_date(record["end"]) if record["end"] else None,
+        date=date,
+        # "" is an unknown end (`2015-09/`), None no end at all.
+        end=None if end is None else unknown_end(date) if end == "" else cached_event_date(end),
         title=record["title"],
         summary=record["summary"],
         category=record["category"],

@@ -312,7 +312,8 @@ def span(events: Iterable[Event]) -> tuple[Period, Period] | None:
         return None
     first = min(events, key=lambda e: (e.first_day, e.line))
     last = max(events, key=lambda e: (e.last_day, -e.line))
-    return first.date, (last.end or last.date)
+    # An unknown end (`2015-09/`) closes nothing later than its start's own date.
+    return first.date, (last.end if last.end and not last.end.unknown else last.date)
 
 
 # -- quotes and figures ---------------------------------------------------------------------------

@@ -62,7 +62,9 @@ def plain_event(view: EventView, look: Look) -> Iterator[str]:
     yield f"id: {event.id}\n"
     yield f"title: {_one_line(event.title)}\n"
     yield f"date: {event.date.text} ({event.date.precision.value})\n"
-    if event.end:
+    if event.end and event.end.unknown:
+        yield f"end: unknown ({event.when})\n"
+    elif event.end:
         yield f"end: {event.end.text} ({event.end.precision.value})\n"
     for key, values in view.facts:
         yield f"{key}: {_one_line('; '.join(values))}\n"

@@ -57,6 +57,8 @@ def readable_period(period: Period) -> str:
 
     if period.text == "..":
         return "open end"
+    if period.unknown:
+        return "unknown end"
     start = period.start
     year = start.year
     year_words = f"{1 - year} BC" if year < 1 else str(year)

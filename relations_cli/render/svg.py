@@ -104,7 +104,8 @@ def render_svg(document: Mapping[str, Any], columns: int) -> Iterator[str]:
             last: Period = cached_event_date(event["end"]) if event["end"] else first
             fuzzy = event["end"] is None and first.precision is not Precision.DAY
             color = colors[event["category"] or NO_CATEGORY]
-            when = first.text + (f" to {last.text}" if event["end"] else "")
+            when = first.text + ("/" if event["end"] == "" else
+                                 f" to {last.text}" if event["end"] else "")
             tip = escape(visible(f"{when}: {event['title']}"))
             body.append(f'<g class="event"><title>{tip}</title>'
                         f'<text x="{MARGIN + 8}" y="{y}">'

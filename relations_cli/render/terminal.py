@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.text import Text
 
-from relations_cli.core.model import Event
+from relations_cli.core.model import Event, Period, year_text
 from relations_cli.core.people import people_of
 from relations_cli.core.text import fold_dashes, holds_words, own_search_text, words
 from relations_cli.render.chart import LEGEND, Chart, ChartView
@@ -101,6 +101,41 @@ _PALETTE = ("bright_cyan", "bright_magenta", "bright_green", "bright_yellow", "b
             "bright_red", "dark_orange", "orchid", "spring_green2", "deep_sky_blue1")
 MATCH_STYLE = "bold black on yellow"
 MAX_DATE_WIDTH = 22
+# How the pretty views write dates: as written (`1960~`, `-0043`, the default) or for people
+# (`c. 1960`, `44 BC`), as HTML and TimelineJS do: RELATIONS_DATES=written|readable.
+DATES_VARIABLE = "RELATIONS_DATES"
+DATE_STYLES = ("written", "readable")
+
+
+def readable_dates() -> bool:
+    """Whether RELATIONS_DATES asks for dates for people; OutputError for a value it is not."""
+    import os
+
+    from relations_cli.core.errors import OutputError
+
+    value = os.environ.get(DATES_VARIABLE, "").strip()
+    if value.casefold() not in ("", *DATE_STYLES):
+        raise OutputError(f"{DATES_VARIABLE}={visible(value)!r} is not a way to show dates; "
+                          f"use {' or '.join(DATE_STYLES)}")
+    return value.casefold() == "readable"
+
+
+def shown_date(period: Period, readable: bool) -> str:
+    """One date as the terminal shows it: as written, or for people (`c. 1960`)."""
+    if not readable:
+        return period.text
+    from relations_cli.render.publish import readable_period
+
+    return readable_period(period)
+
+
+def shown_when(event: Event, readable: bool) -> str:
+    """An event's date and end as the terminal shows them: `2015-09/`, or `September 2015 –
+    unknown end`."""
+    if not readable:
+        return event.when
+    first = shown_date(event.date, readable)
+    return first if event.end is None else f"{first} – {shown_date(event.end, readable)}"
 
 
 def category_style(category: str) -> str:
@@ -164,17 +199,20 @@ def print_chronology(console: Console, events: Iterable[Event], terms: Sequence[
     counts: Counter[str] = Counter()
     year = None
     events = list(events)
-    date_width = min(MAX_DATE_WIDTH, max((len(e.when) for e in events), default=10))
+    readable = readable_dates()
+    whens = [shown_when(e, readable) for e in events]
+    date_width = min(MAX_DATE_WIDTH, max((len(w) for w in whens), default=10))
     indent = _indent(console, date_width + 4, max((cell_len(e.id) for e in events), default=0))
-    for event in events:
+    for event, when in zip(events, whens, strict=True):
         if event.first_day.year != year:
             year = event.first_day.year
-            console.print(Rule(Text(f"{year:04d}", style="bold"), style="dim", align="left"))
+            rule = f"{1 - year} BC" if readable and year < 1 else year_text(year)
+            console.print(Rule(Text(rule, style="bold"), style="dim", align="left"))
         if indent == NARROW_INDENT:  # the date on a line of its own, the rest under it
-            prefix = Text(event.when, style="cyan")
+            prefix = Text(when, style="cyan")
             prefix.append(" ●\n" + " " * indent, style=category_style(event.category))
         else:
-            prefix = Text(f"{event.when:<{date_width}}  ", style="cyan")
+            prefix = Text(f"{when:<{date_width}}  ", style="cyan")
             prefix.append("● ", style=category_style(event.category))
         heading = _text(event.title, "bold", terms)
         if event.category:
@@ -198,7 +236,7 @@ def print_chronology(console: Console, events: Iterable[Event], terms: Sequence[
         shown.append(event)
         counts[event.category or "-"] += 1
     if shown:
-        _print_legend(console, shown, counts)
+        _print_legend(console, shown, counts, readable)
     return len(shown)
 
 
@@ -231,18 +269,23 @@ def _print_hanging(console: Console, prefix: Text, body: Text, indent: int) -> N
     console.print(_hanging(console, prefix, body, indent), soft_wrap=True)
 
 
-def _print_legend(console: Console, events: Sequence[Event], counts: Counter[str]) -> None:
+def _print_legend(console: Console, events: Sequence[Event], counts: Counter[str],
+                  readable: bool) -> None:
     legend = Text()
     for category, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         legend.append("● ", style=category_style(category if category != "-" else ""))
         legend.append(f"{visible(category)} {count}   ")
     legend.rstrip()
-    start = min(e.first_day for e in events)
-    end = max(e.last_day for e in events)
+    from relations_cli.core.summary import span
+
+    # The span as written, at the dates' own precision (`-0043 to 2016-21`), never invented days.
+    first, last = span(events) or (events[0].date, events[0].date)
+    start, end = shown_date(first, readable), shown_date(last, readable)
     noun = "event" if len(events) == 1 else "events"
     console.print()
     console.print(legend, overflow="fold")
-    console.print(Text(f"{len(events)} {noun}, {start} to {end}", style="dim"))
+    console.print(Text(visible(f"{len(events)} {noun}, {start}" +
+                               ("" if end == start else f" to {end}")), style="dim"))
 
 
 def print_table(console: Console, events: Iterable[Event], terms: Sequence[str] = ()) -> int:
@@ -250,9 +293,11 @@ def print_table(console: Console, events: Iterable[Event], terms: Sequence[str] 
     from rich.table import Table
 
     events = list(events)
+    readable = readable_dates()
+    whens = [shown_when(e, readable) for e in events]
     headers = ("Date", "ID", "Category", "Title", "Place")
-    rows = [tuple(visible(v) for v in (e.when, e.id, e.category, e.title, e.place))
-            for e in events]
+    rows = [tuple(visible(v) for v in (when, e.id, e.category, e.title, e.place))
+            for e, when in zip(events, whens, strict=True)]
     # Place goes first, then the category: the date, id and title stay.
     kept, widths = fit_columns(console.width, headers, rows,
                                (True, True, False, False, False), drop_order=(4, 2, 1))
@@ -260,9 +305,9 @@ def print_table(console: Console, events: Iterable[Event], terms: Sequence[str] 
     for index, column_width in zip(kept, widths, strict=True):
         table.add_column(headers[index], overflow="fold", width=column_width,
                          no_wrap=index < 2)
-    for event in events:
+    for event, when in zip(events, whens, strict=True):
         cells = (
-            Text(event.when, style="cyan"),
+            Text(when, style="cyan"),
             Text(event.id, style="dim"),
             _text(event.category, category_style(event.category)),
             _text(event.title, "bold", terms),
@@ -288,9 +333,17 @@ def print_event(console: Console, view: EventView) -> None:
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="bold cyan", no_wrap=True)
     fields.add_column(overflow="fold")
-    fields.add_row("date", Text(event.date.text + f" ({event.date.precision.value})"))
-    if event.end:
-        fields.add_row("end", Text(event.end.text + f" ({event.end.precision.value})"))
+    readable = readable_dates()
+    for key, period in (("date", event.date), ("end", event.end)):
+        if period is None:
+            continue
+        if period.unknown:
+            fields.add_row(key, Text(f"unknown ({event.when})"))
+        elif readable:
+            fields.add_row(key, Text(f"{shown_date(period, readable)} ({period.text}, "
+                                     f"{period.precision.value})"))
+        else:
+            fields.add_row(key, Text(f"{period.text} ({period.precision.value})"))
     for key, values in view.facts:
         value = ", ".join(values)
         style = category_style(value) if key == "category" else ""

@@ -106,7 +106,9 @@ def timelinejs_document(events: Sequence[Event], context: Publication,
     }
     for event in events:
         slide: dict[str, Any] = {"start_date": date_object(event.date)}
-        if event.end is not None and event.end.text != "..":
+        if event.end is not None and event.end.unknown:
+            slide["display_date"] = display_date(event)
+        elif event.end is not None and event.end.text != "..":
             # The end's own precision: a span to 2016-01 ends with January 2016.
             slide["end_date"] = date_object(event.end)
             slide["display_date"] = display_date(event)

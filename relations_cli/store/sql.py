@@ -18,8 +18,9 @@ SQLITE_MAX_INT = (1 << 63) - 1
 @dataclass(frozen=True)
 class Selection:
     """A WHERE clause (empty, or starting with " WHERE") and its parameters. When
-    `terms_in_python` is set, the search terms were left out and the engine must check
-    them on the events themselves (a term with a line break spans fields in memory)."""
+    `terms_in_python` is set, the engine must check the query on the events themselves: the
+    search terms were left out (a term with a line break spans fields in memory), or --fuzzy
+    loosened the date bounds."""
 
     where: str
     params: list[Any] = field(default_factory=list)
@@ -41,6 +42,14 @@ def selection(query: Query, max_span: int) -> Selection:
     clauses: list[str] = []
     params: list[Any] = []
     start, end = query.bounds
+    if query.fuzzy and not query.within:
+        # --fuzzy: a qualified date may reach FUZZY_MAX_DAYS further than its columns say, so
+        # the bounds loosen by that much and the engine checks the events found (in_python).
+        from relations_cli.core.dates import FUZZY_MAX_DAYS
+        from relations_cli.core.model import Day
+
+        start = None if start is None else Day(start - FUZZY_MAX_DAYS)
+        end = None if end is None else Day(end + FUZZY_MAX_DAYS)
     if query.within:
         if start:
             clauses.append("first_day >= ?")
@@ -76,6 +85,7 @@ def selection(query: Query, max_span: int) -> Selection:
     _words_clause(query.places, "instr(place_words, ?)", clauses, params)
     keys = [term.casefold() for term in query.terms if term.strip()]
     in_python = any("\n" in key or "\r" in key for key in keys)
+    rechecked = in_python or (query.fuzzy and not query.within)
     if keys and not in_python:
         parts = []
         for key in keys:
@@ -90,7 +100,7 @@ def selection(query: Query, max_span: int) -> Selection:
             params += [own[1], key]
         clauses.append("(" + (" OR " if query.any_term else " AND ").join(parts) + ")")
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    return Selection(where, params, in_python)
+    return Selection(where, params, rechecked)
 
 
 def _words_clause(values: Sequence[str], clause: str, clauses: list[str],
