@@ -76,13 +76,13 @@ def cell(value: Cell, fmt: str) -> str:
 
 
 def _lines(header: Sequence[str] | None, rows: Iterable[Sequence[Cell]],
-           fmt: str) -> Iterator[str]:
-    """Rows as CSV or TSV lines, streamed one row at a time."""
+           fmt: str, ready: bool = False) -> Iterator[str]:
+    """Rows as CSV or TSV lines, streamed one row at a time; `ready` rows are cells already."""
     if fmt == "tsv":
         if header is not None:
             yield "\t".join(header) + "\n"
         for row in rows:
-            yield "\t".join(cell(c, fmt) for c in row) + "\n"
+            yield "\t".join(row if ready else (cell(c, fmt) for c in row)) + "\n"  # type: ignore[arg-type]
         return
     import csv
     import io
@@ -92,7 +92,7 @@ def _lines(header: Sequence[str] | None, rows: Iterable[Sequence[Cell]],
     if header is not None:
         writer.writerow(header)
     for row in rows:
-        writer.writerow([cell(c, fmt) for c in row])
+        writer.writerow(row if ready else [cell(c, fmt) for c in row])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -110,8 +110,35 @@ def _records(records: Sequence[str], look: Look, fmt: str) -> Iterator[str]:
 
     fields = pick_fields(look.fields, CSV_COLUMNS)
     loads = json.loads
-    yield from chunked(_lines(fields if look.header else None,
-                              (record_row(loads(r), fields) for r in records), fmt))
+    tsv = fmt == "tsv"
+
+    def text_cell(text: str) -> str:
+        # cell() of a text, short-cut for printable text (nearly all): nothing to make
+        # visible, and in TSV only the backslash to escape.
+        if text.isprintable():
+            return neutralise_formula(text.replace("\\", "\\\\") if tsv else text)
+        return cell(text, fmt)
+
+    def row(record: str) -> list[str]:
+        return [text_cell(text) for text in record_row(loads(record), fields)]
+
+    if tsv:
+        yield from chunked(_lines(fields if look.header else None, map(row, records), fmt,
+                                  ready=True))
+        return
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if look.header:
+        writer.writerow(fields)
+    for start in range(0, len(records), CHUNK):
+        writer.writerows(map(row, records[start:start + CHUNK]))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _report(report: Report, look: Look, fmt: str) -> Iterator[str]:
