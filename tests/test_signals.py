@@ -174,9 +174,9 @@ def test_sigterm_during_output_removes_the_hidden_temporary_file(tmp_path: Path)
 
 
 def test_fault_injection_on_a_large_build(tmp_path: Path) -> None:
-    """A generated file of 200k events (a two-core build) killed by SIGKILL, SIGTERM and SIGINT at several moments: afterwards the next query is
-    right, no temporary file remains in the cache or the output folder, and no run printed a
-    traceback."""
+    """A generated file of 200k events (a two-core build) killed by SIGKILL, SIGTERM and
+    SIGINT at several moments: afterwards the next query is right, no temporary file remains
+    in the cache or the output folder, and no run printed a traceback."""
     # About half a minute on a two-core machine; RELATIONS_FAULT_EVENTS sets another size.
     count = int(os.environ.get("RELATIONS_FAULT_EVENTS", "200000"))
     cache = tmp_path / "cache"

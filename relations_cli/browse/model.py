@@ -46,13 +46,13 @@ class Window:
     @classmethod
     def first(cls, engine: Engine, query: Query, page: int = PAGE) -> Window:
         """The window at the start of the result."""
-        events = engine.select(replace(query, limit=page, reverse=False))
+        events = list(engine.select(replace(query, limit=page, reverse=False)))
         return cls(engine, query, events, at_start=True, at_end=len(events) < page)
 
     @classmethod
     def last(cls, engine: Engine, query: Query, page: int = PAGE) -> Window:
         """The window at the end of the result."""
-        events = engine.select(replace(query, limit=page, reverse=True))
+        events = list(engine.select(replace(query, limit=page, reverse=True)))
         events.reverse()
         return cls(engine, query, events, at_start=len(events) < page, at_end=True)
 

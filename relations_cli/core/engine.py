@@ -22,7 +22,9 @@ class Engine(Protocol):
     # The people registry, by name and alias.
     people: People
 
-    def select(self, query: Query) -> list[Event]: ...
+    # The events a query selects, in order: a list, or a sequence that builds them only when
+    # read (store/index.StoredEvents, whose `records()` a listing formats directly).
+    def select(self, query: Query) -> Sequence[Event]: ...
 
     def count(self) -> int: ...
 

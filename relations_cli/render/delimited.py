@@ -2,17 +2,65 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from relations_cli.core.model import Event
 from relations_cli.render.detail import EventView
-from relations_cli.render.fields import CSV_COLUMNS, event_row, pick_fields
+from relations_cli.render.fields import CSV_COLUMNS, LIST_SEPARATOR, event_row, pick_fields
 from relations_cli.render.formats import Look
 from relations_cli.render.safe import neutralise_formula, visible
 from relations_cli.render.tables import Cell, Report, cell_text, main_table
 
-__all__ = ["cell", "csv_event", "csv_events", "csv_report", "tsv_event", "tsv_events",
+__all__ = ["RECORD_FIELDS", "cell", "chunked", "csv_event", "csv_events", "csv_records",
+           "csv_report", "record_row", "record_when", "tsv_event", "tsv_events", "tsv_records",
            "tsv_report"]
+
+CHUNK = 2000  # rows joined into one write: a listing is written in large pieces
+
+
+def record_when(record: dict[str, Any]) -> str:
+    """Event.when from an event's record (core/records.event_record)."""
+    end = record["end"]
+    if end is None:
+        return str(record["date"])
+    return f"{record['date']}/.." if end == ".." else f"{record['date']}..{end}"
+
+
+# render/fields.EVENT_FIELDS read from a record instead of an Event: a listing answered from
+# the index formats its stored records without building events (tests/test_fastpath.py
+# checks that both give the same text).
+RECORD_FIELDS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "id": lambda r: r["id"],
+    "date": lambda r: r["date"],
+    "end": lambda r: r["end"] or "",
+    "when": record_when,
+    "title": lambda r: r["title"],
+    "category": lambda r: r["category"],
+    "place": lambda r: r["place"],
+    "actors": lambda r: LIST_SEPARATOR.join(r["actors"]),
+    "people": lambda r: LIST_SEPARATOR.join(r["people"]),
+    "tags": lambda r: LIST_SEPARATOR.join(r["tags"]),
+    "summary": lambda r: r["summary"],
+    "date_note": lambda r: r["date_note"],
+    "sources": lambda r: LIST_SEPARATOR.join(s["title"] for s in r["sources"]),
+}
+
+
+def record_row(record: dict[str, Any], fields: Sequence[str]) -> list[str]:
+    return [RECORD_FIELDS[name](record) for name in fields]
+
+
+def chunked(pieces: Iterable[str], size: int = CHUNK) -> Iterator[str]:
+    """Pieces of text joined `size` at a time."""
+    batch: list[str] = []
+    for piece in pieces:
+        batch.append(piece)
+        if len(batch) >= size:
+            yield "".join(batch)
+            batch.clear()
+    if batch:
+        yield "".join(batch)
 
 
 def cell(value: Cell, fmt: str) -> str:
@@ -28,13 +76,13 @@ def cell(value: Cell, fmt: str) -> str:
 
 
 def _lines(header: Sequence[str] | None, rows: Iterable[Sequence[Cell]],
-           fmt: str) -> Iterator[str]:
-    """Rows as CSV or TSV lines, streamed one row at a time."""
+           fmt: str, ready: bool = False) -> Iterator[str]:
+    """Rows as CSV or TSV lines, streamed one row at a time; `ready` rows are cells already."""
     if fmt == "tsv":
         if header is not None:
             yield "\t".join(header) + "\n"
         for row in rows:
-            yield "\t".join(cell(c, fmt) for c in row) + "\n"
+            yield "\t".join(row if ready else (cell(c, fmt) for c in row)) + "\n"  # type: ignore[arg-type]
         return
     import csv
     import io
@@ -44,7 +92,7 @@ def _lines(header: Sequence[str] | None, rows: Iterable[Sequence[Cell]],
     if header is not None:
         writer.writerow(header)
     for row in rows:
-        writer.writerow([cell(c, fmt) for c in row])
+        writer.writerow(row if ready else [cell(c, fmt) for c in row])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -55,6 +103,42 @@ def _events(events: Iterable[Event], look: Look, fmt: str) -> Iterator[str]:
     fields = pick_fields(look.fields, CSV_COLUMNS)
     yield from _lines(fields if look.header else None,
                       (event_row(e, fields) for e in events), fmt)
+
+
+def _records(records: Sequence[str], look: Look, fmt: str) -> Iterator[str]:
+    import json
+
+    fields = pick_fields(look.fields, CSV_COLUMNS)
+    loads = json.loads
+    tsv = fmt == "tsv"
+
+    def text_cell(text: str) -> str:
+        # cell() of a text, short-cut for printable text (nearly all): nothing to make
+        # visible, and in TSV only the backslash to escape.
+        if text.isprintable():
+            return neutralise_formula(text.replace("\\", "\\\\") if tsv else text)
+        return cell(text, fmt)
+
+    def row(record: str) -> list[str]:
+        return [text_cell(text) for text in record_row(loads(record), fields)]
+
+    if tsv:
+        yield from chunked(_lines(fields if look.header else None, map(row, records), fmt,
+                                  ready=True))
+        return
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if look.header:
+        writer.writerow(fields)
+    for start in range(0, len(records), CHUNK):
+        writer.writerows(map(row, records[start:start + CHUNK]))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _report(report: Report, look: Look, fmt: str) -> Iterator[str]:
@@ -68,6 +152,16 @@ def csv_events(events: Iterable[Event], look: Look) -> Iterator[str]:
 
 def tsv_events(events: Iterable[Event], look: Look) -> Iterator[str]:
     return _events(events, look, "tsv")
+
+
+def csv_records(records: Sequence[str], look: Look) -> Iterator[str]:
+    """csv_events of stored event records (store/index.StoredEvents.records)."""
+    return _records(records, look, "csv")
+
+
+def tsv_records(records: Sequence[str], look: Look) -> Iterator[str]:
+    """tsv_events of stored event records (store/index.StoredEvents.records)."""
+    return _records(records, look, "tsv")
 
 
 def csv_event(view: EventView, look: Look) -> Iterator[str]:

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from relations_cli.core.model import Event
 from relations_cli.core.records import event_record
 from relations_cli.render.detail import EventView
 from relations_cli.render.formats import Look
-from relations_cli.render.safe import json_dumps
+from relations_cli.render.safe import json_dumps, json_safe
 from relations_cli.render.tables import Report
 
 if TYPE_CHECKING:  # the chart (and core/summary) load only for a chart: start-up time
     from relations_cli.render.chart import ChartView
 
-__all__ = ["json_chart", "json_event", "json_events", "json_report", "jsonl_chart",
-           "jsonl_event", "jsonl_events", "jsonl_report"]
+__all__ = ["json_chart", "json_event", "json_events", "json_records", "json_report",
+           "jsonl_chart", "jsonl_event", "jsonl_events", "jsonl_records", "jsonl_report"]
+
+CHUNK = 2000  # records joined into one write
 
 
 def json_events(events: Iterable[Event], look: Look) -> Iterator[str]:
@@ -31,6 +33,26 @@ def json_events(events: Iterable[Event], look: Look) -> Iterator[str]:
 def jsonl_events(events: Iterable[Event], look: Look) -> Iterator[str]:
     for event in events:
         yield json_dumps(event_record(event)) + "\n"
+
+
+# A stored record (store/rows) is the text json.dumps(record, ensure_ascii=False) writes, so
+# json_dumps of it is that text made safe: listings from the index stream it as stored.
+
+def json_records(records: Sequence[str], look: Look) -> Iterator[str]:
+    """json_events of stored event records (store/index.StoredEvents.records)."""
+    if not records:
+        yield "[]\n"
+        return
+    for start in range(0, len(records), CHUNK):
+        yield ("[\n  " if not start else ",\n  ") + json_safe(
+            ",\n  ".join(records[start:start + CHUNK]))
+    yield "\n]\n"
+
+
+def jsonl_records(records: Sequence[str], look: Look) -> Iterator[str]:
+    """jsonl_events of stored event records (store/index.StoredEvents.records)."""
+    for start in range(0, len(records), CHUNK):
+        yield json_safe("\n".join(records[start:start + CHUNK]) + "\n")
 
 
 def json_event(view: EventView, look: Look) -> Iterator[str]:

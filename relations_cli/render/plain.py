@@ -4,7 +4,7 @@ rows, and the chart as characters. Never wrapped, never through Rich."""
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from relations_cli.core.model import Event
@@ -17,8 +17,8 @@ from relations_cli.render.tables import Report, cell_text
 if TYPE_CHECKING:  # the chart (and core/summary) load only for a chart: start-up time
     from relations_cli.render.chart import ChartView
 
-__all__ = ["plain_chart", "plain_event", "plain_events", "plain_line", "plain_report",
-           "style_plain"]
+__all__ = ["plain_chart", "plain_event", "plain_events", "plain_line", "plain_records",
+           "plain_report", "style_plain"]
 
 _ANSI = {"date": "\x1b[36m", "category": "\x1b[2m", "id": "\x1b[2m", "match": "\x1b[1;33m"}
 PLAIN_FIELDS = ("when", "id", "category", "title")
@@ -31,11 +31,15 @@ def style_plain(field: str, text: str, color: bool = True) -> str:
 
 def plain_line(event: Event, color: bool = False) -> str:
     """One event on one line, tab-separated: date, id, category, title; never wrapped."""
+    return _line(event.when, event.id, event.category, event.title, color)
+
+
+def _line(when: str, event_id: str, category: str, title: str, color: bool) -> str:
     return "\t".join((
-        style_plain("date", event.when, color),
-        style_plain("id", event.id, color),
-        style_plain("category", visible(event.category) or "-", color),
-        visible(event.title),
+        style_plain("date", when, color),
+        style_plain("id", event_id, color),
+        style_plain("category", visible(category) or "-", color),
+        visible(title),
     ))
 
 
@@ -50,6 +54,31 @@ def plain_events(events: Iterable[Event], look: Look) -> Iterator[str]:
         return
     for event in events:
         yield plain_line(event, look.color) + "\n"
+
+
+def plain_records(records: Sequence[str], look: Look) -> Iterator[str]:
+    """plain_events of stored event records (store/index.StoredEvents.records)."""
+    import json
+
+    from relations_cli.render.delimited import chunked, record_row, record_when
+
+    loads = json.loads
+    if look.fields:
+        fields = pick_fields(look.fields, PLAIN_FIELDS)
+        if look.header:
+            yield "\t".join(fields) + "\n"
+        yield from chunked(
+            "\t".join(visible(" ".join(v.split())) for v in record_row(loads(r), fields)) + "\n"
+            for r in records)
+        return
+    color = look.color
+
+    def line(text: str) -> str:
+        record = loads(text)
+        return _line(record_when(record), record["id"], record["category"], record["title"],
+                     color) + "\n"
+
+    yield from chunked(map(line, records))
 
 
 def _one_line(text: str) -> str:

@@ -149,10 +149,28 @@ def deliver(settings: OutputSettings, kind: Kind, result: Any, *,
         render = getattr(importlib.import_module(fmt.module),
                          f"{fmt.name.replace('-', '_')}_{kind.value}")
         with _paged(target, settings.pager) as target:
-            if fmt.drawn:
+            records = _stored_records(kind, fmt.name, result)
+            if records is not None:
+                # A listing answered from the index: its stored records are formatted as
+                # they are, without building events (a few microseconds an event).
+                render = getattr(importlib.import_module(fmt.module), f"{fmt.name}_records")
+                _write_data(target.stream, fmt.name, render(records, look))
+            elif fmt.drawn:
                 _draw(target, look, lambda console: render(console, result, look))
             else:
                 _write_data(target.stream, fmt.name, render(result, look))
+
+
+_RECORD_FORMATS = ("plain", "json", "jsonl", "csv", "tsv")
+
+
+def _stored_records(kind: Kind, name: str, result: Any) -> list[str] | None:
+    """The stored records of a result that has them (store/index.StoredEvents), when the
+    format can write records (its module has `{format}_records`)."""
+    if kind is not Kind.EVENTS or name not in _RECORD_FORMATS:
+        return None
+    records = getattr(result, "records", None)
+    return records() if callable(records) else None
 
 
 @contextlib.contextmanager

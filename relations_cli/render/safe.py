@@ -7,7 +7,7 @@ import re
 from functools import cache
 from typing import Any
 
-__all__ = ["json_dumps", "neutralise_formula", "visible"]
+__all__ = ["json_dumps", "json_safe", "neutralise_formula", "visible"]
 
 # C0 and C1 controls, DEL, zero-width and bidi controls, line/paragraph separators, the BOM,
 # interlinear annotation marks and lone surrogates: none may reach a terminal raw.
@@ -48,6 +48,13 @@ def visible(text: str, keep_newlines: bool = False) -> str:
 
 def _json_escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
+
+
+def json_safe(text: str) -> str:
+    """JSON text as json_dumps leaves it: no raw control or bidi character."""
+    if text.isascii() and "\x7f" not in text:  # isascii is free: ASCII text needs no search
+        return text
+    return _pattern("json").sub(_json_escape, text)
 
 
 def json_dumps(value: Any, indent: int | None = None) -> str:

@@ -92,7 +92,7 @@ class MultiEngine:
         return [event for _, event in itertools.islice(merged, query.limit)]
 
     @staticmethod
-    def _tagged(number: int, name: str, events: list[Event],
+    def _tagged(number: int, name: str, events: Sequence[Event],
                 ) -> Iterator[tuple[tuple[object, ...], Event]]:
         for event in events:
             yield (event.first_day, event.last_day, number, event.line), event._replace(file=name)

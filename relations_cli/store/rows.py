@@ -25,8 +25,10 @@ PRECISIONS = (Precision.YEAR, Precision.MONTH, Precision.DAY, Precision.SEASON, 
               Precision.CENTURY)
 BATCH_SIZE = 2000
 
-# One encoder for every record: json.dumps with options would build one for each call.
-_RECORD_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# One encoder for every record: json.dumps with options would build one for each call. The
+# text is exactly what `json.dumps(record, ensure_ascii=False)` writes, so a JSON or JSON
+# Lines listing streams it as stored (render/jsonfmt.jsonl_records).
+_RECORD_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 @lru_cache(maxsize=65536)
