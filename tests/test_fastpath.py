@@ -122,3 +122,22 @@ def test_records_format_like_events_on_any_text(
             assert fast == slow
             assert fast == "".join(getattr(module, f"{fmt}_events")(memory.select(Query()),
                                                                      look))
+
+
+def test_open_and_unknown_ends_read_the_same_from_records_and_events(tmp_path: Path) -> None:
+    # The stored-record path and the Event path share one rule for a span as written.
+    from relations_cli.core.records import event_record
+    from relations_cli.render.delimited import record_when
+    from relations_cli.store.loader import parse_timeline
+
+    text = ("events:\n"
+            "  - {id: a, date: 2015-09, title: A}\n"
+            "  - {id: b, date: 2015-09/, title: B}\n"
+            "  - {id: c, date: 2015-09/.., title: C}\n"
+            "  - {id: d, date: 2015-09, end: 2016, title: D}\n")
+    timeline, problems = parse_timeline(text, str(tmp_path / "t.yaml"))
+    assert problems == []
+    assert timeline is not None
+    whens = {e.id: (e.when, record_when(event_record(e))) for e in timeline.events}
+    assert whens == {"a": ("2015-09", "2015-09"), "b": ("2015-09/", "2015-09/"),
+                     "c": ("2015-09/..", "2015-09/.."), "d": ("2015-09..2016", "2015-09..2016")}

@@ -21,6 +21,7 @@ __all__ = [
     "Quote",
     "Source",
     "Timeline",
+    "written_span",
     "year_text",
 ]
 
@@ -175,6 +176,17 @@ class Source(NamedTuple):
     date: str = ""
 
 
+def written_span(date: str, end: str | None) -> str:
+    """A date and its end as written: `2015-09-03..2015-09-05`; an open or unknown end as EDTF
+    writes it, `2015-09/..` and `2015-09/`; the date alone when there is no end. (Listings
+    answered from stored records use it too, so both paths print the same.)"""
+    if end is None:
+        return date
+    if end in ("..", ""):
+        return f"{date}/{end}"
+    return f"{date}..{end}"
+
+
 class Event(NamedTuple):
     """One dated event; `line` is where it starts in its file (for messages and ordering),
     and `file` which file that is when several are read together."""
@@ -215,11 +227,7 @@ class Event(NamedTuple):
     def when(self) -> str:
         """The date as written, with its end when it has one: `2015-09-03..2015-09-05`; an
         open or unknown end as EDTF writes it, `2015-09/..` and `2015-09/`."""
-        if self.end is None:
-            return self.date.text
-        if self.end.text in ("..", ""):
-            return f"{self.date.text}/{self.end.text}"
-        return f"{self.date.text}..{self.end.text}"
+        return written_span(self.date.text, self.end.text if self.end is not None else None)
 
     @property
     def named_people(self) -> tuple[str, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from relations_cli.core.model import Event
+from relations_cli.core.model import Event, written_span
 from relations_cli.render.detail import EventView
 from relations_cli.render.fields import CSV_COLUMNS, LIST_SEPARATOR, event_row, pick_fields
 from relations_cli.render.formats import Look
@@ -21,10 +21,7 @@ CHUNK = 2000  # rows joined into one write: a listing is written in large pieces
 
 def record_when(record: dict[str, Any]) -> str:
     """Event.when from an event's record (core/records.event_record)."""
-    end = record["end"]
-    if end is None:
-        return str(record["date"])
-    return f"{record['date']}/.." if end == ".." else f"{record['date']}..{end}"
+    return written_span(str(record["date"]), record["end"])
 
 
 # render/fields.EVENT_FIELDS read from a record instead of an Event: a listing answered from
