@@ -105,7 +105,10 @@ def _period(option: str, value: str | None) -> Period | None:
         raise QueryError(f"{option}: {error}") from None
 
 
-@dataclasses.dataclass(frozen=True)
+# Option groups are frozen dataclasses without the generated repr and comparisons, which no
+# one uses: each generated method costs start-up time on every run.
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
 class SourceOptions:
     """Which timeline to read, and whether through the index."""
 
@@ -139,7 +142,7 @@ class SourceOptions:
         return resolve_data_paths(self.data)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
 class FilterOptions:
     """Which events: dates, categories, tags, actors, people and places."""
 
@@ -196,7 +199,7 @@ class FilterOptions:
         )
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
 class ListOptions:
     """How many rows, in which order."""
 
@@ -226,7 +229,7 @@ def format_option(kind: Kind) -> Any:
         "--format", "-f", show_default=False, case_sensitive=False, help=FORMAT_HELP)]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
 class OutputOptions:
     """Where the result goes and how it looks. A command names the subclass for what it
     produces (EventsOutput, ReportOutput, ...), which decides --format's choices."""
@@ -264,7 +267,7 @@ class OutputOptions:
 
 # Plain subclasses but EventsOutput: they inherit the fields, the frozen init and the rest
 # (a dataclass decorator would generate all of that again, a millisecond each at start-up).
-@dataclasses.dataclass(frozen=True)  # the one with a field of its own, --eras
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)  # a field of its own, --eras
 class EventsOutput(OutputOptions):
     KIND: ClassVar[Kind] = Kind.EVENTS
 

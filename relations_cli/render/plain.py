@@ -8,14 +8,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from relations_cli.core.model import Event
-from relations_cli.render.detail import EventView, source_details
 from relations_cli.render.fields import event_row, pick_fields
 from relations_cli.render.formats import Look
 from relations_cli.render.safe import visible
-from relations_cli.render.tables import Report, cell_text
 
-if TYPE_CHECKING:  # the chart (and core/summary) load only for a chart: start-up time
+if TYPE_CHECKING:  # each loads only when its kind of result is written: start-up time
     from relations_cli.render.chart import ChartView
+    from relations_cli.render.detail import EventView
+    from relations_cli.render.tables import Report
 
 __all__ = ["plain_chart", "plain_event", "plain_events", "plain_line", "plain_records",
            "plain_report", "style_plain"]
@@ -86,6 +86,8 @@ def _one_line(text: str) -> str:
 
 
 def plain_event(view: EventView, look: Look) -> Iterator[str]:
+    from relations_cli.render.detail import source_details  # not needed by listings
+
     """`field: value` lines; repeated sections (quotes, figures, sources) one item a line."""
     event = view.event
     yield f"id: {event.id}\n"
@@ -114,6 +116,8 @@ def plain_event(view: EventView, look: Look) -> Iterator[str]:
 
 
 def plain_report(report: Report, look: Look) -> Iterator[str]:
+    from relations_cli.render.tables import cell_text  # not needed by listings
+
     # A single table prints bare rows (for cut and wc -l); with facts or several tables each
     # table gets its header, and a blank line separates the parts.
     bare = not report.facts and len(report.tables) == 1 and not look.fields
