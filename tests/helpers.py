@@ -85,16 +85,22 @@ def on_terminal(args: list[str] | tuple[str, ...], env: dict[str, str] | None = 
                                stdin=secondary, stdout=secondary, stderr=subprocess.PIPE,
                                env=full_env, close_fds=True)
     os.close(secondary)
-    received = b""
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        received += chunk
+    received = read_all(main)
     _, stderr = process.communicate(timeout=timeout)
     os.close(main)
     return Outcome(process.returncode, received.decode("utf-8").replace("\r\n", "\n"),
                    stderr.decode("utf-8"))
+
+
+def read_all(main: int) -> bytes:
+    """Everything a program wrote to a pseudo-terminal, until it closes its side."""
+    received = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # EIO: the program's side is closed
+            break
+        if not chunk:
+            break
+        received += chunk
+    return received

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from relations_cli.store.atomic import atomic_output
-from tests.helpers import FIXTURES, LEAKY_VARIABLES, MINIMAL, ROOT, run, write
+from tests.helpers import FIXTURES, LEAKY_VARIABLES, MINIMAL, ROOT, read_all, run, write
 
 SAMPLE = str(FIXTURES / "sample.yaml")
 ERROR_LINE = re.compile(r"^relations: error: .+\n\Z")
@@ -195,15 +195,7 @@ def _on_terminal(args: list[str], tmp_path: Path) -> tuple[int, str, str]:
                                            XDG_CACHE_HOME=str(tmp_path / "cache")),
                                close_fds=True)
     os.close(secondary)
-    received = b""
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        received += chunk
+    received = read_all(main)
     _, stderr = process.communicate(timeout=60)
     os.close(main)
     return process.returncode, received.decode("utf-8"), stderr.decode("utf-8")

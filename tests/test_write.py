@@ -22,7 +22,7 @@ from relations_cli.store.write import (
     set_fields,
     yaml_scalar,
 )
-from tests.helpers import BUNDLED, LEAKY_VARIABLES, ROOT, invoke, run
+from tests.helpers import BUNDLED, LEAKY_VARIABLES, ROOT, invoke, read_all, run
 
 COMMENTED = """\
 # header comment
@@ -579,15 +579,7 @@ def test_on_a_terminal_missing_fields_are_asked_for(tmp_path: Path) -> None:
         stdin=secondary, stderr=secondary, stdout=subprocess.PIPE, env=env, close_fds=True)
     os.close(secondary)
     os.write(main, b"2015-07\nAsked for\n\nXi Jinping\nBeijing\n")
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        shown += chunk
+    shown = read_all(main)
     stdout = process.stdout.read() if process.stdout else b""
     assert process.wait(timeout=60) == 0, shown
     os.close(main)
