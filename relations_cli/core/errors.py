@@ -9,6 +9,7 @@ __all__ = [
     "DateError",
     "ErasError",
     "ExitStatus",
+    "located",
     "Interrupted",
     "MissingExtra",
     "NotFoundError",
@@ -49,7 +50,13 @@ class Problem(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        return located(self.path, self.line, self.column, self.message)
+
+
+def located(path: str, line: int, column: int, message: str) -> str:
+    """A message about a place in a file, as compilers write it: `FILE:LINE:COL: message`
+    (problems and lint warnings alike)."""
+    return f"{path}:{line}:{column}: {message}"
 
 
 class RelationsError(Exception):

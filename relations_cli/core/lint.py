@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import NamedTuple
 
+from relations_cli.core.errors import located
 from relations_cli.core.model import Day, Event, Person, Timeline
 
 __all__ = ["LintKind", "LintWarning", "Linter", "lint", "near_miss", "person_position"]
@@ -51,7 +52,7 @@ class LintWarning(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: warning: {self.message}"
+        return located(self.path, self.line, self.column, f"warning: {self.message}")
 
 
 class _Seen(NamedTuple):
