@@ -9,7 +9,6 @@ __all__ = [
     "DateError",
     "ErasError",
     "ExitStatus",
-    "located",
     "Interrupted",
     "MissingExtra",
     "NotFoundError",
@@ -19,6 +18,7 @@ __all__ = [
     "RelationsError",
     "TimelineError",
     "WriteError",
+    "located",
 ]
 
 
