@@ -24,7 +24,7 @@ from relations_cli.store.cache import (
 )
 from relations_cli.store.loader import Header
 from relations_cli.store.parallel import SplitPlan, read_split, split_point, worth_splitting
-from relations_cli.store.rows import RowBatch, RowBatcher, padded, write_batch
+from relations_cli.store.rows import Packer, RowBatcher, RowWriter, padded
 
 __all__ = ["build_index"]
 
@@ -42,13 +42,18 @@ CREATE TABLE events(
     category TEXT NOT NULL,
     category_folded TEXT NOT NULL,
     place_words TEXT NOT NULL,
-    record TEXT NOT NULL
+    record BLOB NOT NULL
 );
 CREATE TABLE tags(event INTEGER NOT NULL, folded TEXT NOT NULL);
 CREATE TABLE actors(event INTEGER NOT NULL, words TEXT NOT NULL);
 CREATE TABLE named(event INTEGER NOT NULL, folded TEXT NOT NULL, words TEXT NOT NULL);
 CREATE TABLE aliases(folded TEXT NOT NULL, words TEXT NOT NULL, names TEXT NOT NULL);
-CREATE VIRTUAL TABLE search USING fts5(body, tokenize='trigram case_sensitive 1', detail=none);
+-- The search text is not stored twice: the trigram index reads it back from the packed
+-- record (store/rows.Packer) when SQLite checks a LIKE or GLOB on the rows it proposes.
+CREATE VIEW search_source AS SELECT n, search_text(record) AS body FROM events;
+CREATE VIRTUAL TABLE search USING fts5(body, content='search_source', content_rowid='n',
+                                       tokenize='trigram case_sensitive 1', detail=none,
+                                       columnsize=0);
 """
 _INDEXES = """
 CREATE INDEX events_order ON events(first_day, last_day, line);
@@ -80,8 +85,8 @@ def build_index(db: sqlite3.Connection, source: Path,
     if built is None:  # too small to split, or the split was not proven
         _empty(db)
         built = _sequential(db, source, progress)
-    header, count = built
-    _finish(db, header, count, {
+    header, count, packer = built
+    _finish(db, header, count, packer, {
         **stamp,
         "source_bytes": os.fsencode(source.resolve()).hex(),
         "built_ns": str(built_ns),
@@ -89,8 +94,11 @@ def build_index(db: sqlite3.Connection, source: Path,
     })
 
 
+Built = tuple[Header, int, Packer]
+
+
 def _split(db: sqlite3.Connection, source: Path,
-           progress: Callable[[int, int], None] | None) -> tuple[Header, int] | None:
+           progress: Callable[[int, int], None] | None) -> Built | None:
     size = os.stat(source).st_size
     if not worth_splitting(size):
         return None
@@ -102,15 +110,14 @@ def _split(db: sqlite3.Connection, source: Path,
 
 def read_with_plan(db: sqlite3.Connection, source: Path, plan: SplitPlan,
                    progress: Callable[[int, int], None] | None = None,
-                   processes: bool = True) -> tuple[Header, int] | None:
+                   processes: bool = True) -> Built | None:
     """Rows of both halves of a split reading, written into `db`; None when the split must
     not be trusted (the caller then empties the tables and reads in order)."""
-    def write(batch: RowBatch) -> None:
-        write_batch(db, batch)
-
+    write = RowWriter(db)
     outcomes = read_split(source, plan, write, progress, processes)
     if outcomes is None:
         return None
+    packer = write.finish()
     first, second = outcomes
     if not first.proven or first.problems or second.problems:
         return None
@@ -124,31 +131,31 @@ def read_with_plan(db: sqlite3.Connection, source: Path, plan: SplitPlan,
         people=first.header.people + second.header.people,
         keys=first.header.keys + tuple(k for k in second.header.keys if k != "events"),
     )
-    return header, first.count + second.count
+    return header, first.count + second.count, packer
 
 
 def _sequential(db: sqlite3.Connection, source: Path,
-                progress: Callable[[int, int], None] | None) -> tuple[Header, int]:
+                progress: Callable[[int, int], None] | None) -> Built:
     from relations_cli.store.loader import stream_timeline
 
-    def write(batch: RowBatch) -> None:
-        write_batch(db, batch)
-
+    write = RowWriter(db)
     rows = RowBatcher(write)
     header, problems = stream_timeline(source, rows.add, progress)
     if problems:
         raise TimelineError(problems)
     rows.flush()
-    return header, rows.count
+    return header, rows.count, write.finish()
 
 
 def _empty(db: sqlite3.Connection) -> None:
     for table in ("events", "tags", "actors", "named", "aliases", "meta"):
         db.execute(f"DELETE FROM {table}")
-    db.execute("DELETE FROM search")
+    # The rows the index came from are gone: it cannot delete its entries one by one.
+    db.execute("INSERT INTO search(search) VALUES ('delete-all')")
 
 
-def _finish(db: sqlite3.Connection, header: Header, count: int, stamp: dict[str, str]) -> None:
+def _finish(db: sqlite3.Connection, header: Header, count: int, packer: Packer,
+            stamp: dict[str, str]) -> None:
     aliases: list[tuple[str, str, str]] = []
     for person in header.people:
         names = "\n".join(person.names).casefold()
@@ -166,7 +173,9 @@ def _finish(db: sqlite3.Connection, header: Header, count: int, stamp: dict[str,
         "max_span": str(db.execute("SELECT coalesce(max(last_day - first_day), 0) "
                                    "FROM events").fetchone()[0]),
     }
-    db.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
+    db.executemany("INSERT INTO meta VALUES (?,?)", [*meta.items(),
+                                                     ("dictionary", packer.dictionary)])
+    packer.register(db)
     db.executescript(_INDEXES)
     # Written last: an index without it is never trusted.
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
