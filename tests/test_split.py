@@ -53,12 +53,11 @@ def split_at(path: Path, cut: int) -> tuple[tuple[object, ...], bool] | None:
     plan = plan_at(path, cut)
     if plan is None:
         return None
-    from relations_cli.store.build import read_with_plan
+    from relations_cli.store.build import _empty, read_with_plan
 
     probe = sqlite3.connect(":memory:")
     build_index(probe, path, split=False)  # the schema, then emptied
-    for table in ("events", "tags", "actors", "named", "aliases", "meta", "search"):
-        probe.execute(f"DELETE FROM {table}")
+    _empty(probe)
     kept = read_with_plan(probe, path, plan, processes=False) is not None
     db = sqlite3.connect(":memory:")
     build_index(db, path, split=plan, processes=False)

@@ -44,9 +44,23 @@ CREATE TABLE events(
     place_words TEXT NOT NULL,
     record BLOB NOT NULL
 );
-CREATE TABLE tags(event INTEGER NOT NULL, folded TEXT NOT NULL);
-CREATE TABLE actors(event INTEGER NOT NULL, words TEXT NOT NULL);
-CREATE TABLE named(event INTEGER NOT NULL, folded TEXT NOT NULL, words TEXT NOT NULL);
+-- Tags, actors and named people: each distinct value once, numbered, and (value, event)
+-- pairs; the views show them as one row per event and value, as they were once stored.
+CREATE TABLE tag_names(id INTEGER PRIMARY KEY, folded TEXT NOT NULL);
+CREATE TABLE actor_names(id INTEGER PRIMARY KEY, words TEXT NOT NULL);
+CREATE TABLE named_names(id INTEGER PRIMARY KEY, folded TEXT NOT NULL, words TEXT NOT NULL);
+CREATE TABLE tag_events(value INTEGER NOT NULL, event INTEGER NOT NULL,
+                        PRIMARY KEY (value, event)) WITHOUT ROWID;
+CREATE TABLE actor_events(value INTEGER NOT NULL, event INTEGER NOT NULL,
+                          PRIMARY KEY (value, event)) WITHOUT ROWID;
+CREATE TABLE named_events(value INTEGER NOT NULL, event INTEGER NOT NULL,
+                          PRIMARY KEY (value, event)) WITHOUT ROWID;
+CREATE VIEW tags(event, folded) AS
+    SELECT event, folded FROM tag_events JOIN tag_names ON id = value;
+CREATE VIEW actors(event, words) AS
+    SELECT event, words FROM actor_events JOIN actor_names ON id = value;
+CREATE VIEW named(event, folded, words) AS
+    SELECT event, folded, words FROM named_events JOIN named_names ON id = value;
 CREATE TABLE aliases(folded TEXT NOT NULL, words TEXT NOT NULL, names TEXT NOT NULL);
 -- The search text is not stored twice: the trigram index reads it back from the packed
 -- record (store/rows.Packer) when SQLite checks a LIKE or GLOB on the rows it proposes.
@@ -55,14 +69,19 @@ CREATE VIRTUAL TABLE search USING fts5(body, content='search_source', content_ro
                                        tokenize='trigram case_sensitive 1', detail=none,
                                        columnsize=0);
 """
+# Pairs as they come, written sorted into the *_events tables at the end (store/rows._Values).
+_STAGING = """
+CREATE TEMP TABLE IF NOT EXISTS tag_pairs(value INTEGER NOT NULL, event INTEGER NOT NULL);
+CREATE TEMP TABLE IF NOT EXISTS actor_pairs(value INTEGER NOT NULL, event INTEGER NOT NULL);
+CREATE TEMP TABLE IF NOT EXISTS named_pairs(value INTEGER NOT NULL, event INTEGER NOT NULL);
+"""
 _INDEXES = """
 CREATE INDEX events_order ON events(first_day, last_day, line);
 CREATE INDEX events_groups ON events(year, month, precision, category, first_day, last_day,
                                      category_folded);
 CREATE INDEX events_id ON events(id);
-CREATE INDEX tags_folded ON tags(folded, event);
-CREATE INDEX named_folded ON named(folded, event);
-CREATE INDEX actors_event ON actors(event);
+CREATE INDEX tag_names_folded ON tag_names(folded);
+CREATE INDEX named_names_folded ON named_names(folded);
 CREATE INDEX aliases_folded ON aliases(folded);
 """
 
@@ -77,7 +96,7 @@ def build_index(db: sqlite3.Connection, source: Path,
     stamp = fingerprint(source)
     db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    db.executescript(_SCHEMA)
+    db.executescript(_SCHEMA + _STAGING)
     if isinstance(split, SplitPlan):
         built = read_with_plan(db, source, split, progress, processes)
     else:
@@ -148,8 +167,11 @@ def _sequential(db: sqlite3.Connection, source: Path,
 
 
 def _empty(db: sqlite3.Connection) -> None:
-    for table in ("events", "tags", "actors", "named", "aliases", "meta"):
+    for table in ("events", "tag_names", "actor_names", "named_names", "tag_events",
+                  "actor_events", "named_events", "aliases", "meta"):
         db.execute(f"DELETE FROM {table}")
+    db.executescript("DROP TABLE IF EXISTS temp.tag_pairs; DROP TABLE IF EXISTS temp.actor_pairs;"
+                     "DROP TABLE IF EXISTS temp.named_pairs;" + _STAGING)
     # The rows the index came from are gone: it cannot delete its entries one by one.
     db.execute("INSERT INTO search(search) VALUES ('delete-all')")
 
@@ -176,6 +198,10 @@ def _finish(db: sqlite3.Connection, header: Header, count: int, packer: Packer,
     db.executemany("INSERT INTO meta VALUES (?,?)", [*meta.items(),
                                                      ("dictionary", packer.dictionary)])
     packer.register(db)
+    for name in ("tag", "actor", "named"):
+        db.execute(f"INSERT OR IGNORE INTO {name}_events SELECT value, event "
+                   f"FROM temp.{name}_pairs ORDER BY value, event")
+        db.execute(f"DROP TABLE temp.{name}_pairs")
     db.executescript(_INDEXES)
     # Written last: an index without it is never trusted.
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -153,6 +153,7 @@ class RowWriter:
         self.db = db
         self.packer: Packer | None = None
         self.waiting: list[RowBatch] = []
+        self.tags, self.actors, self.named = value_tables()
 
     def __call__(self, batch: RowBatch) -> None:
         if self.packer is not None:
@@ -193,7 +194,40 @@ class RowWriter:
         db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                        [(*row[:-1], pack(text))
                         for row, text in zip(batch.events, _texts(batch), strict=True)])
-        db.executemany("INSERT INTO tags VALUES (?,?)", batch.tags)
-        db.executemany("INSERT INTO actors VALUES (?,?)", batch.actors)
-        db.executemany("INSERT INTO named VALUES (?,?,?)", batch.named)
+        self.tags.add(db, batch.tags)
+        self.actors.add(db, batch.actors)
+        self.named.add(db, batch.named)
         db.executemany("INSERT INTO search(rowid, body) VALUES (?,?)", batch.bodies)
+
+
+class _Values:
+    """One of the tables of values an event has several of (tags, actors, named people):
+    each distinct value once in `<name>_names`, with a number, and (number, event) pairs in
+    `<name>_events`. The pairs wait in a temporary table and are written sorted at the end,
+    so their table is packed as tightly as a fresh index."""
+
+    def __init__(self, name: str, columns: tuple[str, ...]) -> None:
+        self.name = name
+        self.columns = columns
+        self.ids: dict[Any, int] = {}
+
+    def add(self, db: sqlite3.Connection, rows: list[Any]) -> None:
+        ids = self.ids
+        new = []
+        pairs = []
+        for row in rows:
+            value = row[1:]
+            number = ids.get(value)
+            if number is None:
+                number = ids[value] = len(ids) + 1
+                new.append((number, *value))
+            pairs.append((number, row[0]))
+        if new:
+            marks = ",".join("?" * (1 + len(self.columns)))
+            db.executemany(f"INSERT INTO {self.name}_names VALUES ({marks})", new)
+        db.executemany(f"INSERT INTO temp.{self.name}_pairs VALUES (?,?)", pairs)
+
+
+def value_tables() -> tuple[_Values, _Values, _Values]:
+    return (_Values("tag", ("folded",)), _Values("actor", ("words",)),
+            _Values("named", ("folded", "words")))

@@ -72,15 +72,16 @@ def selection(query: Query, max_span: int) -> Selection:
         params += folded
     if query.tags:
         folded = sorted({t.casefold() for t in query.tags})
-        clauses.append(f"n IN (SELECT event FROM tags WHERE folded IN "
-                       f"({','.join('?' * len(folded))}))")
+        clauses.append(f"n IN (SELECT event FROM tag_events WHERE value IN (SELECT id FROM "
+                       f"tag_names WHERE folded IN ({','.join('?' * len(folded))})))")
         params += folded
-    _words_clause(query.actors, "n IN (SELECT event FROM actors WHERE instr(words, ?))",
-                  clauses, params)
+    _words_clause(query.actors, "n IN (SELECT event FROM actor_events WHERE value IN "
+                  "(SELECT id FROM actor_names WHERE instr(words, ?)))", clauses, params)
     _words_clause(
         query.people,
-        "n IN (SELECT event FROM named WHERE instr(words, ?) OR folded IN "
-        "(SELECT folded FROM aliases WHERE instr(words, ?)))",
+        "n IN (SELECT event FROM named_events WHERE value IN (SELECT id FROM named_names "
+        "WHERE instr(words, ?) OR folded IN (SELECT folded FROM aliases WHERE "
+        "instr(words, ?))))",
         clauses, params, repeat=2)
     _words_clause(query.places, "instr(place_words, ?)", clauses, params)
     keys = [term.casefold() for term in query.terms if term.strip()]
@@ -95,8 +96,8 @@ def selection(query: Query, max_span: int) -> Selection:
                 ("instr(body, ?)", key)
             parts.append(
                 f"(n IN (SELECT rowid FROM search WHERE {own[0]}) OR n IN (SELECT event "
-                "FROM named WHERE folded IN (SELECT folded FROM aliases WHERE "
-                "instr(names, ?))))")
+                "FROM named_events WHERE value IN (SELECT id FROM named_names WHERE folded "
+                "IN (SELECT folded FROM aliases WHERE instr(names, ?)))))")
             params += [own[1], key]
         clauses.append("(" + (" OR " if query.any_term else " AND ").join(parts) + ")")
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
