@@ -212,6 +212,7 @@ class IndexEngine:
         self.people = people_of(people)
         self.total = int(meta.get("count", "0"))
         self.max_span = int(meta.get("max_span", "0"))
+        self.shift = int(meta.get("pair_shift", "1"))
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         try:
@@ -228,7 +229,7 @@ class IndexEngine:
         return self.total
 
     def _selection(self, query: Query) -> Selection:
-        return selection(query, self.max_span)
+        return selection(query, self.max_span, self.shift)
 
     def select(self, query: Query) -> Sequence[Event]:
         chosen = self._selection(query)
