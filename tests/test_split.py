@@ -25,7 +25,8 @@ from tests.helpers import write
 def contents(db: sqlite3.Connection) -> tuple[object, ...]:
     """Everything an index answers from, without the row numbers (which differ by design)."""
     events = db.execute("SELECT id, first_day, last_day, line, year, month, precision, "
-                        "category, category_folded, place_words, record FROM events "
+                        "category, category_folded, (SELECT words FROM places "
+                        "WHERE places.id = place), record FROM events "
                         "ORDER BY first_day, last_day, line, id").fetchall()
     meta = dict(db.execute("SELECT key, value FROM meta"))
     header = tuple(meta.get(key) for key in ("title", "description", "people", "count",

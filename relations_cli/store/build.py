@@ -41,8 +41,8 @@ CREATE TABLE events(
     month INTEGER NOT NULL,
     precision INTEGER NOT NULL,
     category TEXT NOT NULL,
-    category_folded TEXT NOT NULL,
-    place_words TEXT NOT NULL,
+    category_folded TEXT,  -- NULL when it is the category itself (most are written folded)
+    place INTEGER NOT NULL,  -- a row of places
     record BLOB NOT NULL
 );
 -- Tags, actors and named people: each distinct value once, numbered, and its events as
@@ -55,6 +55,7 @@ CREATE TABLE named_names(id INTEGER PRIMARY KEY, folded TEXT NOT NULL, words TEX
 CREATE TABLE tag_events(pair INTEGER PRIMARY KEY);
 CREATE TABLE actor_events(pair INTEGER PRIMARY KEY);
 CREATE TABLE named_events(pair INTEGER PRIMARY KEY);
+CREATE TABLE places(id INTEGER PRIMARY KEY, words TEXT NOT NULL);
 CREATE TABLE aliases(folded TEXT NOT NULL, words TEXT NOT NULL, names TEXT NOT NULL);
 -- The search text is not stored twice: the trigram index reads it back from the packed
 -- record (store/rows.Packer) when SQLite checks a LIKE or GLOB on the rows it proposes.
@@ -91,6 +92,10 @@ def build_index(db: sqlite3.Connection, source: Path,
     db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.executescript(_SCHEMA + _STAGING)
+    # The trigram index keeps 16 MiB of new entries in memory before it writes a segment
+    # (1 MiB by default): fewer, larger segments to merge make its part of a build a quarter
+    # cheaper.
+    db.execute("INSERT INTO search(search, rank) VALUES ('hashsize', 16777216)")
     if isinstance(split, SplitPlan):
         built = read_with_plan(db, source, split, progress, processes)
     else:
@@ -161,7 +166,7 @@ def _sequential(db: sqlite3.Connection, source: Path,
 
 
 def _empty(db: sqlite3.Connection) -> None:
-    for table in ("events", "tag_names", "actor_names", "named_names", "tag_events",
+    for table in ("events", "places", "tag_names", "actor_names", "named_names", "tag_events",
                   "actor_events", "named_events", "aliases", "meta"):
         db.execute(f"DELETE FROM {table}")
     db.executescript("DROP TABLE IF EXISTS temp.tag_pairs; DROP TABLE IF EXISTS temp.actor_pairs;"

@@ -79,7 +79,7 @@ def selection(query: Query, max_span: int, shift: int) -> Selection:
             params.append(end.toordinal())
     if query.categories:
         folded = sorted({c.casefold() for c in query.categories})
-        clauses.append(f"category_folded IN ({','.join('?' * len(folded))})")
+        clauses.append(f"coalesce(category_folded, category) IN ({','.join('?' * len(folded))})")
         params += folded
     if query.tags:
         folded = sorted({t.casefold() for t in query.tags})
@@ -95,7 +95,8 @@ def selection(query: Query, max_span: int, shift: int) -> Selection:
                   repeat=2)
     aliased = pairs("named", shift,
                     "folded IN (SELECT folded FROM aliases WHERE instr(names, ?))")
-    _words_clause(query.places, "instr(place_words, ?)", clauses, params)
+    _words_clause(query.places, "place IN (SELECT id FROM places WHERE instr(words, ?))",
+                  clauses, params)
     keys = [term.casefold() for term in query.terms if term.strip()]
     in_python = any("\n" in key or "\r" in key for key in keys)
     rechecked = in_python or (query.fuzzy and not query.within)
