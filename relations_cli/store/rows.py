@@ -96,6 +96,7 @@ _DICTIONARY_BYTES = 32768
 _LEVEL = 6
 _MEMORY_LEVEL = 5
 SAMPLE_EVENTS = 64
+_SEEN_EVENTS = 65536  # events whose text a search unpacked, kept for their listing
 
 
 class Packer:
@@ -114,6 +115,7 @@ class Packer:
             zlib.compressobj(_LEVEL, zlib.DEFLATED, -15, _MEMORY_LEVEL)
         self._inflate = zlib.decompressobj(-15, zdict=dictionary) if dictionary else \
             zlib.decompressobj(-15)
+        self._seen: dict[bytes, bytes] = {}
 
     @classmethod
     def for_sample(cls, texts: list[bytes]) -> Packer:
@@ -132,11 +134,17 @@ class Packer:
         return self._inflate.copy().decompress(blob)
 
     def record(self, blob: bytes) -> str:
-        text = self._inflate.copy().decompress(blob)
+        text = self._seen.pop(blob, None) or self._inflate.copy().decompress(blob)
         return text[: text.index(b"\n")].decode()
 
     def search_text(self, blob: bytes) -> str:
+        """The search text. The event is kept a while: SQLite asks for the text of each
+        event the trigram index proposes, and most of those are then listed (`record`)."""
         text = self._inflate.copy().decompress(blob)
+        seen = self._seen
+        if len(seen) >= _SEEN_EVENTS:
+            seen.clear()
+        seen[blob] = text
         return text[text.index(b"\n") + 1 :].decode()
 
 
