@@ -115,7 +115,7 @@ class Packer:
             zlib.compressobj(_LEVEL, zlib.DEFLATED, -15, _MEMORY_LEVEL)
         self._inflate = zlib.decompressobj(-15, zdict=dictionary) if dictionary else \
             zlib.decompressobj(-15)
-        self._seen: dict[bytes, bytes] = {}
+        self._seen: dict[bytes, str] = {}
 
     @classmethod
     def for_sample(cls, texts: list[bytes]) -> Packer:
@@ -134,18 +134,22 @@ class Packer:
         return self._inflate.copy().decompress(blob)
 
     def record(self, blob: bytes) -> str:
-        text = self._seen.pop(blob, None) or self._inflate.copy().decompress(blob)
+        record = self._seen.pop(blob, None)
+        if record is not None:
+            return record
+        text = self._inflate.copy().decompress(blob)
         return text[: text.index(b"\n")].decode()
 
     def search_text(self, blob: bytes) -> str:
-        """The search text. The event is kept a while: SQLite asks for the text of each
+        """The search text. The record is kept a while: SQLite asks for the text of each
         event the trigram index proposes, and most of those are then listed (`record`)."""
-        text = self._inflate.copy().decompress(blob)
+        text = self._inflate.copy().decompress(blob).decode()
+        cut = text.index("\n")
         seen = self._seen
         if len(seen) >= _SEEN_EVENTS:
             seen.clear()
-        seen[blob] = text
-        return text[text.index(b"\n") + 1 :].decode()
+        seen[blob] = text[:cut]
+        return text[cut + 1 :]
 
 
 def _texts(batch: RowBatch) -> list[bytes]:
