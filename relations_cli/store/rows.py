@@ -110,9 +110,7 @@ class Packer:
 
     def __init__(self, dictionary: bytes) -> None:
         self.dictionary = dictionary
-        self._deflate = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15, _MEMORY_LEVEL,
-                                         zdict=dictionary) if dictionary else \
-            zlib.compressobj(_LEVEL, zlib.DEFLATED, -15, _MEMORY_LEVEL)
+        self._deflate: zlib._Compress | None = None  # made on the first pack: readers never do
         self._inflate = zlib.decompressobj(-15, zdict=dictionary) if dictionary else \
             zlib.decompressobj(-15)
         self._seen: dict[bytes, str] = {}
@@ -127,11 +125,12 @@ class Packer:
         db.create_function("search_text", 1, self.search_text, deterministic=True)
 
     def pack(self, text: bytes) -> bytes:
+        if self._deflate is None:
+            self._deflate = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15, _MEMORY_LEVEL,
+                                             zdict=self.dictionary) if self.dictionary else \
+                zlib.compressobj(_LEVEL, zlib.DEFLATED, -15, _MEMORY_LEVEL)
         deflate = self._deflate.copy()
         return deflate.compress(text) + deflate.flush()
-
-    def unpack(self, blob: bytes) -> bytes:
-        return self._inflate.copy().decompress(blob)
 
     def record(self, blob: bytes) -> str:
         record = self._seen.pop(blob, None)
