@@ -589,3 +589,20 @@ def test_on_a_terminal_missing_fields_are_asked_for(tmp_path: Path) -> None:
     event = _event(path.read_text(), "asked-for")
     assert (event.date.text, event.people, event.place) == ("2015-07", ("Xi Jinping",),
                                                            "Beijing")
+
+
+@pytest.mark.parametrize("written", ["2015-09/", "2015-09/..", "2015-09/2016-03"])
+def test_rewriting_an_event_keeps_an_open_or_unknown_end(written: str) -> None:
+    # A new field rewrites the whole event from its model: the end written inside the date
+    # (EDTF's `2015-09/`, `2015-09/..`) must come back as written, not as an empty `end`.
+    text = f'events:\n  - id: talks\n    date: "{written}"\n    title: Talks\n'
+    rewritten = set_fields(text, "talks", {"place": "Moscow", "tags": "a, b"},
+                           _event(text, "talks"))
+    event = _event(rewritten, "talks")
+    assert (event.when, event.place) == (written.replace("/2016", "..2016"), "Moscow")
+
+
+def test_setting_an_end_replaces_one_written_inside_the_date() -> None:
+    text = 'events:\n  - id: talks\n    date: "2015-09/"\n    title: Talks\n'
+    rewritten = set_fields(text, "talks", {"end": "2016-03"}, _event(text, "talks"))
+    assert _event(rewritten, "talks").when == "2015-09..2016-03"
