@@ -538,6 +538,22 @@ def test_edit_opens_the_editor_at_the_event_s_line(tmp_path: Path) -> None:
     assert path.read_text() == FLOW
 
 
+def test_the_editor_runs_through_the_shell_as_git_runs_it(tmp_path: Path) -> None:
+    # Variables and quoting in $VISUAL work as in git; a value the shell cannot read is one
+    # error line, not a traceback.
+    path = _write(tmp_path, FLOW)
+    env = _editor(tmp_path, "change")
+    env["VISUAL"] = env["VISUAL"].replace(str(tmp_path), '"$EDITED_IN"')
+    env["EDITED_IN"] = str(tmp_path)
+    outcome = invoke("edit", "gamma", "--data", str(path), env=env)
+    assert outcome.status == 0, outcome
+    assert path.read_text() == FLOW.replace("title: Gamma", "title: Gamma, edited")
+    broken = invoke("edit", "gamma", "--data", str(path), env={"VISUAL": 'vi "unclosed'})
+    assert broken.status == 2, broken
+    assert broken.stderr.startswith("relations: error: the editor")
+    assert broken.stderr.count("\n") == 1
+
+
 def test_edit_that_breaks_the_file_can_be_edited_again(tmp_path: Path) -> None:
     path = _write(tmp_path, FLOW)
     from typer.testing import CliRunner
