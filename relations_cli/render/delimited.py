@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from relations_cli.core.model import Event, written_span
 from relations_cli.render.detail import EventView
 from relations_cli.render.fields import CSV_COLUMNS, LIST_SEPARATOR, event_row, pick_fields
 from relations_cli.render.formats import Look
-from relations_cli.render.safe import neutralise_formula, visible
+from relations_cli.render.safe import json_shown_as_is, neutralise_formula, visible
 from relations_cli.render.tables import Cell, Report, cell_text, main_table
 
-__all__ = ["RECORD_FIELDS", "cell", "chunked", "csv_event", "csv_events", "csv_records",
-           "csv_report", "record_row", "record_when", "tsv_event", "tsv_events", "tsv_records",
-           "tsv_report"]
+__all__ = ["RECORD_FIELDS", "ROW_PIECES", "cell", "chunked", "csv_event", "csv_events",
+           "csv_line", "csv_quoted", "csv_records", "csv_report", "record_pattern", "record_row",
+           "record_when", "records_text", "row_formatter", "tsv_event", "tsv_events",
+           "tsv_records", "tsv_report"]
 
 CHUNK = 2000  # rows joined into one write: a listing is written in large pieces
 
@@ -102,6 +106,160 @@ def _events(events: Iterable[Event], look: Look, fmt: str) -> Iterator[str]:
                       (event_row(e, fields) for e in events), fmt)
 
 
+def csv_quoted(text: str) -> str:
+    """A cell as csv.writer writes it with the dialect used here (excel: `,` and `"`,
+    doubled quotes, QUOTE_MINIMAL; lines end in a line feed): quoted when it holds the
+    delimiter, a quote or a line break."""
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "," in text or "\n" in text or "\r" in text:
+        return f'"{text}"'
+    return text
+
+
+def csv_line(cells: Sequence[str]) -> str:
+    """A row as csv.writer writes it, without its line end (a lone empty cell is `""`, so
+    the row is not an empty line)."""
+    if len(cells) == 1 and not cells[0]:
+        return '""'
+    return ",".join(map(csv_quoted, cells))
+
+
+# Stored records (store/index.StoredEvents.records) are json.dumps(event_record(e),
+# ensure_ascii=False): keys always in event_record's order, ", " and ": " between items. In
+# a batch with no backslash there is no JSON escape, so every string is exactly the text
+# between two quotes and no string holds a control character: one regex reads the fields of
+# a whole batch in C. A record it does not match (an escape, an unusual shape, an unsafe
+# character, a cell a spreadsheet would run) is formatted the careful way, from json.loads.
+@cache
+def record_pattern(guard: bool, to_category: bool = False) -> re.Pattern[str]:
+    """The regex of a plain record; with `guard` no cell may start as a formula. Its groups:
+    id, date, null, end, title, summary, category, actors, people, place, tags, the first
+    source's title, the other sources, date_note; `to_category` reads only the groups up to
+    the category, without the summary (id, date, null, end, title, category)."""
+    no_formula = "(?![=+\\-@])" if guard else ""  # such a cell takes the careful way
+    text = f'"({no_formula}[^"]*)"'
+    required = f'"({no_formula}[^"]+)"'
+    start = (f'^\\{{"id": {required}, "date": {required}, "end": (?:(null)|{text}), '
+             f'"title": {text}, "summary": ')
+    if to_category:
+        return re.compile(start + f'"[^"]*", "category": {text}[^\\n]*$', re.MULTILINE)
+    # A list of strings: what is between its outer quotes, as `a", "b` (up to its first
+    # `]`: one inside a string cannot be followed by the next key, so it never matches).
+    strings = f'\\[(?:"({no_formula}[^\\]]*)")?\\]'
+    skipped = '\\[[^\\]]*\\]'
+    source = ('\\{{"title": {}, "url": "[^"]*", "publisher": "[^"]*", '
+              '"date": "[^"]*"\\}}')
+    first_source, other_source = source.format(text), source.format('"[^"]*"')
+    return re.compile(
+        f'{start}{text}, "category": {text}, "actors": {strings}, '
+        f'"people": {strings}, "place": {text}, "tags": {strings}, "quotes": {skipped}, '
+        f'"figures": {skipped}, "sources": \\[(?:{first_source}'
+        f'((?:, {other_source})*))?\\], "date_note": {text}'
+        f'(?:, "file": "[^"]*")?\\}}$', re.MULTILINE)
+
+
+# The text of each field from a row of record_pattern's groups, as a %-format and the groups
+# it takes; marks (control characters no plain record holds) stand for what a %-format cannot
+# decide, and _unmarked writes it.
+ROW_PIECES: dict[str, tuple[str, tuple[int, ...]]] = {
+    "id": ("%s", (0,)),
+    "date": ("%s", (1,)),
+    "end": ("%s", (3,)),
+    "when": ("%s\x01%s\x02%s\x03", (1, 2, 3)),  # date, "null" or "", end
+    "title": ("%s", (4,)),
+    "category": ("%s", (6,)),
+    "place": ("%s", (9,)),
+    "actors": ("%s", (7,)),
+    "people": ("%s", (8,)),
+    "tags": ("%s", (10,)),
+    "summary": ("%s", (5,)),
+    "date_note": ("%s", (13,)),
+    "sources": ("%s%s", (11, 12)),  # the first title, then the others as stored
+}
+
+_OTHER_SOURCE = re.compile(', \\{"title": "([^"]*)", "url": "[^"]*", "publisher": "[^"]*", '
+                           '"date": "[^"]*"\\}')
+
+
+def _unmarked(text: str) -> str:
+    """Rows made with ROW_PIECES with their spans written and their lists joined."""
+    if "\x01" in text:  # record_when: no end, an open or unknown end, or an end
+        text = (text.replace("\x01null\x02\x03", "").replace("\x01\x02..\x03", "/..")
+                .replace("\x01\x02\x03", "/").replace("\x01\x02", "..").replace("\x03", ""))
+    if "{" in text:  # more than one source: each title as one more list item
+        text = _OTHER_SOURCE.sub(lambda m: '", "' + m[1], text)
+    if '"' in text:  # only lists hold quotes: `a", "b` is `a; b`
+        text = text.replace('", "', LIST_SEPARATOR)
+    return text
+
+
+_MORE_SOURCES = 12  # the group of sources after the first: nearly always empty
+
+
+def row_formatter(pieces: Sequence[tuple[str, tuple[int, ...]]],
+                  separator: str) -> Callable[[list[Any]], str]:
+    """Rows of record_pattern's groups as lines (each ending in a line feed) of the pieces
+    (ROW_PIECES of the fields, or others like them) between `separator`."""
+    template = separator.join(piece for piece, _ in pieces)
+    indexes = [i for _, group in pieces for i in group]
+    pick: Callable[[Any], Any] = (itemgetter(*indexes) if len(indexes) > 1
+                                  else lambda row: (row[indexes[0]],))
+    # Groups joined with the separator cost half as much as a %-format: possible when every
+    # piece is one group, the sources as their first title when no row has more.
+    single = [group[0] for piece, group in pieces
+              if piece == "%s" or group == ROW_PIECES["sources"][1]]
+    joined = (itemgetter(*single) if len(single) > 1 else None) \
+        if len(single) == len(pieces) else None
+    more = itemgetter(_MORE_SOURCES) if _MORE_SOURCES in indexes else None
+
+    def lines(rows: list[Any]) -> str:
+        if joined is not None and (more is None or not any(map(more, rows))):
+            text = "\n".join(map(separator.join, map(joined, rows)))
+        else:
+            text = "\n".join(map(template.__mod__, map(pick, rows)))
+        return _unmarked(text) + "\n"
+
+    return lines
+
+
+def records_text(records: Sequence[str], pattern: re.Pattern[str],
+                 fast: Callable[[list[Any]], str],
+                 careful: Callable[[str], str]) -> Iterator[str]:
+    """Stored records as text, CHUNK at a time: `fast` formats rows of the groups of the
+    pattern (a record_pattern), `careful` one record it does not take; both end in a line
+    feed."""
+
+    def rows(batch: Sequence[str]) -> list[Any] | None:
+        text = "\n".join(batch)
+        if "\\" in text or not json_shown_as_is(text):
+            return None
+        found = pattern.findall(text)
+        return found if len(found) == len(batch) else None
+
+    for start in range(0, len(records), CHUNK):
+        chunk = records[start:start + CHUNK]
+        found = rows(chunk)
+        if found is not None:
+            yield fast(found)
+            continue
+        # Some record needs care: the others still go the fast way, in order.
+        pieces: list[str] = []
+        run: list[Any] = []
+        for record in chunk:
+            one = rows((record,))
+            if one:
+                run += one
+                continue
+            if run:
+                pieces.append(fast(run))
+                run = []
+            pieces.append(careful(record))
+        if run:
+            pieces.append(fast(run))
+        yield "".join(pieces)
+
+
 def _records(records: Sequence[str], look: Look, fmt: str) -> Iterator[str]:
     import json
 
@@ -116,26 +274,30 @@ def _records(records: Sequence[str], look: Look, fmt: str) -> Iterator[str]:
             return neutralise_formula(text.replace("\\", "\\\\") if tsv else text)
         return cell(text, fmt)
 
-    def row(record: str) -> list[str]:
-        return [text_cell(text) for text in record_row(loads(record), fields)]
+    def careful(record: str) -> str:
+        cells = [text_cell(text) for text in record_row(loads(record), fields)]
+        return ("\t".join(cells) if tsv else csv_line(cells)) + "\n"
 
-    if tsv:
-        yield from chunked(_lines(fields if look.header else None, map(row, records), fmt,
-                                  ready=True))
-        return
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     if look.header:
-        writer.writerow(fields)
-    for start in range(0, len(records), CHUNK):
-        writer.writerows(map(row, records[start:start + CHUNK]))
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
+        yield ("\t".join(fields) if tsv else csv_line(fields)) + "\n"
+    if tsv:
+        # Plain record cells hold no tab, line break or backslash: nothing to escape.
+        yield from records_text(records, record_pattern(True),
+                                row_formatter([ROW_PIECES[f] for f in fields], "\t"), careful)
+        return
+    # Cells are joined with a NUL (no plain record holds one) until it is known whether any
+    # holds a comma: most rows then need no quoting at all.
+    joined = row_formatter([ROW_PIECES[f] for f in fields], "\x00")
+    single = len(fields) == 1
+
+    def fast(rows: list[Any]) -> str:
+        text = joined(rows)
+        if "," not in text and not single:
+            return text.replace("\x00", ",")
+        return "".join(csv_line(line.split("\x00")) + "\n"
+                       for line in text[:-1].split("\n"))
+
+    yield from records_text(records, record_pattern(True), fast, careful)
 
 
 def _report(report: Report, look: Look, fmt: str) -> Iterator[str]:
