@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from relations_cli.core.dates import parse_filter_date
@@ -95,11 +95,12 @@ SPECIAL = ["=1+1", "-", "+x", "@a", "\u202eevil", "a\tb\nc", "\\", "\U0001f600",
            '"]', '{"title": "x"', "null", "..", " ", "a; b", "\x7f", "caf\u00e9", ""]
 texts = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=10) | \
     st.sampled_from(SPECIAL) | st.lists(st.sampled_from(SPECIAL), max_size=3).map("".join)
+CATEGORIES = st.sampled_from(["", "trade", "War", "caf\u00e9", "a-b", "\u4e60"])  # one word
 
 
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(texts, texts, texts, texts,
+@given(st.lists(st.tuples(texts, texts, CATEGORIES, texts,
                           st.sampled_from(["2001", "2001-05", "2001-05-06", "1999"]),
                           st.sampled_from([None, "2003", "..", "2001-06", ""]),
                           st.lists(texts, max_size=3), st.lists(texts, max_size=3)),
@@ -109,27 +110,27 @@ def test_records_format_like_events_on_any_text(
         items: list[tuple[str, str, str, str, str, str | None, list[str], list[str]]]) -> None:
     events = []
     for n, (title, summary, category, place, when, end, names, more) in enumerate(items):
-        event = {"id": f"e-{n}", "date": when, "title": title if title.strip() else "t",
+        record = {"id": f"e-{n}", "date": when, "title": title if title.strip() else "t",
                  "summary": summary, "category": category, "place": place,
                  "tags": [t for t in (category, place) if t.strip()],
                  "actors": [a for a in names if a.strip()],
                  "sources": ([{"title": summary}] if summary.strip() else [])
                  + [{"title": t, "publisher": place} for t in more if t.strip()]}
         if more:
-            event["quotes"] = [{"by": "Hu Hao", "text": more[0] or "]"}]
-            event["figures"] = [{"label": more[-1] or "x", "value": "1"}]
-        if end is not None and (end in ("..", "") or end >= when):
-            event["end"] = end if end else f"{when}/"
-        events.append(event)
+            record["quotes"] = [{"by": "Hu Hao", "text": more[0] or "]"}]
+            record["figures"] = [{"label": more[-1] or "x", "value": "1"}]
+        if end == "":  # an unknown end
+            record["date"] = f"{when}/"
+        elif end is not None and (end == ".." or end >= when):
+            record["end"] = end
+        events.append(record)
     path = tmp_path / "t.yaml"
-    for event in events:  # an unknown end is written as the date's `/` suffix
-        if str(event.get("end", "")).endswith("/"):
-            event["date"] = event.pop("end")
     path.write_text(yaml.safe_dump({"events": events}, allow_unicode=True, default_style='"'),
                     encoding="utf-8")
     try:
         memory = MemoryEngine(load_timeline(path))
     except TimelineError:  # a drawn value the timeline rules refuse
+        event("refused")
         return
     stored = open_index(path, use_cache=False).select(Query())
     assert isinstance(stored, StoredEvents)
