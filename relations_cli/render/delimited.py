@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from relations_cli.core.model import Event, written_span
 from relations_cli.render.detail import EventView
@@ -15,7 +15,7 @@ from relations_cli.render.formats import Look
 from relations_cli.render.safe import json_shown_as_is, neutralise_formula, visible
 from relations_cli.render.tables import Cell, Report, cell_text, main_table
 
-__all__ = ["RECORD_FIELDS", "ROW_PIECES", "cell", "chunked", "csv_event", "csv_events",
+__all__ = ["RECORD_FIELDS", "ROW_PIECES", "Piece", "cell", "chunked", "csv_event", "csv_events",
            "csv_line", "csv_quoted", "csv_records", "csv_report", "record_pattern", "record_row",
            "record_when", "records_text", "row_formatter", "tsv_event", "tsv_events",
            "tsv_records", "tsv_report"]
@@ -159,23 +159,34 @@ def record_pattern(guard: bool, to_category: bool = False) -> re.Pattern[str]:
         f'(?:, "file": "[^"]*")?\\}}$', re.MULTILINE)
 
 
-# The text of each field from a row of record_pattern's groups, as a %-format and the groups
-# it takes; marks (control characters no plain record holds) stand for what a %-format cannot
-# decide, and _unmarked writes it.
-ROW_PIECES: dict[str, tuple[str, tuple[int, ...]]] = {
-    "id": ("%s", (0,)),
-    "date": ("%s", (1,)),
-    "end": ("%s", (3,)),
-    "when": ("%s\x01%s\x02%s\x03", (1, 2, 3)),  # date, "null" or "", end
-    "title": ("%s", (4,)),
-    "category": ("%s", (6,)),
-    "place": ("%s", (9,)),
-    "actors": ("%s", (7,)),
-    "people": ("%s", (8,)),
-    "tags": ("%s", (10,)),
-    "summary": ("%s", (5,)),
-    "date_note": ("%s", (13,)),
-    "sources": ("%s%s", (11, 12)),  # the first title, then the others as stored
+class Piece(NamedTuple):
+    """A field's text from a row of record_pattern's groups: a %-format of some groups, and
+    a simpler one (`simple`, groups) for a batch where every row has group `check[0]`
+    non-empty (check[1] True) or none has (False). Marks (control characters no plain record
+    holds) stand for what a %-format cannot decide; _unmarked writes them."""
+
+    template: str
+    groups: tuple[int, ...]
+    simple: tuple[str, tuple[int, ...]] | None = None
+    check: tuple[int, bool] = (0, True)
+
+
+ROW_PIECES: dict[str, Piece] = {
+    "id": Piece("%s", (0,)),
+    "date": Piece("%s", (1,)),
+    "end": Piece("%s", (3,)),
+    # date, "null" or "", end: the date alone when no row has an end.
+    "when": Piece("%s\x01%s\x02%s\x03", (1, 2, 3), ("%s", (1,)), (2, True)),
+    "title": Piece("%s", (4,)),
+    "category": Piece("%s", (6,)),
+    "place": Piece("%s", (9,)),
+    "actors": Piece("%s", (7,)),
+    "people": Piece("%s", (8,)),
+    "tags": Piece("%s", (10,)),
+    "summary": Piece("%s", (5,)),
+    "date_note": Piece("%s", (13,)),
+    # The first title, then the other sources as stored (nearly always none).
+    "sources": Piece("%s%s", (11, 12), ("%s", (11,)), (12, False)),
 }
 
 _OTHER_SOURCE = re.compile(', \\{"title": "([^"]*)", "url": "[^"]*", "publisher": "[^"]*", '
@@ -194,33 +205,47 @@ def _unmarked(text: str) -> str:
     return text
 
 
-_MORE_SOURCES = 12  # the group of sources after the first: nearly always empty
+def _picker(indexes: Sequence[int]) -> Callable[[Any], tuple[str, ...]]:
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda row: (row[only],)
+    return itemgetter(*indexes)
 
 
-def row_formatter(pieces: Sequence[tuple[str, tuple[int, ...]]],
-                  separator: str) -> Callable[[list[Any]], str]:
+def row_formatter(pieces: Sequence[Piece], separator: str) -> Callable[[list[Any]], str]:
     """Rows of record_pattern's groups as lines (each ending in a line feed) of the pieces
     (ROW_PIECES of the fields, or others like them) between `separator`."""
-    template = separator.join(piece for piece, _ in pieces)
-    indexes = [i for _, group in pieces for i in group]
-    pick: Callable[[Any], Any] = (itemgetter(*indexes) if len(indexes) > 1
-                                  else lambda row: (row[indexes[0]],))
-    # Groups joined with the separator cost half as much as a %-format: possible when every
-    # piece is one group, the sources as their first title when no row has more.
-    single = [group[0] for piece, group in pieces
-              if piece == "%s" or group == ROW_PIECES["sources"][1]]
-    joined = (itemgetter(*single) if len(single) > 1 else None) \
-        if len(single) == len(pieces) else None
-    more = itemgetter(_MORE_SOURCES) if _MORE_SOURCES in indexes else None
+    checks = sorted({piece.check for piece in pieces if piece.simple})
+    chosen: dict[tuple[bool, ...], tuple[str | None, str, Callable[[Any], Any]]] = {}
+
+    def way(held: tuple[bool, ...]) -> tuple[str | None, str, Callable[[Any], Any]]:
+        """For a batch where each of `checks` holds or not: the %-format of a line and the
+        groups it takes; the format is None when the groups are simply joined."""
+        if held not in chosen:
+            simple = {check for check, holds in zip(checks, held, strict=True) if holds}
+            used = [piece.simple if piece.simple and piece.check in simple
+                    else (piece.template, piece.groups) for piece in pieces]
+            template = separator.join(part for part, _ in used)
+            indexes = [i for _, groups in used for i in groups]
+            bare = all(part == "%s" for part, _ in used) and len(used) > 1
+            chosen[held] = (None if bare else template, template, _picker(indexes))
+        return chosen[held]
 
     def lines(rows: list[Any]) -> str:
-        if joined is not None and (more is None or not any(map(more, rows))):
-            text = "\n".join(map(separator.join, map(joined, rows)))
+        held = tuple((all if every else _none)(map(itemgetter(group), rows))
+                     for group, every in checks)
+        template, _, pick = way(held)
+        if template is None:  # a str.join costs half as much as a %-format
+            text = "\n".join(map(separator.join, map(pick, rows)))
         else:
             text = "\n".join(map(template.__mod__, map(pick, rows)))
         return _unmarked(text) + "\n"
 
     return lines
+
+
+def _none(values: Iterable[str]) -> bool:
+    return not any(values)
 
 
 def records_text(records: Sequence[str], pattern: re.Pattern[str],

@@ -62,6 +62,7 @@ def plain_records(records: Sequence[str], look: Look) -> Iterator[str]:
 
     from relations_cli.render.delimited import (
         ROW_PIECES,
+        Piece,
         chunked,
         record_pattern,
         record_row,
@@ -88,17 +89,21 @@ def plain_records(records: Sequence[str], look: Look) -> Iterator[str]:
 
     # The fields of plain_line, styled as style_plain styles them (the date and the id are
     # never empty in a record the pattern takes); a category between \x04 and \x05 marks,
-    # as an empty one is written `-`.
-    rows = row_formatter([(style_plain("date", ROW_PIECES["when"][0], color), (1, 2, 3)),
-                          (style_plain("id", "%s", color), (0,)),
-                          (style_plain("category", "\x04%s\x05", color), (5,)),
-                          ("%s", (4,))], "\t")
+    # as an empty one is written `-`. The groups: record_pattern(to_category=True)'s.
+    when = ROW_PIECES["when"]
+    rows = row_formatter([
+        when._replace(template=style_plain("date", when.template, color),
+                      simple=(style_plain("date", "%s", color), (1,))),
+        Piece(style_plain("id", "%s", color), (0,)),
+        Piece(style_plain("category", "\x04%s\x05", color), (5,),
+              (style_plain("category", "%s", color), (5,)), (5, True)),
+        Piece("%s", (4,))], "\t")
 
     def fast(found: list[Any]) -> str:
         text = rows(found)
-        if "\x04\x05" in text:
-            text = text.replace("\x04\x05", "-")
-        return text.replace("\x04", "").replace("\x05", "")
+        if "\x04" not in text:
+            return text
+        return text.replace("\x04\x05", "-").replace("\x04", "").replace("\x05", "")
 
     yield from records_text(records, record_pattern(False, to_category=True), fast, careful)
 
