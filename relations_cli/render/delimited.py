@@ -6,14 +6,16 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from relations_cli.core.model import Event, written_span
-from relations_cli.render.detail import EventView
 from relations_cli.render.fields import CSV_COLUMNS, LIST_SEPARATOR, event_row, pick_fields
 from relations_cli.render.formats import Look
 from relations_cli.render.safe import json_shown_as_is, neutralise_formula, visible
-from relations_cli.render.tables import Cell, Report, cell_text, main_table
+
+if TYPE_CHECKING:  # an event's view and reports load only when one is written: start-up time
+    from relations_cli.render.detail import EventView
+    from relations_cli.render.tables import Cell, Report
 
 __all__ = ["RECORD_FIELDS", "ROW_PIECES", "Piece", "cell", "chunked", "csv_event", "csv_events",
            "csv_line", "csv_quoted", "csv_records", "csv_report", "record_pattern", "record_row",
@@ -67,7 +69,12 @@ def chunked(pieces: Iterable[str], size: int = CHUNK) -> Iterator[str]:
 def cell(value: Cell, fmt: str) -> str:
     """One cell of CSV or TSV: text made visible and safe from spreadsheet formulas; in TSV
     tabs and newlines (and the backslash itself) escaped, as they would break the grid."""
-    text = cell_text(value)
+    if isinstance(value, str):
+        text = value
+    else:
+        from relations_cli.render.tables import cell_text  # a report's numbers
+
+        text = cell_text(value)
     if fmt == "tsv":
         text = (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
                 .replace("\r", "\\r"))
@@ -326,6 +333,8 @@ def _records(records: Sequence[str], look: Look, fmt: str) -> Iterator[str]:
 
 
 def _report(report: Report, look: Look, fmt: str) -> Iterator[str]:
+    from relations_cli.render.tables import main_table
+
     table = main_table(report).pick(look.fields)
     yield from _lines(table.columns if look.header else None, table.rows, fmt)
 
