@@ -190,11 +190,16 @@ TRICKY = """events:
   - {id: h, date: 2004, title: "{\\"title\\": \\"x\\"}", category: "c", place: "]"}
   - {id: i, date: 2005, title: "\\x7fdel", summary: "\\r", actors: ["=a", "b"]}
   - {id: j, date: 2005, title: "ok", actors: ["", "=b"], tags: [""]}
+  - {id: k, date: 2006, title: "two, sources", sources: [{title: A}, {title: "B, c", url: u}]}
+  - {id: l, date: 2006/.., title: open, people: [Hu Hao, Xi]}
+  - {id: m, date: 2006/, title: unknown, tags: [x, y, z]}
+  - {id: n, date: 2006, end: 2007, title: span, category: c, date_note: about}
 """
 
 
 @pytest.mark.parametrize("fmt", FORMAT_NAMES)
-def test_fast_and_careful_records_mixed_in_one_batch(tmp_path: Path, fmt: str) -> None:
+def test_fast_and_careful_records_mixed_in_one_batch(tmp_path: Path, fmt: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     # Records the pattern takes and records it leaves to json.loads, in one batch: the same
     # bytes as events, in the same order, repeated past one chunk.
     path = tmp_path / "t.yaml"
@@ -203,10 +208,24 @@ def test_fast_and_careful_records_mixed_in_one_batch(tmp_path: Path, fmt: str) -
         for n in range(250)), encoding="utf-8")
     stored = open_index(path, use_cache=False).select(Query())
     assert isinstance(stored, StoredEvents)
-    assert len(stored) == 2510
+    assert len(stored) == 14 * 251
     for look in LOOKS:
         fast, slow = _both(fmt, stored, look)
         assert fast == slow
+    # Both ways were taken: json.loads read some records, the regex the others.
+    import json
+
+    calls: list[str] = []
+    loads = json.loads
+
+    def counted(text: str) -> object:
+        calls.append(text)
+        return loads(text)
+
+    monkeypatch.setattr(json, "loads", counted)
+    module = importlib.import_module(FORMATS[fmt].module)
+    "".join(getattr(module, f"{fmt}_records")(stored.records(), Look()))
+    assert 0 < len(calls) < len(stored) or fmt in ("json", "jsonl")
 
 
 @settings(max_examples=300, deadline=None)
