@@ -107,8 +107,10 @@ def selection(query: Query, max_span: int, shift: int) -> Selection:
             # are looked for in every body (SQLite 3.40 misses short non-ASCII patterns).
             own = ("body GLOB ?", f"*{_glob_literal(key)}*") if len(key) >= 3 else \
                 ("instr(body, ?)", key)
-            parts.append(f"(n IN (SELECT rowid FROM search WHERE {own[0]}) OR "
-                         f"n IN (SELECT event FROM ({aliased})))")
+            # One list of rowids (a UNION) rather than the OR of two: SQLite then looks
+            # each event up once.
+            parts.append(f"n IN (SELECT rowid FROM search WHERE {own[0]} "
+                         f"UNION SELECT event FROM ({aliased}))")
             params += [own[1], key]
         clauses.append("(" + (" OR " if query.any_term else " AND ").join(parts) + ")")
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
