@@ -156,18 +156,19 @@ def people(
       relations people Gabuev
       relations people 习近平 --format json
     """
-    from relations_cli.core.summary import named_in, people_stats, person_events, quote_rows
+    from relations_cli.core.summary import people_table, person_events, quote_rows
     from relations_cli.render.reports import people_report, person_report
 
     engine = source.engine()
-    events = engine.select(filters.query())
     if name is None:
-        stats = _listed([p for p in people_stats(engine.people, events)
+        stats = _listed([p for p in people_table(engine.people,
+                                                 engine.name_counts(filters.query()))
                          if p.events or p.quotes], listing)
         _deliver_rows(listing, output, people_report(stats), stats, source)
         exit_if_empty(stats, engine.count(), "people")
         return
-    person = engine.people.find_one(name, named_in(engine.select(Query())))
+    events = engine.select(filters.query())
+    person = engine.people.find_one(name, engine.named())
     own = _listed(person_events(engine.people, events, person), listing)
     report = person_report(person, own, quote_rows(engine.people, own, [person]))
     _deliver_rows(listing, output, report, own, source)
@@ -191,14 +192,13 @@ def quotes(
       relations quotes --speaker Gabuev
       relations quotes --since 2016-03 --format csv
     """
-    from relations_cli.core.summary import named_in, quote_rows
+    from relations_cli.core.summary import quote_table
     from relations_cli.render.reports import quotes_report
 
     engine = source.engine()
-    events = engine.select(filters.query())
-    speakers = engine.people.find_all(speaker, named_in(engine.select(Query()))) \
-        if speaker else None
-    rows = _listed(quote_rows(engine.people, events, speakers), listing)
+    speakers = engine.people.find_all(speaker, engine.named()) if speaker else None
+    rows = _listed(quote_table(engine.people, engine.quotes(filters.query()), speakers),
+                   listing)
     _deliver_rows(listing, output, quotes_report(rows), rows, source)
     exit_if_empty(rows, engine.count(), "quotes")
 
@@ -215,11 +215,11 @@ def figures(filters: FilterOptions, listing: ListOptions, source: SourceOptions,
       relations figures
       relations figures --category trade --format csv > figures.csv
     """
-    from relations_cli.core.summary import figure_rows
+    from relations_cli.core.summary import figure_table
     from relations_cli.render.reports import figures_report
 
     engine = source.engine()
-    rows = _listed(figure_rows(engine.select(filters.query())), listing)
+    rows = _listed(figure_table(engine.figures(filters.query())), listing)
     _deliver_rows(listing, output, figures_report(rows), rows, source)
     exit_if_empty(rows, engine.count(), "figures")
 

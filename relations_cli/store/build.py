@@ -49,6 +49,25 @@ CREATE TABLE actors(event INTEGER NOT NULL, words TEXT NOT NULL);
 CREATE TABLE named(event INTEGER NOT NULL, folded TEXT NOT NULL, words TEXT NOT NULL);
 CREATE TABLE aliases(folded TEXT NOT NULL, words TEXT NOT NULL, names TEXT NOT NULL);
 CREATE VIRTUAL TABLE search USING fts5(body, tokenize='trigram case_sensitive 1', detail=none);
+""" + """
+-- The report tables (store/rows.report_rows): people, quotes and figures answered in SQL.
+-- mentions: each name an event gives, as written, with how many times and how many of the
+-- event's quotes that name said; first_day repeats the event's, for counts without a join.
+CREATE TABLE mentions(name TEXT NOT NULL, event INTEGER NOT NULL, first_day INTEGER NOT NULL,
+                      times INTEGER NOT NULL, quotes INTEGER NOT NULL,
+                      PRIMARY KEY(name, event)) WITHOUT ROWID;
+-- quotes and figures: each in the order of a listing (its primary key), with its event's
+-- number, days, line, id and date as written (Event.when), so a listing reads them alone.
+CREATE TABLE quotes(event INTEGER NOT NULL, first_day INTEGER NOT NULL,
+                    last_day INTEGER NOT NULL, line INTEGER NOT NULL, id TEXT NOT NULL,
+                    written TEXT NOT NULL, position INTEGER NOT NULL, speaker TEXT NOT NULL,
+                    said TEXT NOT NULL,
+                    PRIMARY KEY(first_day, last_day, line, position)) WITHOUT ROWID;
+CREATE TABLE figures(event INTEGER NOT NULL, first_day INTEGER NOT NULL,
+                     last_day INTEGER NOT NULL, line INTEGER NOT NULL, id TEXT NOT NULL,
+                     written TEXT NOT NULL, position INTEGER NOT NULL, label TEXT NOT NULL,
+                     value TEXT NOT NULL, unit TEXT NOT NULL, change TEXT NOT NULL,
+                     PRIMARY KEY(first_day, last_day, line, position)) WITHOUT ROWID;
 """
 _INDEXES = """
 CREATE INDEX events_order ON events(first_day, last_day, line);
@@ -143,7 +162,8 @@ def _sequential(db: sqlite3.Connection, source: Path,
 
 
 def _empty(db: sqlite3.Connection) -> None:
-    for table in ("events", "tags", "actors", "named", "aliases", "meta"):
+    for table in ("events", "tags", "actors", "named", "aliases", "meta",
+                  "mentions", "quotes", "figures"):
         db.execute(f"DELETE FROM {table}")
     db.execute("DELETE FROM search")
 
