@@ -428,8 +428,7 @@ def event_ref(event: Event) -> EventRef:
     return EventRef(event.id, event.when, order_key(event))
 
 
-@dataclass(frozen=True)
-class QuoteRow:
+class QuoteRow(NamedTuple):
     event: EventRef
     by: str
     role: str
@@ -465,8 +464,7 @@ def quote_rows(people: People, events: Iterable[Event],
     return quote_table(people, event_quotes(events), speakers)
 
 
-@dataclass(frozen=True)
-class FigureRow:
+class FigureRow(NamedTuple):
     event: EventRef
     figure: Figure
     share: float | None  # the value as a share of the largest of its unit, for bars
