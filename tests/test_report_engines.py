@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +17,10 @@ from relations_cli.core.engine import MemoryEngine
 from relations_cli.core.query import Query
 from relations_cli.core.records import event_record
 from relations_cli.core.summary import (
+    Deferred,
     EventRef,
     NameCount,
+    chart_lanes,
     event_figures,
     event_quotes,
     figure_table,
@@ -28,6 +30,7 @@ from relations_cli.core.summary import (
     people_table,
     quote_table,
 )
+from relations_cli.render.chart import ChartView
 from relations_cli.store.index import open_index
 from relations_cli.store.loader import load_timeline
 from relations_cli.store.source import open_engine
@@ -57,8 +60,14 @@ def timelines(draw: st.DrawFn, prefix: str = "event") -> dict[str, Any]:
             "tags": draw(st.lists(st.sampled_from(["a", "no"]), max_size=2)),
             "people": draw(st.lists(st.sampled_from(NAMES), max_size=3)),
         }
-        if draw(st.booleans()):
-            event["end"] = "2031"
+        ending = draw(st.sampled_from(["", "", "2031", "near", "/..", "/"]))
+        if ending == "near":  # a short span: it may fall in one column of a chart
+            event["date"] = day.isoformat()
+            event["end"] = (day + timedelta(days=3)).isoformat()
+        elif ending.startswith("/"):
+            event["date"] = event["date"] + ending  # open or unknown end
+        elif ending:
+            event["end"] = ending
         quotes = draw(st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(
             ["We agree.", "No.", "Да"])), max_size=3))
         if quotes:
@@ -167,3 +176,27 @@ def test_several_files_report_as_the_merge_of_their_events(
     assert [(ref.id, figure) for ref, figure in figures] == \
         [(ref.id, figure) for ref, figure in event_figures(events)]
     assert _first_spellings(named) == _first_spellings(named_in(engine.select(Query())))
+
+
+@SETTINGS
+@given(timelines(), queries, st.sampled_from([20, 41, 80, 100, 200]))
+def test_the_index_counts_a_chart_as_the_events_draw_it(
+        document: dict[str, Any], fields: dict[str, object], width: int) -> None:
+    query = make_query(fields)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.yaml"
+        path.write_text(to_yaml(document), encoding="utf-8")
+        memory = MemoryEngine(load_timeline(path))
+        index = open_index(path, use_cache=False)
+        counted = index.chart_counts(query, "category")
+        events = memory.select(query)
+        drawn = ChartView(chart_lanes(events, "category", memory.people)).layout(width)
+        if counted is None:  # search terms or --fuzzy: drawn from the events
+            assert query.terms or query.fuzzy
+            return
+        assert counted.frame.total == len(events)
+        view = ChartView(chart_lanes(Deferred(lambda: index.select(query)), "category",
+                                     index.people, counted))
+        assert view.layout(width) == drawn
+        assert view.categories() == sorted({e.category for e in events if e.category})
+        assert [e.id for e in view.lanes.events] == [e.id for e in events]

@@ -10,6 +10,7 @@ from relations_cli.core.model import Event, Figure, Quote, Timeline
 from relations_cli.core.people import People, people_of, person_names, search_text
 from relations_cli.core.query import Query
 from relations_cli.core.summary import (
+    ChartCounts,
     EventRef,
     NameCount,
     Summary,
@@ -53,6 +54,9 @@ class Engine(Protocol):
 
     # Every name the timeline's events give, once each, in order of first appearance.
     def named(self) -> list[str]: ...
+
+    # A chart's lanes counted without the events, or None: then it is drawn from them.
+    def chart_counts(self, query: Query, by: str) -> ChartCounts | None: ...
 
 
 class MemoryEngine:
@@ -112,6 +116,9 @@ class MemoryEngine:
 
     def named(self) -> list[str]:
         return named_in(self.timeline.events)
+
+    def chart_counts(self, query: Query, by: str) -> ChartCounts | None:
+        return None  # the events are at hand
 
 
 def select(timeline: Timeline, query: Query) -> list[Event]:

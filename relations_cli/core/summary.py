@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple, TypeVar
+from functools import cached_property
+from typing import Any, NamedTuple, TypeVar, overload
 
 from relations_cli.core.dates import bucket_label, label_order
 from relations_cli.core.errors import QueryError
@@ -24,12 +25,16 @@ from relations_cli.core.people import People
 __all__ = [
     "GROUPINGS",
     "PERIOD_GROUPINGS",
+    "ChartCounts",
+    "ChartFrame",
     "ChartLanes",
+    "Deferred",
     "EventRef",
     "FigureRow",
     "NameCount",
     "PersonStats",
     "QuoteRow",
+    "Stroke",
     "Summary",
     "chart_lanes",
     "event_figures",
@@ -371,14 +376,88 @@ def person_events(people: People, events: Iterable[Event], person: Person) -> li
 LANE_FIELDS = ("category", "actor", "person")
 
 
+class ChartFrame(NamedTuple):
+    """What a drawn chart needs before its marks: how many events, the first day and the
+    last drawn day, the lanes in order of first appearance, and the categories named."""
+
+    total: int
+    start: Day
+    end: Day
+    lanes: list[str]
+    categories: list[str]
+
+
+class Stroke(NamedTuple):
+    """Alike events on one lane of a chart drawn `axis_width` columns wide: the columns of
+    their first and last days, whether they are dated only to the month or year (without an
+    end) and to the day, their category, how many, and the place of the last of them in
+    the order of the selection (1 for the first event)."""
+
+    lane: str
+    first: int
+    last: int
+    fuzzy: bool
+    day: bool
+    category: str
+    events: int
+    order: int
+
+
+@dataclass(frozen=True)
+class ChartCounts:
+    """A chart counted by an engine instead of drawn from events: its frame, and its
+    strokes for an axis of a given width (counted when the width is known)."""
+
+    frame: ChartFrame
+    strokes: Callable[[int], list[Stroke]]
+
+
+class Deferred(Sequence[Event]):
+    """Events selected only when first read: a chart drawn from counts never reads them."""
+
+    def __init__(self, select: Callable[[], Sequence[Event]]) -> None:
+        self._select = select
+        self._events: Sequence[Event] | None = None
+
+    def _read(self) -> Sequence[Event]:
+        if self._events is None:
+            self._events = self._select()
+        return self._events
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Event]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
+        return self._read()[index]
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._read())
+
+
 @dataclass(frozen=True)
 class ChartLanes:
-    """Events on lanes: one per category, actor or person, in order of first appearance."""
+    """Events on lanes: one per category, actor or person, in order of first appearance;
+    `counted` when an engine counted the chart (then the events are read only if a format
+    lists them)."""
 
     by: str
     events: Sequence[Event]
-    lanes: dict[str, list[Event]]
     people: People
+    counted: ChartCounts | None = None
+
+    @cached_property
+    def lanes(self) -> dict[str, list[Event]]:
+        lanes: dict[str, list[Event]] = {}
+        for event in self.events:
+            for lane in self.lanes_of(event):
+                lanes.setdefault(lane, []).append(event)
+        return lanes
 
     def lanes_of(self, event: Event) -> list[str]:
         if self.by == "category":
@@ -390,14 +469,11 @@ class ChartLanes:
         return names or [NONE_LABEL]
 
 
-def chart_lanes(events: Sequence[Event], by: str, people: People) -> ChartLanes:
+def chart_lanes(events: Sequence[Event], by: str, people: People,
+                counted: ChartCounts | None = None) -> ChartLanes:
     if by not in LANE_FIELDS:
         raise QueryError(f"cannot draw lanes by '{by}' (choose from {', '.join(LANE_FIELDS)})")
-    chart = ChartLanes(by, events, {}, people)
-    for event in events:
-        for lane in chart.lanes_of(event):
-            chart.lanes.setdefault(lane, []).append(event)
-    return chart
+    return ChartLanes(by, events, people, counted)
 
 
 def span(events: Iterable[Event]) -> tuple[Period, Period] | None:

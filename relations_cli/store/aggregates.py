@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["extreme_event", "figure_rows", "mention_totals", "mentioned_events",
-           "names_given", "quote_rows"]
+__all__ = ["chart_frame", "chart_strokes", "extreme_event", "figure_rows", "mention_totals",
+           "mentioned_events", "names_given", "quote_rows"]
 
 Run = Callable[[str, Sequence[Any]], list[Any]]
 
@@ -73,3 +73,43 @@ def mentioned_events(run: Run, names: Sequence[str]) -> list[int]:
     return [row[0] for row in run(
         f"SELECT n FROM events WHERE n IN (SELECT event FROM mentions WHERE name IN ({marks})) "
         "ORDER BY first_day, last_day, line", list(names))]
+
+
+def _chart_selection(where: str) -> str:
+    # Each selected event with its place in the order of the selection (1 for the first).
+    return ("SELECT e.first_day AS fd, e.last_day AS ld, e.precision AS p, e.category AS c, "
+            "x.event IS NULL AS no_end, row_number() OVER (ORDER BY e.first_day, e.last_day, "
+            f"e.line) AS r FROM events AS e LEFT JOIN ends AS x ON x.event = e.n{where}")
+
+
+def chart_frame(run: Run, where: str, params: Sequence[Any],
+                ) -> tuple[int, int, int, list[tuple[str, int]]]:
+    """How many events are selected, their first day and last drawn day, and each category
+    with the place in order of its first event."""
+    total, start, end = run(
+        "SELECT count(*), min(e.first_day), max(coalesce(x.drawn, e.last_day)) "
+        f"FROM events AS e LEFT JOIN ends AS x ON x.event = e.n{where}", list(params))[0]
+    if not total:
+        return 0, 0, 0, []
+    categories = run(f"SELECT c, min(r) FROM ({_chart_selection(where)}) GROUP BY c",
+                     list(params))
+    return total, start, end, [(category, first) for category, first in categories]
+
+
+def chart_strokes(run: Run, where: str, params: Sequence[Any], start: int, end: int,
+                  axis_width: int, day: int) -> list[tuple[str, int, int, int, int, int, int]]:
+    """Alike selected events on an axis of `axis_width` columns from `start` to `end`:
+    category, first and last column, fuzzy (no end, not dated to the day), dated to the
+    day (`day` is that precision's number), how many, and the place of the last in order.
+    Columns as render/chart._columns places days."""
+    start, days, width = int(start), int(end) - int(start) + 1, int(axis_width)
+
+    def column(name: str) -> str:
+        if days == 1:
+            return str(width // 2)
+        return f"min({width - 1}, ({name} - {start}) * {width} / {days})"
+
+    return run(
+        f"SELECT c, {column('fd')} AS cf, {column('ld')} AS cl, "
+        f"no_end AND p != {int(day)} AS fuzzy, p = {int(day)} AS dated, count(*), max(r) "
+        f"FROM ({_chart_selection(where)}) GROUP BY c, cf, cl, fuzzy, dated", list(params))

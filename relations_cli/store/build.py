@@ -50,7 +50,8 @@ CREATE TABLE named(event INTEGER NOT NULL, folded TEXT NOT NULL, words TEXT NOT 
 CREATE TABLE aliases(folded TEXT NOT NULL, words TEXT NOT NULL, names TEXT NOT NULL);
 CREATE VIRTUAL TABLE search USING fts5(body, tokenize='trigram case_sensitive 1', detail=none);
 """ + """
--- The report tables (store/rows.report_rows): people, quotes and figures answered in SQL.
+-- The report tables (store/rows.report_rows): people, quotes, figures and the chart
+-- answered in SQL.
 -- mentions: each name an event gives, as written, with how many times and how many of the
 -- event's quotes that name said; first_day repeats the event's, for counts without a join.
 CREATE TABLE mentions(name TEXT NOT NULL, event INTEGER NOT NULL, first_day INTEGER NOT NULL,
@@ -68,6 +69,9 @@ CREATE TABLE figures(event INTEGER NOT NULL, first_day INTEGER NOT NULL,
                      written TEXT NOT NULL, position INTEGER NOT NULL, label TEXT NOT NULL,
                      value TEXT NOT NULL, unit TEXT NOT NULL, change TEXT NOT NULL,
                      PRIMARY KEY(first_day, last_day, line, position)) WITHOUT ROWID;
+-- ends: the events with an end, and the last day a chart draws of each (an open end, `..`,
+-- draws up to its start's own end); an event not here has no end.
+CREATE TABLE ends(event INTEGER PRIMARY KEY, drawn INTEGER NOT NULL);
 """
 _INDEXES = """
 CREATE INDEX events_order ON events(first_day, last_day, line);
@@ -163,7 +167,7 @@ def _sequential(db: sqlite3.Connection, source: Path,
 
 def _empty(db: sqlite3.Connection) -> None:
     for table in ("events", "tags", "actors", "named", "aliases", "meta",
-                  "mentions", "quotes", "figures"):
+                  "mentions", "quotes", "figures", "ends"):
         db.execute(f"DELETE FROM {table}")
     db.execute("DELETE FROM search")
 

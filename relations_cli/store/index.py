@@ -46,7 +46,7 @@ from relations_cli.store.sql import Selection, selection
 
 if TYPE_CHECKING:
     from relations_cli.core.model import Figure, Quote
-    from relations_cli.core.summary import EventRef, NameCount, Summary
+    from relations_cli.core.summary import ChartCounts, EventRef, NameCount, Summary
 
 __all__ = ["CacheEntry", "IndexEngine", "StoredEvents", "cache_dir", "cache_entries",
            "clear_cache", "open_index"]
@@ -400,3 +400,29 @@ class IndexEngine:
         first_seen = {name: place for place, name in
                       enumerate(named_in(events[n] for n in numbers))}
         return sorted(names, key=lambda name: (name.casefold(), first_seen.get(name, 0)))
+
+    def chart_counts(self, query: Query, by: str) -> ChartCounts | None:
+        """A chart with lanes by category, counted in SQL; None for other lanes (their
+        names are not stored as written) and queries SQL cannot check exactly."""
+        from relations_cli.core.summary import NONE_LABEL, ChartCounts, ChartFrame, Stroke
+        from relations_cli.store.aggregates import chart_frame, chart_strokes
+
+        chosen = self._report_selection(query)
+        if by != "category" or chosen is None:
+            return None
+        where, params = chosen.where, chosen.params
+        total, start, end, categories = chart_frame(self._rows, where, params)
+        lanes: dict[str, int] = {}
+        for category, first in sorted(categories, key=lambda pair: pair[1]):
+            lanes.setdefault(category or NONE_LABEL, first)
+        frame = ChartFrame(total, Day(start), Day(end), list(lanes),
+                           sorted({category for category, _ in categories if category}))
+        day = PRECISIONS.index(Precision.DAY)
+
+        def strokes(axis_width: int) -> list[Stroke]:
+            return [Stroke(category or NONE_LABEL, first, last, bool(fuzzy), bool(dated),
+                           category, count, order)
+                    for category, first, last, fuzzy, dated, count, order
+                    in chart_strokes(self._rows, where, params, start, end, axis_width, day)]
+
+        return ChartCounts(frame, strokes)

@@ -22,6 +22,7 @@ from relations_cli.core.model import Event, Figure, Person, Quote, Timeline
 from relations_cli.core.people import people_of
 from relations_cli.core.query import Query
 from relations_cli.core.summary import (
+    ChartCounts,
     EventRef,
     NameCount,
     Summary,
@@ -159,6 +160,8 @@ class MultiEngine:
             return named_in(self.select(Query()))
         return names
 
+    def chart_counts(self, query: Query, by: str) -> ChartCounts | None:
+        return None  # drawn from the merged events
 
 def _in_file(key: tuple[int, int, int, int], number: int) -> tuple[int, int, int, int]:
     return (key[0], key[1], number, key[3])

@@ -50,6 +50,7 @@ class RowBatch:
     mentions: list[tuple[Any, ...]] = field(default_factory=list)
     quotes: list[tuple[Any, ...]] = field(default_factory=list)
     figures: list[tuple[Any, ...]] = field(default_factory=list)
+    ends: list[tuple[int, int]] = field(default_factory=list)
 
 
 class RowBatcher:
@@ -108,7 +109,8 @@ def write_batch(db: sqlite3.Connection, batch: RowBatch) -> None:
 
 def report_rows(batch: RowBatch, n: int, event: Event, line_delta: int = 0) -> None:
     """An event's rows of the report tables: each name it gives (with how many times, and
-    how many of its quotes that name said), each quote and each figure in order."""
+    how many of its quotes that name said), each quote and each figure in order, and the
+    last day a chart draws of an event with an end."""
     times: dict[str, int] = {}
     for name in event.named_people:
         times[name] = times.get(name, 0) + 1
@@ -116,6 +118,8 @@ def report_rows(batch: RowBatch, n: int, event: Event, line_delta: int = 0) -> N
     for quote in event.quotes:
         said[quote.by] = said.get(quote.by, 0) + 1
     first = event.first_day.toordinal()
+    if event.end is not None:
+        batch.ends.append((n, event.drawn_last_day.toordinal()))
     batch.mentions.extend((name, n, first, count, said.get(name, 0))
                           for name, count in times.items())
     if event.quotes or event.figures:
@@ -132,3 +136,4 @@ def write_report_rows(db: sqlite3.Connection, batch: RowBatch) -> None:
     db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?)", batch.mentions)
     db.executemany("INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?)", batch.quotes)
     db.executemany("INSERT INTO figures VALUES (?,?,?,?,?,?,?,?,?,?,?)", batch.figures)
+    db.executemany("INSERT INTO ends VALUES (?,?)", batch.ends)
