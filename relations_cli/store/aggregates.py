@@ -75,32 +75,50 @@ def mentioned_events(run: Run, names: Sequence[str]) -> list[int]:
         "ORDER BY first_day, last_day, line", list(names))]
 
 
-def _chart_selection(where: str) -> str:
-    # Each selected event with its place in the order of the selection (1 for the first).
-    return ("SELECT e.first_day AS fd, e.last_day AS ld, e.precision AS p, e.category AS c, "
-            "x.event IS NULL AS no_end, row_number() OVER (ORDER BY e.first_day, e.last_day, "
-            f"e.line) AS r FROM events AS e LEFT JOIN ends AS x ON x.event = e.n{where}")
+def _and(where: str) -> str:
+    return where + " AND " if where else " WHERE "
 
 
-def chart_frame(run: Run, where: str, params: Sequence[Any],
-                ) -> tuple[int, int, int, list[tuple[str, int]]]:
-    """How many events are selected, their first day and last drawn day, and each category
-    with the place in order of its first event."""
-    total, start, end = run(
-        "SELECT count(*), min(e.first_day), max(coalesce(x.drawn, e.last_day)) "
-        f"FROM events AS e LEFT JOIN ends AS x ON x.event = e.n{where}", list(params))[0]
+def chart_frame(run: Run, where: str, params: Sequence[Any], max_span: int,
+                ) -> tuple[int, int, int, str, list[tuple[str, int]]] | None:
+    """How many events are selected, their first day and last drawn day, the order key of
+    the selection (an SQL expression: see _order_key) and each category with the key of
+    its first event; None when the key would not fit in 63 bits."""
+    params = list(params)
+    total, start = run(f"SELECT count(*), min(first_day) FROM events{where}", params)[0]
     if not total:
-        return 0, 0, 0, []
-    categories = run(f"SELECT c, min(r) FROM ({_chart_selection(where)}) GROUP BY c",
-                     list(params))
-    return total, start, end, [(category, first) for category, first in categories]
+        return 0, 0, 0, "0", []
+    # An open end (`..`) is drawn up to its start's end; every other event to its last day.
+    closed = run(f"SELECT max(last_day) FROM events{_and(where)}n NOT IN "
+                 "(SELECT event FROM ends WHERE drawn IS NOT NULL)", params)[0][0]
+    opened = run("SELECT max(drawn) FROM ends WHERE drawn IS NOT NULL AND event IN "
+                 f"(SELECT n FROM events{where})", params)[0][0]
+    end = max(day for day in (closed, opened) if day is not None)
+    key = _order_key(run, start, end, max_span)  # no event starts after `end`
+    if key is None:
+        return None
+    categories = run(f"SELECT category, min({key}) FROM events{where} GROUP BY category",
+                     params)
+    return total, start, end, key, [(category, first) for category, first in categories]
+
+
+def _order_key(run: Run, start: int, end: int, max_span: int) -> str | None:
+    """An integer that orders events as a selection does: by first day, last day, then line
+    (rows are numbered in the order of their lines); None when it would not fit."""
+    top = run("SELECT max(n) FROM events", [])[0][0] or 0
+    days = end - start + 1
+    if (days + max_span + 1) * (max_span + 1) * (top + 1) >= 1 << 62:
+        return None
+    return (f"(((first_day - {int(start)}) * {int(max_span) + 1} + (last_day - first_day)) "
+            f"* {int(top) + 1} + n)")
 
 
 def chart_strokes(run: Run, where: str, params: Sequence[Any], start: int, end: int,
-                  axis_width: int, day: int) -> list[tuple[str, int, int, int, int, int, int]]:
+                  key: str, axis_width: int, day: int,
+                  ) -> list[tuple[str, int, int, int, int, int, int]]:
     """Alike selected events on an axis of `axis_width` columns from `start` to `end`:
     category, first and last column, fuzzy (no end, not dated to the day), dated to the
-    day (`day` is that precision's number), how many, and the place of the last in order.
+    day (`day` is that precision's number), how many, and the order key of the last.
     Columns as render/chart._columns places days."""
     start, days, width = int(start), int(end) - int(start) + 1, int(axis_width)
 
@@ -110,6 +128,7 @@ def chart_strokes(run: Run, where: str, params: Sequence[Any], start: int, end: 
         return f"min({width - 1}, ({name} - {start}) * {width} / {days})"
 
     return run(
-        f"SELECT c, {column('fd')} AS cf, {column('ld')} AS cl, "
-        f"no_end AND p != {int(day)} AS fuzzy, p = {int(day)} AS dated, count(*), max(r) "
-        f"FROM ({_chart_selection(where)}) GROUP BY c, cf, cl, fuzzy, dated", list(params))
+        f"SELECT category, {column('first_day')} AS cf, {column('last_day')} AS cl, "
+        f"CASE WHEN precision = {int(day)} THEN 0 ELSE n NOT IN (SELECT event FROM ends) END "
+        f"AS fuzzy, precision = {int(day)} AS dated, count(*), max({key}) "
+        f"FROM events{where} GROUP BY category, cf, cl, fuzzy, dated", list(params))

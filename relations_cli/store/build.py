@@ -69,9 +69,9 @@ CREATE TABLE figures(event INTEGER NOT NULL, first_day INTEGER NOT NULL,
                      written TEXT NOT NULL, position INTEGER NOT NULL, label TEXT NOT NULL,
                      value TEXT NOT NULL, unit TEXT NOT NULL, change TEXT NOT NULL,
                      PRIMARY KEY(first_day, last_day, line, position)) WITHOUT ROWID;
--- ends: the events with an end, and the last day a chart draws of each (an open end, `..`,
--- draws up to its start's own end); an event not here has no end.
-CREATE TABLE ends(event INTEGER PRIMARY KEY, drawn INTEGER NOT NULL);
+-- ends: the events with an end (an event not here has none), and for an open end (`..`)
+-- the last day a chart draws, its start's own end (else null: its last day).
+CREATE TABLE ends(event INTEGER PRIMARY KEY, drawn INTEGER);
 """
 _INDEXES = """
 CREATE INDEX events_order ON events(first_day, last_day, line);

@@ -411,7 +411,10 @@ class IndexEngine:
         if by != "category" or chosen is None:
             return None
         where, params = chosen.where, chosen.params
-        total, start, end, categories = chart_frame(self._rows, where, params)
+        framed = chart_frame(self._rows, where, params, self.max_span)
+        if framed is None:
+            return None
+        total, start, end, key, categories = framed
         lanes: dict[str, int] = {}
         for category, first in sorted(categories, key=lambda pair: pair[1]):
             lanes.setdefault(category or NONE_LABEL, first)
@@ -423,6 +426,7 @@ class IndexEngine:
             return [Stroke(category or NONE_LABEL, first, last, bool(fuzzy), bool(dated),
                            category, count, order)
                     for category, first, last, fuzzy, dated, count, order
-                    in chart_strokes(self._rows, where, params, start, end, axis_width, day)]
+                    in chart_strokes(self._rows, where, params, start, end, key, axis_width,
+                                     day)]
 
         return ChartCounts(frame, strokes)

@@ -50,7 +50,7 @@ class RowBatch:
     mentions: list[tuple[Any, ...]] = field(default_factory=list)
     quotes: list[tuple[Any, ...]] = field(default_factory=list)
     figures: list[tuple[Any, ...]] = field(default_factory=list)
-    ends: list[tuple[int, int]] = field(default_factory=list)
+    ends: list[tuple[int, int | None]] = field(default_factory=list)
 
 
 class RowBatcher:
@@ -119,7 +119,8 @@ def report_rows(batch: RowBatch, n: int, event: Event, line_delta: int = 0) -> N
         said[quote.by] = said.get(quote.by, 0) + 1
     first = event.first_day.toordinal()
     if event.end is not None:
-        batch.ends.append((n, event.drawn_last_day.toordinal()))
+        drawn, last = event.drawn_last_day.toordinal(), event.last_day.toordinal()
+        batch.ends.append((n, drawn if drawn != last else None))
     batch.mentions.extend((name, n, first, count, said.get(name, 0))
                           for name, count in times.items())
     if event.quotes or event.figures:
