@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -200,3 +201,26 @@ def test_the_index_counts_a_chart_as_the_events_draw_it(
         assert view.layout(width) == drawn
         assert view.categories() == sorted({e.category for e in events if e.category})
         assert [e.id for e in view.lanes.events] == [e.id for e in events]
+
+
+def test_a_split_build_reports_and_charts_as_the_loaded_timeline(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The second half's rows are numbered far after the first's: the order must not care.
+    from relations_cli.store import parallel
+    from tests.helpers import write
+    from tests.test_index import generated
+
+    path = write(tmp_path, generated(2000, seed=3))
+    monkeypatch.setenv("RELATIONS_PARALLEL_MIN_BYTES", "1000")
+    assert parallel.split_point(path, path.stat().st_size) is not None
+    index = open_index(path, use_cache=False)
+    memory = MemoryEngine(load_timeline(path))
+    for query in (Query(), Query(categories=("trade",)), Query(people=("Xi",))):
+        events = memory.select(query)
+        counted = index.chart_counts(query, "category")
+        assert counted is not None
+        view = ChartView(chart_lanes(events, "category", index.people, counted))
+        assert view.layout(90) == ChartView(
+            chart_lanes(events, "category", memory.people)).layout(90)
+        assert _stats(index, query) == _stats(memory, query)
+        assert _listed(index.quotes(query)) == _listed(memory.quotes(query))

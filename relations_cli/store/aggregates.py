@@ -91,8 +91,8 @@ def chart_frame(run: Run, where: str, params: Sequence[Any], max_span: int,
     # An open end (`..`) is drawn up to its start's end; every other event to its last day.
     closed = run(f"SELECT max(last_day) FROM events{_and(where)}n NOT IN "
                  "(SELECT event FROM ends WHERE drawn IS NOT NULL)", params)[0][0]
-    opened = run("SELECT max(drawn) FROM ends WHERE drawn IS NOT NULL AND event IN "
-                 f"(SELECT n FROM events{where})", params)[0][0]
+    opened = run("SELECT max(x.drawn) FROM ends AS x JOIN events AS e ON e.n = x.event"
+                 f"{_and(where)}x.drawn IS NOT NULL", params)[0][0]
     end = max(day for day in (closed, opened) if day is not None)
     key = _order_key(run, start, end, max_span)  # no event starts after `end`
     if key is None:
@@ -105,12 +105,19 @@ def chart_frame(run: Run, where: str, params: Sequence[Any], max_span: int,
 def _order_key(run: Run, start: int, end: int, max_span: int) -> str | None:
     """An integer that orders events as a selection does: by first day, last day, then line
     (rows are numbered in the order of their lines); None when it would not fit."""
+    # Rows of a split build's second half are numbered from _SECOND_HALF_BASE on: closed
+    # up after the first half's, the numbers keep their order and stay small.
+    from relations_cli.store.parallel import _SECOND_HALF_BASE as base
+
+    below = run("SELECT max(n) FROM events WHERE n < ?", [base])[0][0] or 0
     top = run("SELECT max(n) FROM events", [])[0][0] or 0
+    top = top - base + below if top >= base else top
     days = end - start + 1
     if (days + max_span + 1) * (max_span + 1) * (top + 1) >= 1 << 62:
         return None
+    row = f"(CASE WHEN n >= {base} THEN n - {base - below} ELSE n END)"
     return (f"(((first_day - {int(start)}) * {int(max_span) + 1} + (last_day - first_day)) "
-            f"* {int(top) + 1} + n)")
+            f"* {int(top) + 1} + {row})")
 
 
 def chart_strokes(run: Run, where: str, params: Sequence[Any], start: int, end: int,
