@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["chart_frame", "chart_strokes", "extreme_event", "figure_rows", "mention_totals",
+__all__ = ["chart_days", "chart_frame", "extreme_event", "figure_rows", "mention_totals",
            "mentioned_events", "names_given", "quote_rows"]
 
 Run = Callable[[str, Sequence[Any]], list[Any]]
@@ -97,9 +97,7 @@ def chart_frame(run: Run, where: str, params: Sequence[Any], max_span: int,
     key = _order_key(run, start, end, max_span)  # no event starts after `end`
     if key is None:
         return None
-    categories = run(f"SELECT category, min({key}) FROM events{where} GROUP BY category",
-                     params)
-    return total, start, end, key, [(category, first) for category, first in categories]
+    return total, start, end, key, []
 
 
 def _order_key(run: Run, start: int, end: int, max_span: int) -> str | None:
@@ -120,22 +118,17 @@ def _order_key(run: Run, start: int, end: int, max_span: int) -> str | None:
             f"* {int(top) + 1} + {row})")
 
 
-def chart_strokes(run: Run, where: str, params: Sequence[Any], start: int, end: int,
-                  key: str, axis_width: int, day: int,
-                  ) -> list[tuple[str, int, int, int, int, int, int]]:
-    """Alike selected events on an axis of `axis_width` columns from `start` to `end`:
-    category, first and last column, fuzzy (no end, not dated to the day), dated to the
-    day (`day` is that precision's number), how many, and the order key of the last.
-    Columns as render/chart._columns places days."""
-    start, days, width = int(start), int(end) - int(start) + 1, int(axis_width)
-
-    def column(name: str) -> str:
-        if days == 1:
-            return str(width // 2)
-        return f"min({width - 1}, ({name} - {start}) * {width} / {days})"
-
+def chart_days(run: Run, where: str, params: Sequence[Any], key: str, day: int,
+               ) -> list[tuple[str, int, int, int, int, int, int | None, int | None, int]]:
+    """Alike selected events (same category, days and precision): category, first and last
+    day, whether dated to the day (`day` is that precision's number), how many, how many
+    of them are sharp (dated to the day, or with an end: not fuzzy on a chart), the order
+    key (see _order_key) of the last sharp one and of the last fuzzy one, and the least.
+    Grouped in the order of the events_groups index, so SQLite need not sort."""
     return run(
-        f"SELECT category, {column('first_day')} AS cf, {column('last_day')} AS cl, "
-        f"CASE WHEN precision = {int(day)} THEN 0 ELSE n NOT IN (SELECT event FROM ends) END "
-        f"AS fuzzy, precision = {int(day)} AS dated, count(*), max({key}) "
-        f"FROM events{where} GROUP BY category, cf, cl, fuzzy, dated", list(params))
+        f"SELECT category, first_day, last_day, precision = {int(day)}, count(*), sum(sharp), "
+        "max(CASE WHEN sharp THEN k END), max(CASE WHEN sharp THEN NULL ELSE k END), min(k) "
+        f"FROM (SELECT year, month, precision, category, first_day, last_day, {key} AS k, "
+        f"CASE WHEN precision = {int(day)} THEN 1 ELSE n IN (SELECT event FROM ends) END "
+        f"AS sharp FROM events{where}) "
+        "GROUP BY year, month, precision, category, first_day, last_day", list(params))

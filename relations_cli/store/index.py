@@ -405,7 +405,7 @@ class IndexEngine:
         """A chart with lanes by category, counted in SQL; None for other lanes (their
         names are not stored as written) and queries SQL cannot check exactly."""
         from relations_cli.core.summary import NONE_LABEL, ChartCounts, ChartFrame, Stroke
-        from relations_cli.store.aggregates import chart_frame, chart_strokes
+        from relations_cli.store.aggregates import chart_days, chart_frame
 
         chosen = self._report_selection(query)
         if by != "category" or chosen is None:
@@ -414,19 +414,43 @@ class IndexEngine:
         framed = chart_frame(self._rows, where, params, self.max_span)
         if framed is None:
             return None
-        total, start, end, key, categories = framed
+        total, start, end, key, _ = framed
+        days = chart_days(self._rows, where, params, key, PRECISIONS.index(Precision.DAY)) \
+            if total else []
         lanes: dict[str, int] = {}
-        for category, first in sorted(categories, key=lambda pair: pair[1]):
-            lanes.setdefault(category or NONE_LABEL, first)
-        frame = ChartFrame(total, Day(start), Day(end), list(lanes),
-                           sorted({category for category, _ in categories if category}))
-        day = PRECISIONS.index(Precision.DAY)
+        for category, *_, least in days:
+            lane = category or NONE_LABEL
+            lanes[lane] = min(least, lanes.get(lane, least))
+        frame = ChartFrame(total, Day(start), Day(end), sorted(lanes, key=lanes.__getitem__),
+                           sorted({row[0] for row in days if row[0]}))
 
         def strokes(axis_width: int) -> list[Stroke]:
-            return [Stroke(category or NONE_LABEL, first, last, bool(fuzzy), bool(dated),
-                           category, count, order)
-                    for category, first, last, fuzzy, dated, count, order
-                    in chart_strokes(self._rows, where, params, start, end, key, axis_width,
-                                     day)]
+            # Days to columns as render/chart._columns places them; alike strokes add up.
+            span = end - start + 1
+            merged: dict[tuple[str, int, int, bool, bool], list[int]] = {}
+
+            def add(key: tuple[str, int, int, bool, bool], count: int, order: int) -> None:
+                seen = merged.get(key)
+                if seen is None:
+                    merged[key] = [count, order]
+                else:
+                    seen[0] += count
+                    seen[1] = max(seen[1], order)
+
+            for category, first, last, dated, count, sharp, last_sharp, last_fuzzy, _ in days:
+                if span == 1:
+                    cf = cl = axis_width // 2
+                else:
+                    cf = min(axis_width - 1, (first - start) * axis_width // span)
+                    cl = min(axis_width - 1, (last - start) * axis_width // span)
+                if sharp:
+                    assert last_sharp is not None
+                    add((category, cf, cl, False, bool(dated)), sharp, last_sharp)
+                if count > sharp:
+                    assert last_fuzzy is not None
+                    add((category, cf, cl, True, bool(dated)), count - sharp, last_fuzzy)
+            return [Stroke(category or NONE_LABEL, cf, cl, fuzzy, dated, category, count,
+                           order)
+                    for (category, cf, cl, fuzzy, dated), (count, order) in merged.items()]
 
         return ChartCounts(frame, strokes)
