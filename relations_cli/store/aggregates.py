@@ -80,14 +80,14 @@ def _and(where: str) -> str:
 
 
 def chart_frame(run: Run, where: str, params: Sequence[Any], max_span: int,
-                ) -> tuple[int, int, int, str, list[tuple[str, int]]] | None:
-    """How many events are selected, their first day and last drawn day, the order key of
-    the selection (an SQL expression: see _order_key) and each category with the key of
-    its first event; None when the key would not fit in 63 bits."""
+                ) -> tuple[int, int, int, str] | None:
+    """How many events are selected, their first day and last drawn day, and the order key
+    of the selection (an SQL expression: see _order_key); None when the key would not fit
+    in 63 bits."""
     params = list(params)
     total, start = run(f"SELECT count(*), min(first_day) FROM events{where}", params)[0]
     if not total:
-        return 0, 0, 0, "0", []
+        return 0, 0, 0, "0"
     # An open end (`..`) is drawn up to its start's end; every other event to its last day.
     closed = run(f"SELECT max(last_day) FROM events{_and(where)}n NOT IN "
                  "(SELECT event FROM ends WHERE drawn IS NOT NULL)", params)[0][0]
@@ -95,9 +95,7 @@ def chart_frame(run: Run, where: str, params: Sequence[Any], max_span: int,
                  f"{_and(where)}x.drawn IS NOT NULL", params)[0][0]
     end = max(day for day in (closed, opened) if day is not None)
     key = _order_key(run, start, end, max_span)  # no event starts after `end`
-    if key is None:
-        return None
-    return total, start, end, key, []
+    return None if key is None else (total, start, end, key)
 
 
 def _order_key(run: Run, start: int, end: int, max_span: int) -> str | None:

@@ -414,7 +414,7 @@ class IndexEngine:
         framed = chart_frame(self._rows, where, params, self.max_span)
         if framed is None:
             return None
-        total, start, end, key, _ = framed
+        total, start, end, key = framed
         days = chart_days(self._rows, where, params, key, PRECISIONS.index(Precision.DAY)) \
             if total else []
         lanes: dict[str, int] = {}
