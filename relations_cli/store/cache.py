@@ -170,7 +170,13 @@ def _settle(index: Path, source: Path, meta: dict[str, str]) -> None:
     info = os.stat(source)
     if max(info.st_mtime_ns, info.st_ctime_ns) + GRANULARITY_NS >= time.time_ns():
         return
-    with contextlib.suppress(OSError, sqlite3.Error), locked(index.with_suffix(".lock")):
+    # Without waiting: the lock may be held by a build, and by this very process when it
+    # finds, under the lock, the index another run built (store/index._rebuild); flock
+    # would then wait for itself for ever. Settling is for another run.
+    with contextlib.suppress(OSError, sqlite3.Error), \
+            locked(index.with_suffix(".lock"), wait=False) as free:
+        if not free:
+            return
         db = sqlite3.connect(index, timeout=0.1)
         try:
             db.execute("UPDATE meta SET value = '' WHERE key = 'racy_hash' AND value = ?",
