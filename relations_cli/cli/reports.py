@@ -204,9 +204,9 @@ def quotes(
     from relations_cli.render.reports import quotes_report
 
     engine = source.engine()
+    quotes = engine.quotes(filters.query())  # a wrong filter is told before a wrong speaker
     speakers = engine.people.find_all(speaker, engine.named()) if speaker else None
-    rows = _listed(quote_table(engine.people, engine.quotes(filters.query()), speakers),
-                   listing)
+    rows = _listed(quote_table(engine.people, quotes, speakers), listing)
     _deliver_rows(listing, output, quotes_report(rows), rows, source)
     exit_if_empty(rows, engine.count(), "quotes")
 
