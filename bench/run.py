@@ -15,6 +15,7 @@ bench/out/ by bench/generate.py when missing. For each size it measures, in one 
 - per result: `search Kerry` as plain, jsonl and csv against `grep Kerry` (every matching
   line written), on a timeline with Kerry in one event in --density (default 500), also as
   medians of paired runs (CPU time and wall time ratios);
+- reports: `summary`, `people`, `quotes`, `figures` and `chart` over every event, piped;
 - index size against the YAML's;
 - the yardsticks: `grep -c Kerry` (and ripgrep, jq on the same data as JSON and yq where
   they are installed) and, up to 100k events, PyYAML's `yaml.safe_load` with the C loader.
@@ -114,6 +115,9 @@ def as_json(path: Path) -> Path:
     return target
 
 
+REPORTS = ("summary", "people", "quotes", "figures", "chart")
+
+
 def bench_size(size: int, runs: int, density: int = 500) -> dict[str, float]:
     path = timeline_file(size, density)
     figures: dict[str, float] = {"size": size, "bytes": path.stat().st_size}
@@ -129,6 +133,9 @@ def bench_size(size: int, runs: int, density: int = 500) -> dict[str, float]:
                                           runs, env)
     figures["warm_summary_ms"] = median_ms(
         [*base, "summary", "--by", "year", "--data", str(path)], runs, env)
+    for command in REPORTS:  # every report over all events, piped (issue 12, target 5)
+        figures[f"report_{command}_ms"] = median_ms(
+            [*base, command, "--data", str(path)], max(1, runs // 3), env)
     figures["warm_since_all_ms"] = median_ms(
         [*base, "timeline", "--data", str(path), "--since", "2015"], max(1, runs // 3), env)
     figures["grep_ms"] = median_ms(["grep", "-c", "Kerry", str(path)], runs)
@@ -206,6 +213,10 @@ def report(results: list[dict[str, float]]) -> list[str]:
                 for fmt in ("plain", "jsonl", "csv"))
             + f"; index {f['index_bytes'] / 2**20:,.0f} MiB "
               f"({f['index_bytes'] / f['bytes']:.2f}x the YAML)")
+    for f in results:
+        lines.append(
+            f"\n{int(f['size']):,} events, reports over all events (warm, piped): " + ", ".join(
+                f"{command} {f[f'report_{command}_ms']:,.0f} ms" for command in REPORTS))
     return lines
 
 

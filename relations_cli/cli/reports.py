@@ -125,18 +125,26 @@ def chart(
       relations chart --since 2015 --by person
       relations chart --width 200 --output chart.txt
     """
-    from relations_cli.core.summary import chart_lanes
+    from relations_cli.core.summary import Deferred, chart_lanes
     from relations_cli.render.chart import ChartView
     from relations_cli.render.present import deliver
 
     engine = source.engine()
     query = filters.query()
-    events = engine.select(query)
-    lanes = chart_lanes(events, by.value, engine.people)
+    counted = engine.chart_counts(query, by.value)
+    if counted is None:
+        events = engine.select(query)
+        lanes = chart_lanes(events, by.value, engine.people)
+        found = len(events)
+    else:
+        # Drawn from the counts; a format that lists the events (JSON) reads them then.
+        lanes = chart_lanes(Deferred(lambda: engine.select(query)), by.value, engine.people,
+                            counted)
+        found = counted.frame.total
     deliver(output.settings(), Kind.CHART, ChartView(lanes), protected=source.paths())
-    if not events:
+    if not found:
         filters_hint(engine, query)
-    exit_if_empty(events, engine.count())
+    exit_if_empty(range(found), engine.count())
 
 
 @app.command()
@@ -156,18 +164,19 @@ def people(
       relations people Gabuev
       relations people 习近平 --format json
     """
-    from relations_cli.core.summary import named_in, people_stats, person_events, quote_rows
+    from relations_cli.core.summary import people_table, person_events, quote_rows
     from relations_cli.render.reports import people_report, person_report
 
     engine = source.engine()
-    events = engine.select(filters.query())
     if name is None:
-        stats = _listed([p for p in people_stats(engine.people, events)
+        stats = _listed([p for p in people_table(engine.people,
+                                                 engine.name_counts(filters.query()))
                          if p.events or p.quotes], listing)
         _deliver_rows(listing, output, people_report(stats), stats, source)
         exit_if_empty(stats, engine.count(), "people")
         return
-    person = engine.people.find_one(name, named_in(engine.select(Query())))
+    events = engine.select(filters.query())
+    person = engine.people.find_one(name, engine.named())
     own = _listed(person_events(engine.people, events, person), listing)
     report = person_report(person, own, quote_rows(engine.people, own, [person]))
     _deliver_rows(listing, output, report, own, source)
@@ -191,14 +200,13 @@ def quotes(
       relations quotes --speaker Gabuev
       relations quotes --since 2016-03 --format csv
     """
-    from relations_cli.core.summary import named_in, quote_rows
+    from relations_cli.core.summary import quote_table
     from relations_cli.render.reports import quotes_report
 
     engine = source.engine()
-    events = engine.select(filters.query())
-    speakers = engine.people.find_all(speaker, named_in(engine.select(Query()))) \
-        if speaker else None
-    rows = _listed(quote_rows(engine.people, events, speakers), listing)
+    quotes = engine.quotes(filters.query())  # a wrong filter is told before a wrong speaker
+    speakers = engine.people.find_all(speaker, engine.named()) if speaker else None
+    rows = _listed(quote_table(engine.people, quotes, speakers), listing)
     _deliver_rows(listing, output, quotes_report(rows), rows, source)
     exit_if_empty(rows, engine.count(), "quotes")
 
@@ -215,11 +223,11 @@ def figures(filters: FilterOptions, listing: ListOptions, source: SourceOptions,
       relations figures
       relations figures --category trade --format csv > figures.csv
     """
-    from relations_cli.core.summary import figure_rows
+    from relations_cli.core.summary import figure_table
     from relations_cli.render.reports import figures_report
 
     engine = source.engine()
-    rows = _listed(figure_rows(engine.select(filters.query())), listing)
+    rows = _listed(figure_table(engine.figures(filters.query())), listing)
     _deliver_rows(listing, output, figures_report(rows), rows, source)
     exit_if_empty(rows, engine.count(), "figures")
 

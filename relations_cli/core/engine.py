@@ -6,10 +6,20 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from relations_cli.core.model import Event, Timeline
+from relations_cli.core.model import Event, Figure, Quote, Timeline
 from relations_cli.core.people import People, people_of, person_names, search_text
 from relations_cli.core.query import Query
-from relations_cli.core.summary import Summary, summarize
+from relations_cli.core.summary import (
+    ChartCounts,
+    EventRef,
+    NameCount,
+    Summary,
+    event_figures,
+    event_quotes,
+    name_counts,
+    named_in,
+    summarize,
+)
 
 __all__ = ["Engine", "MemoryEngine", "select"]
 
@@ -33,6 +43,20 @@ class Engine(Protocol):
     def ids(self) -> list[str]: ...
 
     def summarize(self, query: Query, by: Sequence[str]) -> Summary: ...
+
+    # What the reports are made of, over every event a query selects (its order and limit
+    # play no part): core/summary turns them into rows under its rules.
+    def name_counts(self, query: Query) -> list[NameCount]: ...
+
+    def quotes(self, query: Query) -> list[tuple[EventRef, Quote]]: ...
+
+    def figures(self, query: Query) -> list[tuple[EventRef, Figure]]: ...
+
+    # Every name the timeline's events give, once each, in order of first appearance.
+    def named(self) -> list[str]: ...
+
+    # A chart's lanes counted without the events, or None: then it is drawn from them.
+    def chart_counts(self, query: Query, by: str) -> ChartCounts | None: ...
 
 
 class MemoryEngine:
@@ -76,7 +100,25 @@ class MemoryEngine:
         return [event.id for event in self.timeline.events]
 
     def summarize(self, query: Query, by: Sequence[str]) -> Summary:
-        return summarize(self.select(replace(query, limit=None, reverse=False)), by)
+        return summarize(self._all(query), by)
+
+    def _all(self, query: Query) -> list[Event]:
+        return self.select(replace(query, limit=None, reverse=False))
+
+    def name_counts(self, query: Query) -> list[NameCount]:
+        return name_counts(self._all(query))
+
+    def quotes(self, query: Query) -> list[tuple[EventRef, Quote]]:
+        return event_quotes(self._all(query))
+
+    def figures(self, query: Query) -> list[tuple[EventRef, Figure]]:
+        return event_figures(self._all(query))
+
+    def named(self) -> list[str]:
+        return named_in(self.timeline.events)
+
+    def chart_counts(self, query: Query, by: str) -> ChartCounts | None:
+        return None  # the events are at hand
 
 
 def select(timeline: Timeline, query: Query) -> list[Event]:

@@ -3,29 +3,56 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any, NamedTuple, TypeVar, overload
 
 from relations_cli.core.dates import bucket_label, label_order
 from relations_cli.core.errors import QueryError
-from relations_cli.core.model import Day, Event, Figure, Period, Person, Precision, year_text
+from relations_cli.core.model import (
+    Day,
+    Event,
+    Figure,
+    Period,
+    Person,
+    Precision,
+    Quote,
+    year_text,
+)
 from relations_cli.core.people import People
 
 __all__ = [
     "GROUPINGS",
     "PERIOD_GROUPINGS",
+    "ChartCounts",
+    "ChartFrame",
     "ChartLanes",
+    "Deferred",
+    "EventRef",
     "FigureRow",
+    "NameCount",
     "PersonStats",
     "QuoteRow",
+    "Stroke",
     "Summary",
     "chart_lanes",
+    "event_figures",
+    "event_quotes",
+    "event_ref",
     "figure_rows",
+    "figure_table",
+    "merge_in_order",
+    "merge_name_counts",
+    "name_counts",
     "named_in",
     "on_this_day",
+    "order_key",
     "people_stats",
+    "people_table",
     "person_events",
     "quote_rows",
+    "quote_table",
     "ranked",
     "span",
     "summarize",
@@ -37,6 +64,7 @@ PERIOD_GROUPINGS = ("decade", *TIME_GROUPINGS, "week")
 FIELD_GROUPINGS = ("category", "actor", "person", "tag", "place")
 GROUPINGS = (*PERIOD_GROUPINGS, *FIELD_GROUPINGS)
 MAX_GROUPINGS = 2
+T = TypeVar("T")
 NONE_LABEL = "(none)"
 _FINENESS = {Precision.CENTURY: -2, Precision.DECADE: -1, Precision.YEAR: 0,
              Precision.QUARTER: 1, Precision.SEASON: 1, Precision.MONTH: 2, Precision.DAY: 3}
@@ -239,24 +267,97 @@ class PersonStats:
     last: Event | None
 
 
-def people_stats(people: People, events: Sequence[Event]) -> list[PersonStats]:
-    """Everyone the timeline names (registry first), with their counts among `events`."""
-    appearances: dict[str, list[Event]] = {}
-    quotes: Counter[str] = Counter()
-    for event in events:
-        for name in event.named_people:
-            appearances.setdefault(people.canonical(name), []).append(event)
-        for quote in event.quotes:
-            quotes[people.canonical(quote.by)] += 1
+# Where an event stands in the order of a selection: first day, last day, file (its place
+# among several timelines read as one), then its place within its file's order (its line,
+# or its place among the events given). Reports pick and merge by it.
+OrderKey = tuple[int, int, int, int]
+
+
+def order_key(event: Event, file: int = 0) -> OrderKey:
+    return (event.first_day, event.last_day, file, event.line)
+
+
+@dataclass(frozen=True)
+class NameCount:
+    """One name as written in the selected events: how many events give it, how many quotes
+    it said, and the first and last of those events (with their places in the order)."""
+
+    name: str
+    events: int
+    quotes: int
+    first: Event | None
+    last: Event | None
+    first_key: OrderKey
+    last_key: OrderKey
+
+
+def name_counts(events: Iterable[Event]) -> list[NameCount]:
+    """Each name the events give (named_people), with its counts: what `people` is made of."""
+    counts: dict[str, list[Any]] = {}
+    for place, event in enumerate(events):
+        # Its place in the order given, which need not be by line (events of several files).
+        key = (event.first_day, event.last_day, 0, place)
+        said: Counter[str] = Counter(quote.by for quote in event.quotes)
+        # A name given twice (`people: [A, A]`) counts the event twice, its quotes once.
+        for name, times in Counter(event.named_people).items():
+            entry = counts.get(name)
+            if entry is None:
+                counts[name] = [times, said[name], event, key, event, key]
+                continue
+            entry[0] += times
+            entry[1] += said[name]
+            if key < entry[3]:
+                entry[2:4] = [event, key]
+            if key > entry[5]:
+                entry[4:6] = [event, key]
+    return [NameCount(name, times, said, first, last, first_key, last_key)
+            for name, (times, said, first, first_key, last, last_key) in counts.items()]
+
+
+def merge_name_counts(parts: Sequence[Sequence[NameCount]]) -> list[NameCount]:
+    """The name counts of several disjoint sets of events (several files): counts add up,
+    the first and last are the extremes in order."""
+    merged: dict[str, NameCount] = {}
+    for part in parts:
+        for count in part:
+            seen = merged.get(count.name)
+            merged[count.name] = count if seen is None else _joined(seen, count)
+    return list(merged.values())
+
+
+def _joined(one: NameCount, other: NameCount) -> NameCount:
+    """Two counts of one name, or of one person's names; `other` comes later in order."""
+    first = other if other.first_key < one.first_key else one
+    last = other if other.last_key >= one.last_key else one
+    return NameCount(one.name, one.events + other.events, one.quotes + other.quotes,
+                     first.first, last.last, first.first_key, last.last_key)
+
+
+def people_table(people: People, counts: Iterable[NameCount]) -> list[PersonStats]:
+    """Everyone the timeline names (registry first, then the others by name), each with the
+    counts of every name and alias they go by."""
+    by_person: dict[str, NameCount] = {}
+    for count in counts:
+        canonical = people.canonical(count.name)
+        seen = by_person.get(canonical)
+        by_person[canonical] = count if seen is None else _joined(seen, count)
     registry = {p.name: p for p in people}
-    names = list(registry) + sorted(n for n in appearances if n not in registry)
+    names = list(registry) + sorted(n for n in by_person if n not in registry)
     stats = []
     for name in names:
-        seen = sorted(appearances.get(name, []), key=lambda e: (e.first_day, e.last_day))
         person = registry.get(name, Person(name))
-        stats.append(PersonStats(name, person.role, person.aliases, len(seen), quotes[name],
-                                 seen[0] if seen else None, seen[-1] if seen else None))
+        found = by_person.get(name)
+        if found is None:
+            stats.append(PersonStats(name, person.role, person.aliases, 0, 0, None, None))
+        else:
+            stats.append(PersonStats(name, person.role, person.aliases, found.events,
+                                     found.quotes, found.first, found.last))
     return stats
+
+
+def people_stats(people: People, events: Sequence[Event]) -> list[PersonStats]:
+    """Everyone the timeline names (registry first), with their counts among `events`."""
+    return people_table(people, name_counts(events))
 
 
 def named_in(events: Iterable[Event]) -> list[str]:
@@ -275,14 +376,88 @@ def person_events(people: People, events: Iterable[Event], person: Person) -> li
 LANE_FIELDS = ("category", "actor", "person")
 
 
+class ChartFrame(NamedTuple):
+    """What a drawn chart needs before its marks: how many events, the first day and the
+    last drawn day, the lanes in order of first appearance, and the categories named."""
+
+    total: int
+    start: Day
+    end: Day
+    lanes: list[str]
+    categories: list[str]
+
+
+class Stroke(NamedTuple):
+    """Alike events on one lane of a chart drawn `axis_width` columns wide: the columns of
+    their first and last days, whether they are dated only to the month or year (without an
+    end) and to the day, their category, how many, and the place of the last of them in
+    the order of the selection (1 for the first event)."""
+
+    lane: str
+    first: int
+    last: int
+    fuzzy: bool
+    day: bool
+    category: str
+    events: int
+    order: int
+
+
+@dataclass(frozen=True)
+class ChartCounts:
+    """A chart counted by an engine instead of drawn from events: its frame, and its
+    strokes for an axis of a given width (counted when the width is known)."""
+
+    frame: ChartFrame
+    strokes: Callable[[int], list[Stroke]]
+
+
+class Deferred(Sequence[Event]):
+    """Events selected only when first read: a chart drawn from counts never reads them."""
+
+    def __init__(self, select: Callable[[], Sequence[Event]]) -> None:
+        self._select = select
+        self._events: Sequence[Event] | None = None
+
+    def _read(self) -> Sequence[Event]:
+        if self._events is None:
+            self._events = self._select()
+        return self._events
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Event]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
+        return self._read()[index]
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._read())
+
+
 @dataclass(frozen=True)
 class ChartLanes:
-    """Events on lanes: one per category, actor or person, in order of first appearance."""
+    """Events on lanes: one per category, actor or person, in order of first appearance;
+    `counted` when an engine counted the chart (then the events are read only if a format
+    lists them)."""
 
     by: str
     events: Sequence[Event]
-    lanes: dict[str, list[Event]]
     people: People
+    counted: ChartCounts | None = None
+
+    @cached_property
+    def lanes(self) -> dict[str, list[Event]]:
+        lanes: dict[str, list[Event]] = {}
+        for event in self.events:
+            for lane in self.lanes_of(event):
+                lanes.setdefault(lane, []).append(event)
+        return lanes
 
     def lanes_of(self, event: Event) -> list[str]:
         if self.by == "category":
@@ -294,14 +469,11 @@ class ChartLanes:
         return names or [NONE_LABEL]
 
 
-def chart_lanes(events: Sequence[Event], by: str, people: People) -> ChartLanes:
+def chart_lanes(events: Sequence[Event], by: str, people: People,
+                counted: ChartCounts | None = None) -> ChartLanes:
     if by not in LANE_FIELDS:
         raise QueryError(f"cannot draw lanes by '{by}' (choose from {', '.join(LANE_FIELDS)})")
-    chart = ChartLanes(by, events, {}, people)
-    for event in events:
-        for lane in chart.lanes_of(event):
-            chart.lanes.setdefault(lane, []).append(event)
-    return chart
+    return ChartLanes(by, events, people, counted)
 
 
 def span(events: Iterable[Event]) -> tuple[Period, Period] | None:
@@ -319,49 +491,94 @@ def span(events: Iterable[Event]) -> tuple[Period, Period] | None:
 # -- quotes and figures ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class QuoteRow:
-    event: Event
+class EventRef(NamedTuple):
+    """An event as a row of quotes or figures names it: its id and date as written, and
+    where it stands in the order of the selection."""
+
+    id: str
+    when: str
+    key: OrderKey
+
+
+def event_ref(event: Event) -> EventRef:
+    return EventRef(event.id, event.when, order_key(event))
+
+
+class QuoteRow(NamedTuple):
+    event: EventRef
     by: str
     role: str
     text: str
 
 
-def quote_rows(people: People, events: Iterable[Event],
-               speakers: Sequence[Person] | None = None) -> list[QuoteRow]:
-    """Every quote of the events, in order; only the given speakers' when `speakers` is set."""
+def event_quotes(events: Iterable[Event]) -> list[tuple[EventRef, Quote]]:
+    """Every quote of the events, in order, with its event."""
+    return [(event_ref(event), quote) for event in events for quote in event.quotes]
+
+
+def quote_table(people: People, quotes: Iterable[tuple[EventRef, Quote]],
+                speakers: Sequence[Person] | None = None) -> list[QuoteRow]:
+    """Quotes as rows with their speakers' roles; only the given speakers' when `speakers`
+    is set (a speaker is the registry person the name stands for, else the name)."""
     wanted = {p.name for p in speakers} if speakers is not None else None
+    found: dict[str, Person | None] = {}
     rows = []
-    for event in events:
-        for quote in event.quotes:
-            person = people.get(quote.by)
-            name = person.name if person else quote.by
-            if wanted is None or name in wanted:
-                rows.append(QuoteRow(event, quote.by, person.role if person else "", quote.text))
+    for ref, quote in quotes:
+        by = quote.by
+        if by in found:
+            person = found[by]
+        else:
+            person = found[by] = people.get(by)
+        if wanted is None or (person.name if person else by) in wanted:
+            rows.append(QuoteRow(ref, by, person.role if person else "", quote.text))
     return rows
 
 
-@dataclass(frozen=True)
-class FigureRow:
-    event: Event
+def quote_rows(people: People, events: Iterable[Event],
+               speakers: Sequence[Person] | None = None) -> list[QuoteRow]:
+    """Every quote of the events, in order; only the given speakers' when `speakers` is set."""
+    return quote_table(people, event_quotes(events), speakers)
+
+
+class FigureRow(NamedTuple):
+    event: EventRef
     figure: Figure
     share: float | None  # the value as a share of the largest of its unit, for bars
 
 
-def figure_rows(events: Iterable[Event]) -> list[FigureRow]:
-    pairs = [(event, figure) for event in events for figure in event.figures]
+def event_figures(events: Iterable[Event]) -> list[tuple[EventRef, Figure]]:
+    """Every figure of the events, in order, with its event."""
+    return [(event_ref(event), figure) for event in events for figure in event.figures]
+
+
+def figure_table(pairs: Sequence[tuple[EventRef, Figure]]) -> list[FigureRow]:
+    """Figures as rows, each with its share of the largest value of its unit."""
     largest: dict[str, float] = {}
+    numbers: list[float | None] = []
     for _, figure in pairs:
         number = figure.number
+        numbers.append(number)
         if number is not None:
             largest[figure.unit] = max(largest.get(figure.unit, 0.0), abs(number))
     rows = []
-    for event, figure in pairs:
-        number = figure.number
+    for (ref, figure), number in zip(pairs, numbers, strict=True):
         top = largest.get(figure.unit, 0.0)
         share = abs(number) / top if number is not None and top else None
-        rows.append(FigureRow(event, figure, share))
+        rows.append(FigureRow(ref, figure, share))
     return rows
+
+
+def figure_rows(events: Iterable[Event]) -> list[FigureRow]:
+    return figure_table(event_figures(events))
+
+
+def merge_in_order(parts: Sequence[Sequence[tuple[EventRef, T]]]) -> list[tuple[EventRef, T]]:
+    """Rows of several files (part i is file i) as one list in the order of the selection."""
+    import heapq
+
+    tagged = [[(ref._replace(key=(ref.key[0], ref.key[1], number, ref.key[3])), item)
+               for ref, item in part] for number, part in enumerate(parts)]
+    return list(heapq.merge(*tagged, key=lambda pair: pair[0].key))
 
 
 # -- on this day ----------------------------------------------------------------------------------

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from relations_cli.core.model import Day, Event, Precision, year_text
-from relations_cli.core.summary import ChartLanes, span
+from relations_cli.core.summary import ChartCounts, ChartLanes, span
 from relations_cli.render.safe import visible
 
-__all__ = ["LEGEND", "Chart", "ChartView", "chart_document", "layout_chart"]
+__all__ = ["LEGEND", "Chart", "ChartView", "chart_document", "layout_chart", "layout_counted"]
 
 POINT, SEVERAL, FUZZY_POINT, SPAN, FUZZY_SPAN, EMPTY = "●", "◆", "○", "━", "┄", " "
 _RANK = {EMPTY: 0, FUZZY_SPAN: 1, SPAN: 2, FUZZY_POINT: 3, POINT: 4, SEVERAL: 5}
@@ -60,9 +60,13 @@ class ChartView:
         return self.lanes.by == "category"
 
     def layout(self, width: int) -> Chart | None:
+        if self.lanes.counted is not None:
+            return layout_counted(self.lanes.counted, width)
         return layout_chart(self.lanes.events, self.lanes.lanes_of, width)
 
     def categories(self) -> list[str]:
+        if self.lanes.counted is not None:
+            return self.lanes.counted.frame.categories
         return sorted({e.category for e in self.lanes.events if e.category})
 
 
@@ -114,15 +118,8 @@ def layout_chart(events: Sequence[Event], lanes_of: Callable[[Event], Sequence[s
     for event in sorted(events, key=lambda e: (e.first_day, e.last_day)):
         for lane_name in lanes_of(event):
             order.setdefault(lane_name, None)
-    longest = max(len(visible(name)) for name in order)
-    label_width = min(MAX_LABEL, longest, max(3, width // 4)) + 1
-    axis_width = max(10, width - label_width - 1)
-    days = end - start + 1
-
-    def column(day: Day) -> int:
-        if days == 1:
-            return axis_width // 2
-        return min(axis_width - 1, (day - start) * axis_width // days)
+    label_width, axis_width = _widths(order, width)
+    column = _columns(start, end, axis_width)
 
     lanes = {name: Lane(name, [EMPTY] * axis_width, [""] * axis_width) for name in order}
     for event in events:
@@ -139,6 +136,78 @@ def layout_chart(events: Sequence[Event], lanes_of: Callable[[Event], Sequence[s
                     _put(lane, first, POINT, event.category)
     return Chart(start, end, label_width, axis_width, list(lanes.values()),
                  _ticks(start, end, axis_width, column))
+
+
+def _widths(lanes: Iterable[str], width: int) -> tuple[int, int]:
+    """The width of the lane labels and of the axis, in a chart `width` columns wide."""
+    longest = max(len(visible(name)) for name in lanes)
+    label_width = min(MAX_LABEL, longest, max(3, width // 4)) + 1
+    return label_width, max(10, width - label_width - 1)
+
+
+def _columns(start: Day, end: Day, axis_width: int) -> Callable[[Day], int]:
+    """The axis column of a day (store/aggregates.chart_strokes counts by the same rule)."""
+    days = end - start + 1
+
+    def column(day: Day) -> int:
+        if days == 1:
+            return axis_width // 2
+        return min(axis_width - 1, (day - start) * axis_width // days)
+
+    return column
+
+
+def layout_counted(counted: ChartCounts, width: int) -> Chart | None:
+    """The chart layout_chart draws, from counts of alike events instead of the events.
+
+    A cell's mark does not depend on the order of what is put on it: two points or more
+    make SEVERAL, one point its own mark, else a span, else a fuzzy span. Its category (a
+    color) is that of the last event in order that put the mark's kind there."""
+    frame = counted.frame
+    if not frame.total:
+        return None
+    label_width, axis_width = _widths(frame.lanes, width)
+    # Per lane and column: points put, and for points, spans and fuzzy spans the place in
+    # order and the category of the last to put one, and the one point's own mark.
+    points: dict[tuple[str, int], int] = {}
+    point_mark: dict[tuple[str, int], str] = {}
+    last: dict[tuple[str, int, int], tuple[int, str]] = {}
+
+    def put(cell: tuple[str, int], kind: int, order: int, category: str) -> None:
+        key = (cell[0], cell[1], kind)
+        seen = last.get(key)
+        if seen is None or order > seen[0]:
+            last[key] = (order, category)
+
+    for stroke in counted.strokes(axis_width):
+        if stroke.first == stroke.last:
+            cell = (stroke.lane, stroke.first)
+            points[cell] = points.get(cell, 0) + stroke.events
+            point_mark[cell] = FUZZY_POINT if stroke.fuzzy else POINT
+            put(cell, 0, stroke.order, stroke.category)
+            continue
+        for col in range(stroke.first, stroke.last + 1):
+            put((stroke.lane, col), 2 if stroke.fuzzy else 1, stroke.order, stroke.category)
+        if not stroke.fuzzy and stroke.day:
+            cell = (stroke.lane, stroke.first)
+            points[cell] = points.get(cell, 0) + stroke.events
+            point_mark[cell] = POINT
+            put(cell, 0, stroke.order, stroke.category)
+    lanes = {name: Lane(name, [EMPTY] * axis_width, [""] * axis_width) for name in frame.lanes}
+    for name, lane in lanes.items():
+        for col in range(axis_width):
+            cell = (name, col)
+            count = points.get(cell, 0)
+            if count:
+                lane.cells[col] = SEVERAL if count > 1 else point_mark[cell]
+                lane.categories[col] = last[(name, col, 0)][1]
+            elif (name, col, 1) in last:
+                lane.cells[col], lane.categories[col] = SPAN, last[(name, col, 1)][1]
+            elif (name, col, 2) in last:
+                lane.cells[col], lane.categories[col] = FUZZY_SPAN, last[(name, col, 2)][1]
+    return Chart(frame.start, frame.end, label_width, axis_width, list(lanes.values()),
+                 _ticks(frame.start, frame.end, axis_width,
+                        _columns(frame.start, frame.end, axis_width)))
 
 
 def _put(lane: Lane, col: int, mark: str, category: str) -> None:

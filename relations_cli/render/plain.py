@@ -154,7 +154,7 @@ def plain_report(report: Report, look: Look) -> Iterator[str]:
     for table in report.tables[:1] if look.fields else report.tables:
         table = table.pick(look.fields)
         lines = [] if bare or not look.header else ["\t".join(table.columns) + "\n"]
-        lines += ["\t".join(visible(cell_text(c)) for c in row) + "\n" for row in table.rows]
+        lines += ["\t".join(map(visible, map(cell_text, row))) + "\n" for row in table.rows]
         parts.append(lines)
     for number, part in enumerate(parts):
         if number:

@@ -42,7 +42,9 @@ def table_of(columns: Sequence[Column[Row]], rows: Sequence[Row], title: str = "
     in_table = [c for c in columns if c.in_table]
     return Table(
         tuple(c.name for c in in_table),
-        [tuple(c.cell(row) for c in in_table) for row in rows],
+        # Column by column: a report may have hundreds of thousands of rows (quotes).
+        list(zip(*[list(map(c.cell, rows)) for c in in_table], strict=True)) if in_table
+        else [() for _ in rows],
         title,
         bar=bar if isinstance(bar, str) else "bar" if bar else None,
         bar_scale_by=bar_scale_by,
@@ -55,7 +57,10 @@ def table_of(columns: Sequence[Column[Row]], rows: Sequence[Row], title: str = "
 def records(columns: Sequence[Column[Row]], rows: Sequence[Row]) -> list[dict[str, Any]]:
     """The JSON records of `rows`: one key per JSON column."""
     chosen = [c for c in columns if c.in_json]
-    return [{c.key or c.name: (c.json or c.cell)(row) for c in chosen} for row in rows]
+    keys = [c.key or c.name for c in chosen]
+    values = [list(map(c.json or c.cell, rows)) for c in chosen]
+    return [dict(zip(keys, row, strict=True)) for row in zip(*values, strict=True)] if chosen \
+        else [{} for _ in rows]
 
 
 @dataclass(frozen=True)

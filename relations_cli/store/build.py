@@ -63,6 +63,28 @@ CREATE VIEW search_source AS SELECT n, search_text(record) AS body FROM events;
 CREATE VIRTUAL TABLE search USING fts5(body, content='search_source', content_rowid='n',
                                        tokenize='trigram case_sensitive 1', detail=none,
                                        columnsize=0);
+-- The report tables (store/rows.report_rows): people, quotes, figures and the chart
+-- answered in SQL.
+-- mentions: each name an event gives, as written, with how many times and how many of the
+-- event's quotes that name said; first_day repeats the event's, for counts without a join.
+CREATE TABLE mentions(name TEXT NOT NULL, event INTEGER NOT NULL, first_day INTEGER NOT NULL,
+                      times INTEGER NOT NULL, quotes INTEGER NOT NULL,
+                      PRIMARY KEY(name, event)) WITHOUT ROWID;
+-- quotes and figures: each in the order of a listing (its primary key), with its event's
+-- number, days, line, id and date as written (Event.when), so a listing reads them alone.
+CREATE TABLE quotes(event INTEGER NOT NULL, first_day INTEGER NOT NULL,
+                    last_day INTEGER NOT NULL, line INTEGER NOT NULL, id TEXT NOT NULL,
+                    written TEXT NOT NULL, position INTEGER NOT NULL, speaker TEXT NOT NULL,
+                    said TEXT NOT NULL,
+                    PRIMARY KEY(first_day, last_day, line, position)) WITHOUT ROWID;
+CREATE TABLE figures(event INTEGER NOT NULL, first_day INTEGER NOT NULL,
+                     last_day INTEGER NOT NULL, line INTEGER NOT NULL, id TEXT NOT NULL,
+                     written TEXT NOT NULL, position INTEGER NOT NULL, label TEXT NOT NULL,
+                     value TEXT NOT NULL, unit TEXT NOT NULL, change TEXT NOT NULL,
+                     PRIMARY KEY(first_day, last_day, line, position)) WITHOUT ROWID;
+-- ends: the events with an end (an event not here has none), and for an open end (`..`)
+-- the last day a chart draws, its start's own end (else null: its last day).
+CREATE TABLE ends(event INTEGER PRIMARY KEY, drawn INTEGER);
 """
 # Pairs as they come, written sorted into the *_events tables at the end (store/rows._Values).
 _STAGING = """
@@ -167,7 +189,8 @@ def _sequential(db: sqlite3.Connection, source: Path,
 
 def _empty(db: sqlite3.Connection) -> None:
     for table in ("events", "places", "tag_names", "actor_names", "named_names", "tag_events",
-                  "actor_events", "named_events", "aliases", "meta"):
+                  "actor_events", "named_events", "aliases", "meta", "mentions", "quotes",
+                  "figures", "ends"):
         db.execute(f"DELETE FROM {table}")
     db.executescript("DROP TABLE IF EXISTS temp.tag_pairs; DROP TABLE IF EXISTS temp.actor_pairs;"
                      "DROP TABLE IF EXISTS temp.named_pairs;" + _STAGING)

@@ -45,7 +45,8 @@ from relations_cli.store.rows import PRECISIONS, Packer
 from relations_cli.store.sql import Selection, selection
 
 if TYPE_CHECKING:
-    from relations_cli.core.summary import Summary
+    from relations_cli.core.model import Figure, Quote
+    from relations_cli.core.summary import ChartCounts, EventRef, NameCount, Summary
 
 __all__ = ["CacheEntry", "IndexEngine", "StoredEvents", "cache_dir", "cache_entries",
            "clear_cache", "open_index"]
@@ -320,3 +321,146 @@ class IndexEngine:
         rows = self._rows(f"SELECT record, line FROM events{where} ORDER BY {order} LIMIT 1",
                           params)
         return self._event(rows[0]) if rows else None
+
+    # -- reports (store/aggregates): answered in SQL, or from the events when SQL cannot
+    # check the query exactly (search terms across fields, --fuzzy).
+
+    def _numbered(self, numbers: Sequence[int]) -> dict[int, Event]:
+        """Events by their row numbers."""
+        found: dict[int, Event] = {}
+        unique = sorted(set(numbers))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            for n, record, line in self._rows(
+                    f"SELECT n, record, line FROM events WHERE n IN ({','.join('?' * len(chunk))})",
+                    chunk):
+                found[n] = self._event((record, line))
+        return found
+
+    def _report_selection(self, query: Query) -> Selection | None:
+        chosen = self._selection(replace(query, limit=None, reverse=False))
+        return None if chosen.terms_in_python else chosen
+
+    def _events_of(self, query: Query) -> Sequence[Event]:
+        return self.select(replace(query, limit=None, reverse=False))
+
+    def name_counts(self, query: Query) -> list[NameCount]:
+        from relations_cli.core.summary import NameCount, name_counts
+        from relations_cli.store.aggregates import extreme_event, mention_totals
+
+        chosen = self._report_selection(query)
+        if chosen is None:
+            return name_counts(self._events_of(query))
+        where, params = chosen.where, chosen.params
+        totals = mention_totals(self._rows, where, params)
+        ends = [(extreme_event(self._rows, where, params, name, low, last=False),
+                 extreme_event(self._rows, where, params, name, high, last=True))
+                for name, _, _, low, high in totals]
+        events = self._numbered([end[0] for pair in ends for end in pair if end])
+        counts = []
+        for (name, times, said, _, _), (first, last) in zip(totals, ends, strict=True):
+            # The name's own events: both exist.
+            assert first is not None
+            assert last is not None
+            counts.append(NameCount(name, times, said, events[first[0]], events[last[0]],
+                                    (first[1], first[2], 0, first[3]),
+                                    (last[1], last[2], 0, last[3])))
+        return counts
+
+    def quotes(self, query: Query) -> list[tuple[EventRef, Quote]]:
+        from relations_cli.core.model import Quote
+        from relations_cli.core.summary import EventRef, event_quotes
+        from relations_cli.store.aggregates import quote_rows
+
+        chosen = self._report_selection(query)
+        if chosen is None:
+            return event_quotes(self._events_of(query))
+        return [(EventRef(event_id, when, (first, last, 0, line)), Quote(by, text))
+                for event_id, when, by, text, first, last, line
+                in quote_rows(self._rows, chosen.where, chosen.params)]
+
+    def figures(self, query: Query) -> list[tuple[EventRef, Figure]]:
+        from relations_cli.core.model import Figure
+        from relations_cli.core.summary import EventRef, event_figures
+        from relations_cli.store.aggregates import figure_rows
+
+        chosen = self._report_selection(query)
+        if chosen is None:
+            return event_figures(self._events_of(query))
+        return [(EventRef(event_id, when, (first, last, 0, line)),
+                 Figure(label, value, unit, change))
+                for event_id, when, label, value, unit, change, first, last, line
+                in figure_rows(self._rows, chosen.where, chosen.params)]
+
+    def named(self) -> list[str]:
+        """As named_in over every event: only the order of spellings of one name in
+        different cases can matter (which one a hint shows), so only theirs is looked up."""
+        from relations_cli.core.summary import named_in
+        from relations_cli.store.aggregates import mentioned_events, names_given
+
+        names = sorted(names_given(self._rows))
+        spellings: dict[str, list[str]] = {}
+        for name in names:
+            spellings.setdefault(name.casefold(), []).append(name)
+        several = [name for group in spellings.values() if len(group) > 1 for name in group]
+        if not several:
+            return names
+        numbers = mentioned_events(self._rows, several)
+        events = self._numbered(numbers)
+        first_seen = {name: place for place, name in
+                      enumerate(named_in(events[n] for n in numbers))}
+        return sorted(names, key=lambda name: (name.casefold(), first_seen.get(name, 0)))
+
+    def chart_counts(self, query: Query, by: str) -> ChartCounts | None:
+        """A chart with lanes by category, counted in SQL; None for other lanes (their
+        names are not stored as written) and queries SQL cannot check exactly."""
+        from relations_cli.core.summary import NONE_LABEL, ChartCounts, ChartFrame, Stroke
+        from relations_cli.store.aggregates import chart_days, chart_frame
+
+        chosen = self._report_selection(query)
+        if by != "category" or chosen is None:
+            return None
+        where, params = chosen.where, chosen.params
+        framed = chart_frame(self._rows, where, params, self.max_span)
+        if framed is None:
+            return None
+        total, start, end, key = framed
+        days = chart_days(self._rows, where, params, key, PRECISIONS.index(Precision.DAY)) \
+            if total else []
+        lanes: dict[str, int] = {}
+        for category, *_, least in days:
+            lane = category or NONE_LABEL
+            lanes[lane] = min(least, lanes.get(lane, least))
+        frame = ChartFrame(total, Day(start), Day(end), sorted(lanes, key=lanes.__getitem__),
+                           sorted({row[0] for row in days if row[0]}))
+
+        def strokes(axis_width: int) -> list[Stroke]:
+            # Days to columns as render/chart._columns places them; alike strokes add up.
+            span = end - start + 1
+            merged: dict[tuple[str, int, int, bool, bool], list[int]] = {}
+
+            def add(key: tuple[str, int, int, bool, bool], count: int, order: int) -> None:
+                seen = merged.get(key)
+                if seen is None:
+                    merged[key] = [count, order]
+                else:
+                    seen[0] += count
+                    seen[1] = max(seen[1], order)
+
+            for category, first, last, dated, count, sharp, last_sharp, last_fuzzy, _ in days:
+                if span == 1:
+                    cf = cl = axis_width // 2
+                else:
+                    cf = min(axis_width - 1, (first - start) * axis_width // span)
+                    cl = min(axis_width - 1, (last - start) * axis_width // span)
+                if sharp:
+                    assert last_sharp is not None
+                    add((category, cf, cl, False, bool(dated)), sharp, last_sharp)
+                if count > sharp:
+                    assert last_fuzzy is not None
+                    add((category, cf, cl, True, bool(dated)), count - sharp, last_fuzzy)
+            return [Stroke(category or NONE_LABEL, cf, cl, fuzzy, dated, category, count,
+                           order)
+                    for (category, cf, cl, fuzzy, dated), (count, order) in merged.items()]
+
+        return ChartCounts(frame, strokes)

@@ -12,15 +12,25 @@ import contextlib
 import heapq
 import itertools
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from relations_cli.core.engine import Engine
 from relations_cli.core.errors import Problem, TimelineError
 from relations_cli.core.lint import person_position
-from relations_cli.core.model import Event, Person, Timeline
+from relations_cli.core.model import Event, Figure, Person, Quote, Timeline
 from relations_cli.core.people import people_of
 from relations_cli.core.query import Query
-from relations_cli.core.summary import Summary, merge_summaries
+from relations_cli.core.summary import (
+    ChartCounts,
+    EventRef,
+    NameCount,
+    Summary,
+    merge_in_order,
+    merge_name_counts,
+    merge_summaries,
+    named_in,
+)
 
 __all__ = ["MultiEngine"]
 
@@ -120,6 +130,41 @@ class MultiEngine:
     def summarize(self, query: Query, by: Sequence[str]) -> Summary:
         # Each file counts its own events (in SQL where its index can); the counts add up.
         return merge_summaries([engine.summarize(query, by) for _, engine in self.engines], by)
+
+    # Reports: each file answers for its own events (in SQL where its index can), and the
+    # answers merge as the events would, file by file in date order.
+
+    def name_counts(self, query: Query) -> list[NameCount]:
+        parts = []
+        for number, (name, engine) in enumerate(self.engines):
+            parts.append([replace(
+                count,
+                first=count.first._replace(file=name) if count.first else None,
+                last=count.last._replace(file=name) if count.last else None,
+                first_key=_in_file(count.first_key, number),
+                last_key=_in_file(count.last_key, number))
+                for count in engine.name_counts(query)])
+        return merge_name_counts(parts)
+
+    def quotes(self, query: Query) -> list[tuple[EventRef, Quote]]:
+        return merge_in_order([engine.quotes(query) for _, engine in self.engines])
+
+    def figures(self, query: Query) -> list[tuple[EventRef, Figure]]:
+        return merge_in_order([engine.figures(query) for _, engine in self.engines])
+
+    def named(self) -> list[str]:
+        names = list(dict.fromkeys(n for _, engine in self.engines for n in engine.named()))
+        if len({n.casefold() for n in names}) < len(names):
+            # Spellings of one name in different cases: which comes first depends on the
+            # dates across files (a hint shows the first), so the events decide.
+            return named_in(self.select(Query()))
+        return names
+
+    def chart_counts(self, query: Query, by: str) -> ChartCounts | None:
+        return None  # drawn from the merged events
+
+def _in_file(key: tuple[int, int, int, int], number: int) -> tuple[int, int, int, int]:
+    return (key[0], key[1], number, key[3])
 
 
 def _lines(name: str) -> list[str]:

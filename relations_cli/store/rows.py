@@ -47,6 +47,11 @@ class RowBatch:
     actors: list[tuple[int, str]] = field(default_factory=list)
     named: list[tuple[int, str, str]] = field(default_factory=list)
     bodies: list[tuple[int, str]] = field(default_factory=list)
+    # The report tables (report_rows): who each event names, its quotes and its figures.
+    mentions: list[tuple[Any, ...]] = field(default_factory=list)
+    quotes: list[tuple[Any, ...]] = field(default_factory=list)
+    figures: list[tuple[Any, ...]] = field(default_factory=list)
+    ends: list[tuple[int, int | None]] = field(default_factory=list)
 
 
 class RowBatcher:
@@ -79,6 +84,7 @@ class RowBatcher:
         batch.actors.extend((n, padded(actor)) for actor in event.actors)
         batch.named.extend((n, name.casefold(), padded(name)) for name in event.named_people)
         batch.bodies.append((n, own_search_text(event)))
+        report_rows(batch, n, event, self.line_delta)
         if len(batch.events) >= BATCH_SIZE:
             self.flush()
 
@@ -222,6 +228,7 @@ class RowWriter:
         self.actors.add(db, batch.actors)
         self.named.add(db, batch.named)
         db.executemany("INSERT INTO search(rowid, body) VALUES (?,?)", batch.bodies)
+        write_report_rows(db, batch)
 
 
 class _Values:
@@ -255,3 +262,41 @@ class _Values:
 def value_tables() -> tuple[_Values, _Values, _Values]:
     return (_Values("tag", ("folded",)), _Values("actor", ("words",)),
             _Values("named", ("folded", "words")))
+
+
+# -- the report tables ----------------------------------------------------------------------------
+# What people, quotes and figures report, as rows, so that they are answered in SQL without
+# reading every event's record (store/aggregates). Names and texts exactly as written.
+
+
+def report_rows(batch: RowBatch, n: int, event: Event, line_delta: int = 0) -> None:
+    """An event's rows of the report tables: each name it gives (with how many times, and
+    how many of its quotes that name said), each quote and each figure in order, and the
+    last day a chart draws of an event with an end."""
+    times: dict[str, int] = {}
+    for name in event.named_people:
+        times[name] = times.get(name, 0) + 1
+    said: dict[str, int] = {}
+    for quote in event.quotes:
+        said[quote.by] = said.get(quote.by, 0) + 1
+    first = event.first_day.toordinal()
+    if event.end is not None:
+        drawn, last = event.drawn_last_day.toordinal(), event.last_day.toordinal()
+        batch.ends.append((n, drawn if drawn != last else None))
+    batch.mentions.extend((name, n, first, count, said.get(name, 0))
+                          for name, count in times.items())
+    if event.quotes or event.figures:
+        # Each row carries what it is listed with and by, so a listing reads this table alone.
+        at = (n, first, event.last_day.toordinal(), event.line + line_delta, event.id,
+              event.when)
+        batch.quotes.extend((*at, position, quote.by, quote.text)
+                            for position, quote in enumerate(event.quotes))
+        batch.figures.extend((*at, position, f.label, f.value, f.unit, f.change)
+                             for position, f in enumerate(event.figures))
+
+
+def write_report_rows(db: sqlite3.Connection, batch: RowBatch) -> None:
+    db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?)", batch.mentions)
+    db.executemany("INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?)", batch.quotes)
+    db.executemany("INSERT INTO figures VALUES (?,?,?,?,?,?,?,?,?,?,?)", batch.figures)
+    db.executemany("INSERT INTO ends VALUES (?,?)", batch.ends)

@@ -1,0 +1,226 @@
+"""People, quotes and figures answered by the index (in SQL) as the in-memory engine answers
+them from the events; and by several files as by the merge of each one's answers."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from relations_cli.core.engine import MemoryEngine
+from relations_cli.core.query import Query
+from relations_cli.core.records import event_record
+from relations_cli.core.summary import (
+    Deferred,
+    EventRef,
+    NameCount,
+    chart_lanes,
+    event_figures,
+    event_quotes,
+    figure_table,
+    name_counts,
+    named_in,
+    people_stats,
+    people_table,
+    quote_table,
+)
+from relations_cli.render.chart import ChartView
+from relations_cli.store.index import open_index
+from relations_cli.store.loader import load_timeline
+from relations_cli.store.source import open_engine
+from tests.test_properties import make_query, queries, to_yaml, written
+
+SETTINGS = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+# Registry names, an alias, names no registry lists (one in two cases), and a blank speaker.
+NAMES = ["Xi Jinping", "习近平", "Hu Hao", "hu hao", "Kerry", "kerry", "Анна"]
+REGISTRY = [{"name": "Xi Jinping", "role": "President", "aliases": ["习近平"]},
+            {"name": "Hu Hao"}]
+
+
+@st.composite
+def timelines(draw: st.DrawFn, prefix: str = "event") -> dict[str, Any]:
+    events = []
+    for number in range(draw(st.integers(min_value=0, max_value=8))):
+        day = draw(st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31)))
+        precision = draw(st.sampled_from(["year", "month", "day"]))
+        event: dict[str, Any] = {
+            "id": f"{prefix}-{number}",
+            # Few dates, so that events tie on their days and the order by line decides.
+            "date": draw(st.sampled_from(["2001", "2001-05", written(day, precision)])),
+            "title": f"Title {number}",
+            "category": draw(st.sampled_from(["trade", "security", "Trade"])),
+            "tags": draw(st.lists(st.sampled_from(["a", "no"]), max_size=2)),
+            "people": draw(st.lists(st.sampled_from(NAMES), max_size=3)),
+        }
+        ending = draw(st.sampled_from(["", "", "2031", "near", "/..", "/"]))
+        if ending == "near":  # a short span: it may fall in one column of a chart
+            event["date"] = day.isoformat()
+            event["end"] = (day + timedelta(days=3)).isoformat()
+        elif ending.startswith("/"):
+            event["date"] = event["date"] + ending  # open or unknown end
+        elif ending:
+            event["end"] = ending
+        quotes = draw(st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(
+            ["We agree.", "No.", "Да"])), max_size=3))
+        if quotes:
+            event["quotes"] = [{"by": by, "text": text} for by, text in quotes]
+        figures = draw(st.lists(st.tuples(
+            st.sampled_from(["Exports", "Loss"]),
+            st.sampled_from(["32.9", "-4", "1,200", "many", "0"]),
+            st.sampled_from(["", "billion USD", "tons"])), max_size=2))
+        if figures:
+            event["figures"] = [{"label": label, "value": value, "unit": unit}
+                                for label, value, unit in figures]
+        events.append(event)
+    return {"people": REGISTRY, "events": events}
+
+
+def _counted(counts: list[NameCount]) -> dict[str, tuple[Any, ...]]:
+    def described(event: Any) -> Any:
+        return (event_record(event), event.line) if event is not None else None
+
+    return {c.name: (c.events, c.quotes, described(c.first), described(c.last))
+            for c in counts}
+
+
+def _stats(engine: Any, query: Query) -> list[tuple[Any, ...]]:
+    return [(p.name, p.role, p.aliases, p.events, p.quotes, p.first and p.first.id,
+             p.last and p.last.id) for p in people_table(engine.people,
+                                                         engine.name_counts(query))]
+
+
+@SETTINGS
+@given(timelines(), queries)
+def test_the_index_reports_like_the_loaded_timeline(document: dict[str, Any],
+                                                   fields: dict[str, object]) -> None:
+    query = make_query(fields)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.yaml"
+        path.write_text(to_yaml(document), encoding="utf-8")
+        memory = MemoryEngine(load_timeline(path))
+        index = open_index(path, use_cache=False)
+    assert _counted(index.name_counts(query)) == _counted(memory.name_counts(query))
+    assert _listed(index.quotes(query)) == _listed(memory.quotes(query))
+    assert _listed(index.figures(query)) == _listed(memory.figures(query))
+    assert _stats(index, query) == _stats(memory, query)
+    assert [(r.event.id, r.figure, r.share) for r in figure_table(index.figures(query))] == \
+        [(r.event.id, r.figure, r.share) for r in figure_table(memory.figures(query))]
+    speakers = list(memory.people)[:1]
+    assert [(r.event.id, r.by, r.role, r.text)
+            for r in quote_table(index.people, index.quotes(query), speakers)] == \
+        [(r.event.id, r.by, r.role, r.text)
+         for r in quote_table(memory.people, memory.quotes(query), speakers)]
+    # Which spelling of a name comes first is all a hint reads of the order.
+    assert sorted(index.named()) == sorted(memory.named())
+    assert _first_spellings(index.named()) == _first_spellings(memory.named())
+    # The memory engine's answers are core's functions of its events.
+    events = memory.select(query)
+    assert _counted(memory.name_counts(query)) == _counted(name_counts(events))
+    assert [(p.name, p.events, p.quotes) for p in people_stats(memory.people, events)] == \
+        [(name, events_, quotes) for name, _, _, events_, quotes, _, _ in _stats(memory, query)]
+    assert memory.quotes(query) == event_quotes(events)
+    assert memory.figures(query) == event_figures(events)
+    assert memory.named() == named_in(memory.timeline.events)
+
+
+def _listed(rows: list[tuple[EventRef, Any]]) -> list[tuple[Any, ...]]:
+    return [(ref.id, ref.when, item) for ref, item in rows]
+
+
+def _first_spellings(names: list[str]) -> dict[str, str]:
+    first: dict[str, str] = {}
+    for name in names:
+        first.setdefault(name.casefold(), name)
+    return first
+
+
+@SETTINGS
+@given(timelines("a"), timelines("b"), queries, st.booleans())
+def test_several_files_report_as_the_merge_of_their_events(
+        first: dict[str, Any], second: dict[str, Any], fields: dict[str, object],
+        use_cache: bool) -> None:
+    query = make_query(fields)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for name, document in (("a.yaml", first), ("b.yaml", second)):
+            path = Path(folder) / name
+            path.write_text(to_yaml(document), encoding="utf-8")
+            paths.append(str(path))
+        # With the cache or without, each file gets its index (on disk or in memory).
+        os.environ["XDG_CACHE_HOME"] = str(Path(folder) / "cache")
+        try:
+            engine = open_engine(paths, use_cache=use_cache)
+            events = engine.select(replace(query, limit=None, reverse=False))
+            merged = engine.name_counts(query)
+            quotes = engine.quotes(query)
+            figures = engine.figures(query)
+            named = engine.named()
+        finally:
+            del os.environ["XDG_CACHE_HOME"]
+    expected = people_stats(engine.people, events)
+    got = people_table(engine.people, merged)
+    assert [(p.name, p.events, p.quotes, p.first and (p.first.id, p.first.file),
+             p.last and (p.last.id, p.last.file)) for p in got] == \
+        [(p.name, p.events, p.quotes, p.first and (p.first.id, p.first.file),
+          p.last and (p.last.id, p.last.file)) for p in expected]
+    assert [(ref.id, quote) for ref, quote in quotes] == \
+        [(ref.id, quote) for ref, quote in event_quotes(events)]
+    assert [(ref.id, figure) for ref, figure in figures] == \
+        [(ref.id, figure) for ref, figure in event_figures(events)]
+    assert _first_spellings(named) == _first_spellings(named_in(engine.select(Query())))
+
+
+@SETTINGS
+@given(timelines(), queries, st.sampled_from([20, 41, 80, 100, 200]))
+def test_the_index_counts_a_chart_as_the_events_draw_it(
+        document: dict[str, Any], fields: dict[str, object], width: int) -> None:
+    query = make_query(fields)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.yaml"
+        path.write_text(to_yaml(document), encoding="utf-8")
+        memory = MemoryEngine(load_timeline(path))
+        index = open_index(path, use_cache=False)
+        counted = index.chart_counts(query, "category")
+        events = memory.select(query)
+        drawn = ChartView(chart_lanes(events, "category", memory.people)).layout(width)
+        if counted is None:  # search terms or --fuzzy: drawn from the events
+            assert query.terms or query.fuzzy
+            return
+        assert counted.frame.total == len(events)
+        view = ChartView(chart_lanes(Deferred(lambda: index.select(query)), "category",
+                                     index.people, counted))
+        assert view.layout(width) == drawn
+        assert view.categories() == sorted({e.category for e in events if e.category})
+        assert [e.id for e in view.lanes.events] == [e.id for e in events]
+
+
+def test_a_split_build_reports_and_charts_as_the_loaded_timeline(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The second half's rows are numbered far after the first's: the order must not care.
+    from relations_cli.store import parallel
+    from tests.helpers import write
+    from tests.test_index import generated
+
+    path = write(tmp_path, generated(2000, seed=3))
+    monkeypatch.setenv("RELATIONS_PARALLEL_MIN_BYTES", "1000")
+    assert parallel.split_point(path, path.stat().st_size) is not None
+    index = open_index(path, use_cache=False)
+    memory = MemoryEngine(load_timeline(path))
+    for query in (Query(), Query(categories=("trade",)), Query(people=("Xi",))):
+        events = memory.select(query)
+        counted = index.chart_counts(query, "category")
+        assert counted is not None
+        view = ChartView(chart_lanes(events, "category", index.people, counted))
+        assert view.layout(90) == ChartView(
+            chart_lanes(events, "category", memory.people)).layout(90)
+        assert _stats(index, query) == _stats(memory, query)
+        assert _listed(index.quotes(query)) == _listed(memory.quotes(query))
