@@ -5,16 +5,15 @@ parameter with the group's options in the signature Typer reads, and hands the c
 built object. Adding a filter is one field here plus the engines.
 """
 
-# No `from __future__ import annotations`: Typer and the dataclasses below read the
-# annotations as objects.
+# No `from __future__ import annotations`: Typer and the groups below read the annotations
+# as objects.
 
-import dataclasses
 import functools
 import inspect
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar, get_origin
 
 import typer
 
@@ -22,7 +21,7 @@ from relations_cli.core.dates import FILTER_DATE_HELP, parse_filter_date
 from relations_cli.core.errors import DateError, QueryError, RelationsError
 from relations_cli.core.model import Period
 from relations_cli.core.query import Query
-from relations_cli.render.formats import FORMATS, Kind, names_for
+from relations_cli.render.formats import Kind, names_for
 
 if TYPE_CHECKING:
     from relations_cli.core.engine import Engine
@@ -35,9 +34,8 @@ __all__ = [
     "EventOutput",
     "EventsOutput",
     "FilterOptions",
-    "FormatName",
-    "FormatOpt",
     "ListOptions",
+    "OptionGroup",
     "OutputOptions",
     "ReportOutput",
     "SourceOptions",
@@ -45,10 +43,6 @@ __all__ = [
     "complete_people",
     "with_options",
 ]
-
-
-# Every format of the registry; a command's own --format offers only those it can write.
-FormatName = Enum("FormatName", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
 
 class ColorMode(str, Enum):
@@ -105,11 +99,45 @@ def _period(option: str, value: str | None) -> Period | None:
         raise QueryError(f"{option}: {error}") from None
 
 
-# Option groups are frozen dataclasses without the generated repr and comparisons, which no
-# one uses: each generated method costs start-up time on every run.
+class OptionGroup:
+    """A group of options: each annotated class attribute is one option, its value the
+    default. Built from keyword arguments, then read-only.
 
-@dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class SourceOptions:
+    Not a dataclass: generating a dataclass's methods costs a millisecond a class at every
+    start-up; this is all the groups need of one.
+    """
+
+    # The fields, in order, inherited ones first (set for each subclass as it is defined).
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = [name for name, annotation in vars(cls).get("__annotations__", {}).items()
+               if get_origin(annotation) is not ClassVar]
+        cls.FIELDS = tuple(dict.fromkeys((*cls.FIELDS, *own)))
+
+    def __init__(self, **values: Any) -> None:
+        unknown = values.keys() - set(self.FIELDS)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no option {sorted(unknown)[0]!r}")
+        for name in self.FIELDS:
+            object.__setattr__(self, name, values.get(name, getattr(type(self), name)))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    __delattr__ = __setattr__  # type: ignore[assignment]
+
+    @classmethod
+    def options(cls) -> list[tuple[str, Any, Any]]:
+        """Each field's name, default and annotation (the option Typer reads), in order."""
+        annotations: dict[str, Any] = {}
+        for klass in reversed(cls.__mro__):
+            annotations.update(vars(klass).get("__annotations__", {}))
+        return [(name, getattr(cls, name), annotations[name]) for name in cls.FIELDS]
+
+
+class SourceOptions(OptionGroup):
     """Which timeline to read, and whether through the index."""
 
     data: Annotated[list[str] | None, typer.Option(
@@ -142,8 +170,7 @@ class SourceOptions:
         return resolve_data_paths(self.data)
 
 
-@dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class FilterOptions:
+class FilterOptions(OptionGroup):
     """Which events: dates, categories, tags, actors, people and places."""
 
     since: Annotated[str | None, typer.Option(
@@ -199,8 +226,7 @@ class FilterOptions:
         )
 
 
-@dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class ListOptions:
+class ListOptions(OptionGroup):
     """How many rows, in which order."""
 
     limit: Annotated[int | None, typer.Option(
@@ -212,13 +238,12 @@ class ListOptions:
 
 FORMAT_HELP = ("Output format [default: pretty on a terminal, plain when piped, or from "
                "--output's extension].")
-FormatOpt = Annotated[FormatName | None, typer.Option(
-    "--format", "-f", show_default=False, case_sensitive=False, help=FORMAT_HELP)]
 ColorOpt = Annotated[ColorMode, typer.Option(
     "--color", case_sensitive=False, help="Color: auto follows the terminal, NO_COLOR, "
     "FORCE_COLOR and CLICOLOR_FORCE.")]
 
 
+@functools.cache
 def format_option(kind: Kind) -> Any:
     """The --format option of a command producing `kind`: only the formats that can write
     it, as choices for the parser, the completion and the help."""
@@ -229,14 +254,14 @@ def format_option(kind: Kind) -> Any:
         "--format", "-f", show_default=False, case_sensitive=False, help=FORMAT_HELP)]
 
 
-@dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class OutputOptions:
+class OutputOptions(OptionGroup):
     """Where the result goes and how it looks. A command names the subclass for what it
     produces (EventsOutput, ReportOutput, ...), which decides --format's choices."""
 
     KIND: ClassVar[Kind] = Kind.EVENTS
 
-    fmt: FormatOpt = None
+    # --format: only the formats that can write KIND (format_option); the choice made, or None.
+    fmt: Enum | None = None
     color: ColorOpt = ColorMode.auto
     output: Annotated[str | None, typer.Option(
         "--output", "-o", metavar="FILE", show_default=False,
@@ -265,9 +290,6 @@ class OutputOptions:
                               not self.no_header, not self.no_pager)
 
 
-# Plain subclasses but EventsOutput: they inherit the fields, the frozen init and the rest
-# (a dataclass decorator would generate all of that again, a millisecond each at start-up).
-@dataclasses.dataclass(frozen=True, repr=False, eq=False)  # a field of its own, --eras
 class EventsOutput(OutputOptions):
     KIND: ClassVar[Kind] = Kind.EVENTS
 
@@ -301,10 +323,10 @@ OPTION_GROUPS = (SourceOptions, FilterOptions, ListOptions, OutputOptions)
 Command = TypeVar("Command", bound=Callable[..., Any])
 
 
-def _annotation(group: type[Any], field: "dataclasses.Field[Any]") -> Any:
-    if field.name == "fmt" and issubclass(group, OutputOptions):
+def _annotation(group: type[OptionGroup], name: str, annotation: Any) -> Any:
+    if name == "fmt" and issubclass(group, OutputOptions):
         return format_option(group.KIND)
-    return field.type
+    return annotation
 
 
 def with_options(command: Command) -> Command:
@@ -314,16 +336,16 @@ def with_options(command: Command) -> Command:
     built from them.
     """
     signature = inspect.signature(command)
-    groups: dict[str, type[Any]] = {}
+    groups: dict[str, type[OptionGroup]] = {}
     parameters: list[inspect.Parameter] = []
     for parameter in signature.parameters.values():
         group = parameter.annotation
         if isinstance(group, type) and issubclass(group, OPTION_GROUPS):
             groups[parameter.name] = group
             parameters += [
-                inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY,
-                                  default=field.default, annotation=_annotation(group, field))
-                for field in dataclasses.fields(group)
+                inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                                  annotation=_annotation(group, name, annotation))
+                for name, default, annotation in group.options()
             ]
         else:
             parameters.append(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY))
@@ -339,13 +361,14 @@ def with_options(command: Command) -> Command:
         root = ctx.find_root().params if ctx.parent is not None else {}
         for name, group in groups.items():
             given = {}
-            for field in dataclasses.fields(group):
-                value = values.pop(field.name)
-                if value == field.default and root.get(field.name) not in (None, False):
-                    value = root[field.name]
-                    if isinstance(field.default, Enum):
-                        value = type(field.default)(value)
-                given[field.name] = value
+            for field in group.FIELDS:
+                value = values.pop(field)
+                default = getattr(group, field)
+                if value == default and root.get(field) not in (None, False):
+                    value = root[field]
+                    if isinstance(default, Enum):
+                        value = type(default)(value)
+                given[field] = value
             values[name] = group(**given)
         return command(**values)
 

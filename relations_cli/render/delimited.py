@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relations_cli.core.model import Event, written_span
-from relations_cli.render.detail import EventView
-from relations_cli.render.fields import CSV_COLUMNS, LIST_SEPARATOR, event_row, pick_fields
+from relations_cli.render.fields import (
+    CSV_COLUMNS,
+    LIST_SEPARATOR,
+    cell_text,
+    event_row,
+    pick_fields,
+)
 from relations_cli.render.formats import Look
 from relations_cli.render.safe import neutralise_formula, visible
-from relations_cli.render.tables import Cell, Report, cell_text, main_table
+
+if TYPE_CHECKING:  # plain listings use this module's record helpers: start-up time
+    from relations_cli.render.detail import EventView
+    from relations_cli.render.tables import Cell, Report
 
 __all__ = ["RECORD_FIELDS", "cell", "chunked", "csv_event", "csv_events", "csv_records",
            "csv_report", "record_row", "record_when", "tsv_event", "tsv_events", "tsv_records",
@@ -139,6 +147,8 @@ def _records(records: Sequence[str], look: Look, fmt: str) -> Iterator[str]:
 
 
 def _report(report: Report, look: Look, fmt: str) -> Iterator[str]:
+    from relations_cli.render.tables import main_table
+
     table = main_table(report).pick(look.fields)
     yield from _lines(table.columns if look.header else None, table.rows, fmt)
 

@@ -41,7 +41,6 @@ from relations_cli.store.cache import (
     signals_deferred,
     sweep,
 )
-from relations_cli.store.rows import PRECISIONS
 from relations_cli.store.sql import Selection, selection
 
 if TYPE_CHECKING:
@@ -269,6 +268,7 @@ class IndexEngine:
             summarize,
             time_label,
         )
+        from relations_cli.store.rows import PRECISIONS  # the writer's module: not for listings
 
         check_groupings(by)
         chosen = self._selection(replace(query, limit=None))
