@@ -7,7 +7,7 @@ thing done is to make those stops end the process quietly with 128 + N (130 for 
 nothing has been written yet, so there is nothing to clean up. The boundary then replaces
 these handlers with its own, which unwind (removing temporary files) before exiting.
 
-This module imports only `os` and `signal`: nothing may come before the handlers.
+This module imports only `os`, `signal` and `sys`: nothing may come before the handlers.
 
 Then, before Typer is imported, the standard modules it (and what it imports) loads for
 features a run seldom uses are deferred: each stands in `sys.modules` as a placeholder
@@ -19,7 +19,6 @@ about a twentieth of its start-up; one that does loads them then, unchanged.
 import os
 import signal
 import sys
-from typing import Any
 
 __all__ = ["defer_unused_modules", "main"]
 
@@ -59,19 +58,19 @@ class _Deferred(type(sys)):  # type: ignore[misc]
     which then replaces this placeholder in sys.modules; this one forwards to it from then
     on, for the modules that bound it by name meanwhile."""
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> object:
         return getattr(self._real(), name)
 
-    def __setattr__(self, name: str, value: Any) -> None:
+    def __setattr__(self, name: str, value: object) -> None:
         setattr(self._real(), name, value)
 
     def __dir__(self) -> list[str]:
         return dir(self._real())
 
-    def _real(self) -> Any:
+    def _real(self) -> object:
         import importlib
 
-        name = self.__name__
+        name = str(self.__name__)
         if sys.modules.get(name) is self:
             del sys.modules[name]
         return importlib.import_module(name)
