@@ -4,8 +4,10 @@
 
 Run it where `relations` is installed (the venv of `pip install .`). It measures, in one run:
 the bundled timeline piped (`relations timeline --since 2015 | cat`), the same on a
-pseudo-terminal, `--help`, and `python -c pass` as the yardstick; and prints which modules
-each command imports (Rich, dateutil, YAML), since import time is most of start-up.
+pseudo-terminal, `--help`, and `python -c pass` as the yardstick, in wall time and in CPU
+time (user + system: on a busy machine wall time also counts waiting for a core); and prints
+which modules each command imports (Rich, dateutil, YAML), since import time is most of
+start-up.
 
 With `--vs`, the `relations` script of another install (another build, in its own venv)
 is compared with this one: the two run one after the other, in turn, and each pair gives
@@ -28,7 +30,8 @@ import time
 _NO_PAGER = {**os.environ, "RELATIONS_PAGER": "cat"}
 
 
-def _timed(command: list[str], terminal: bool) -> float:
+def _timed(command: list[str], terminal: bool) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one run."""
     started = time.perf_counter()
     if terminal:
         main, secondary = pty.openpty()
@@ -41,16 +44,27 @@ def _timed(command: list[str], terminal: bool) -> float:
                     break
             except OSError:
                 break
-        process.wait()
+        _, _, usage = os.wait4(process.pid, 0)
+        process.returncode = 0  # reaped above
         os.close(main)
     else:
-        subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - started
+        process = subprocess.Popen(command, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL)
+        assert process.stdout is not None
+        while process.stdout.read(65536):
+            pass
+        _, _, usage = os.wait4(process.pid, 0)
+        process.returncode = 0
+        process.stdout.close()
+    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime
 
 
-def median_ms(command: list[str], runs: int, terminal: bool = False) -> float:
+def median_ms(command: list[str], runs: int, terminal: bool = False) -> tuple[float, float]:
+    """Median wall and CPU milliseconds."""
     _timed(command, terminal)  # warm the file cache
-    return statistics.median(_timed(command, terminal) for _ in range(runs)) * 1000
+    times = [_timed(command, terminal) for _ in range(runs)]
+    return (statistics.median(t[0] for t in times) * 1000,
+            statistics.median(t[1] for t in times) * 1000)
 
 
 def cpu_ms(command: list[str]) -> float:
@@ -106,7 +120,7 @@ def main() -> None:
     relations = shutil.which("relations")
     if relations is None:
         sys.exit("bench: `relations` is not on PATH; run `pip install .` first")
-    baseline = median_ms([sys.executable, "-c", "pass"], args.runs)
+    baseline, base_cpu = median_ms([sys.executable, "-c", "pass"], args.runs)
     cases = [
         ("timeline --since 2015 | cat", ["timeline", "--since", "2015"], False),
         ("timeline --since 2015 (terminal)", ["timeline", "--since", "2015"], True),
@@ -114,12 +128,18 @@ def main() -> None:
         ("summary | cat", ["summary"], False),
         ("--help | cat", ["--help"], False),
     ]
-    print(f"python -c pass: {baseline:.1f} ms (median of {args.runs})")
-    print(f"{'command':<36} {'median':>9} {'ratio':>7}  imports")
+    print(f"python -c pass: {baseline:.1f} ms, {base_cpu:.1f} ms CPU (medians of {args.runs})")
+    print(f"{'command':<36} {'median':>9} {'ratio':>7} {'CPU':>8} {'ratio':>6}  imports")
+    # The floor: what any run imports before a line of relations runs (the console script
+    # imports `re`; Typer imports Click and what they need).
+    ms, cpu = median_ms([sys.executable, "-c", "import re, typer"], args.runs)
+    floor = "python -c 'import re, typer'"
+    print(f"{floor:<36} {ms:7.1f} ms {ms / baseline:6.1f}x "
+          f"{cpu:5.1f} ms {cpu / base_cpu:5.1f}x")
     for label, argv, terminal in cases:
-        ms = median_ms([relations, *argv], args.runs, terminal)
-        print(f"relations {label:<26} {ms:7.1f} ms {ms / baseline:6.1f}x  "
-              f"{imported(['relations', *argv])}")
+        ms, cpu = median_ms([relations, *argv], args.runs, terminal)
+        print(f"relations {label:<26} {ms:7.1f} ms {ms / baseline:6.1f}x {cpu:5.1f} ms "
+              f"{cpu / base_cpu:5.1f}x  {imported(['relations', *argv])}")
     if args.vs:
         print(f"\nCPU time (user + system) against {args.vs}, median of {args.pairs} pairs:")
         print(f"{'command':<36} {'this':>9} {'other':>9} {'ratio':>7}")
