@@ -162,3 +162,14 @@ def test_deferred_modules_work_when_used() -> None:
                           check=True)
     assert done.stdout.splitlines() == ["42 ['a', 'b'] ::1 True True",
                                         "ValueError: shown", "True"]
+
+
+def test_a_run_builds_the_option_signature_of_its_command_alone() -> None:
+    code = ("from relations_cli.cli import _app_for, _families\n"
+            "_app_for(['--data', 'x', 'search', 'Kerry'])\n"
+            "read = _families(('read',)).registered_commands\n"
+            "print(' '.join(i.callback.__name__ for i in read\n"
+            "               if '__signature__' in vars(i.callback)))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["search"]

@@ -41,6 +41,7 @@ __all__ = [
     "SourceOptions",
     "complete_ids",
     "complete_people",
+    "prepare_options",
     "with_options",
 ]
 
@@ -333,25 +334,10 @@ def with_options(command: Command) -> Command:
     """Let a command take option groups as single parameters (`filters: FilterOptions`).
 
     Typer sees each group's fields as options of their own; the command receives the group
-    built from them.
+    built from them. The signature Typer reads is built by `prepare_options`, for the
+    commands a run builds a parser for: a family registers several commands, a run uses one.
     """
-    signature = inspect.signature(command)
     groups: dict[str, type[OptionGroup]] = {}
-    parameters: list[inspect.Parameter] = []
-    for parameter in signature.parameters.values():
-        group = parameter.annotation
-        if isinstance(group, type) and issubclass(group, OPTION_GROUPS):
-            groups[parameter.name] = group
-            parameters += [
-                inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
-                                  annotation=_annotation(group, name, annotation))
-                for name, default, annotation in group.options()
-            ]
-        else:
-            parameters.append(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY))
-
-    parameters.append(inspect.Parameter("_ctx", inspect.Parameter.KEYWORD_ONLY,
-                                        annotation=typer.Context))
 
     @functools.wraps(command)
     def unpacked(**values: Any) -> Any:
@@ -372,10 +358,40 @@ def with_options(command: Command) -> Command:
             values[name] = group(**given)
         return command(**values)
 
-    unpacked.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=parameters)
+    def prepare() -> None:
+        if "__signature__" in vars(unpacked):
+            return
+        signature = inspect.signature(command)
+        parameters: list[inspect.Parameter] = []
+        for parameter in signature.parameters.values():
+            group = parameter.annotation
+            if isinstance(group, type) and issubclass(group, OPTION_GROUPS):
+                groups[parameter.name] = group
+                parameters += [
+                    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                                      annotation=_annotation(group, name, annotation))
+                    for name, default, annotation in group.options()
+                ]
+            else:
+                parameters.append(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+        parameters.append(inspect.Parameter("_ctx", inspect.Parameter.KEYWORD_ONLY,
+                                            annotation=typer.Context))
+        unpacked.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=parameters)
+
     # Typer reads each option from the signature, whose annotations are objects already; it
     # consults typing.get_type_hints only to resolve string annotations, of which there are
     # none, and evaluating thirty Annotated options there costs a millisecond a run.
     unpacked.__annotations__ = {}
+    unpacked.prepare_options = prepare  # type: ignore[attr-defined]
     return unpacked  # type: ignore[return-value]
+
+
+def prepare_options(app: typer.Typer) -> typer.Typer:
+    """The app, once each of its commands taking option groups has the signature Typer reads
+    (without it Typer would see the groups themselves, and refuse them)."""
+    for info in app.registered_commands:
+        prepare = getattr(info.callback, "prepare_options", None)
+        if prepare is not None:
+            prepare()
+    return app
