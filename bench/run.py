@@ -13,7 +13,8 @@ bench/out/ by bench/generate.py when missing. For each size it measures, in one 
 - warm: medians of `timeline --since 2015 --limit 30`, `search Kerry`, `summary --by year`
   and `timeline --since 2015` (all events since 2015, written to /dev/null);
 - per result: `search Kerry` as plain, jsonl and csv against `grep Kerry` (every matching
-  line written), on a timeline with Kerry in one event in --density (default 500);
+  line written), on a timeline with Kerry in one event in --density (default 500), also as
+  medians of paired runs (CPU time and wall time ratios);
 - index size against the YAML's;
 - the yardsticks: `grep -c Kerry` (and ripgrep, jq on the same data as JSON and yq where
   they are installed) and, up to 100k events, PyYAML's `yaml.safe_load` with the C loader.
@@ -32,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -75,6 +77,22 @@ def median_ms(command: list[str], runs: int, env: dict[str, str] | None = None) 
     return statistics.median(run_once(command, env)[0] for _ in range(runs)) * 1000
 
 
+def paired_ratio(command: list[str], yardstick: list[str], runs: int,
+                 env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Medians of command/yardstick run in turn, as (CPU time user+sys, wall time): on a
+    loaded machine the two of a pair meet the same load. Output goes to a file."""
+    def timed(argv: list[str]) -> tuple[float, float]:
+        with tempfile.TemporaryFile() as out:
+            started = time.perf_counter()
+            process = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, env=env)
+            _, _, usage = os.wait4(process.pid, 0)
+            return usage.ru_utime + usage.ru_stime, time.perf_counter() - started
+
+    pairs = [(timed(command), timed(yardstick)) for _ in range(runs)]
+    return (statistics.median(a[0] / b[0] for a, b in pairs),
+            statistics.median(a[1] / b[1] for a, b in pairs))
+
+
 def safe_load_seconds(path: Path) -> float:
     code = ("import sys, time, yaml\n"
             "started = time.perf_counter()\n"
@@ -116,8 +134,10 @@ def bench_size(size: int, runs: int, density: int = 500) -> dict[str, float]:
     figures["grep_ms"] = median_ms(["grep", "-c", "Kerry", str(path)], runs)
     figures["grep_lines_ms"] = median_ms(["grep", "Kerry", str(path)], runs)
     for fmt in ("plain", "jsonl", "csv"):
-        figures[f"search_{fmt}_ms"] = median_ms(
-            [*base, "search", "Kerry", "--data", str(path), "--format", fmt], runs, env)
+        search = [*base, "search", "Kerry", "--data", str(path), "--format", fmt]
+        figures[f"search_{fmt}_ms"] = median_ms(search, runs, env)
+        figures[f"search_{fmt}_cpu_ratio"], figures[f"search_{fmt}_wall_ratio"] = paired_ratio(
+            search, ["grep", "Kerry", str(path)], max(runs, 7), env)
     figures["index_bytes"] = sum(p.stat().st_size
                                  for p in Path(cache, "relations").glob("*.sqlite"))
     if shutil.which("rg"):
@@ -180,6 +200,9 @@ def report(results: list[dict[str, float]]) -> list[str]:
             f"\n{int(f['size']):,} events, per result (`search Kerry` vs `grep Kerry` "
             f"{grep:,.0f} ms): " + ", ".join(
                 f"{fmt} {f[f'search_{fmt}_ms']:,.0f} ms ({f[f'search_{fmt}_ms'] / grep:.2f}x)"
+                for fmt in ("plain", "jsonl", "csv"))
+            + "; paired with grep, CPU/wall: " + ", ".join(
+                f"{fmt} {f[f'search_{fmt}_cpu_ratio']:.2f}/{f[f'search_{fmt}_wall_ratio']:.2f}"
                 for fmt in ("plain", "jsonl", "csv"))
             + f"; index {f['index_bytes'] / 2**20:,.0f} MiB "
               f"({f['index_bytes'] / f['bytes']:.2f}x the YAML)")

@@ -506,3 +506,22 @@ def test_sigterm_in_tmux_restores_the_terminal_and_exits_143(
     flags = tmux("display-message", "-p", "-t", "browse",
                  "#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_flag}")
     assert flags.split() == ["0", "1", "0", "0"], flags
+
+
+def test_relations_dates_readable_writes_the_list_s_dates_for_people(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # The list follows RELATIONS_DATES as the other terminal views do.
+    from relations_cli.render.publish import readable_period
+
+    path = write(tmp_path, MINIMAL.replace("2015-09-03", "1960~"))
+    monkeypatch.setenv("RELATIONS_DATES", "readable")
+
+    async def body() -> None:
+        async with _browser(data=path) as pilot:
+            event = pilot.app.chronology.events[0]
+            assert event.date.text == "1960~"
+            row = "".join(segment.text for segment in pilot.app.chronology.render_line(0))
+            assert readable_period(event.date) in row
+            assert "1960~" not in row
+
+    run_async(body)

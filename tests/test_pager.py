@@ -101,3 +101,21 @@ def test_quitting_the_pager_early_ends_quietly(tmp_path: Path) -> None:
     assert result.stderr.count("\n") <= 1  # at most the note on a long result
     assert "Traceback" not in result.stderr
     assert "Event 2999" not in result.stdout  # not printed again after the pager quit
+
+
+def test_a_pager_with_arguments_and_a_pipe_runs_through_the_shell(tmp_path: Path) -> None:
+    # As git runs $PAGER: `sh -c`, so arguments, quotes, pipes and redirections work.
+    pager = "sed 's/^/paged: /' | cat > \"$PAGED\""
+    result = on_terminal(["timeline"], paged_env(tmp_path, pager, "PAGER"), lines=20)
+    assert result.status == 0, result
+    paged = SGR.sub("", (tmp_path / "paged.txt").read_text(encoding="utf-8")).splitlines()
+    assert paged
+    assert all(line.startswith("paged: ") for line in paged)
+    assert "events, " not in SGR.sub("", result.stdout)
+
+
+def test_a_pager_command_that_fails_in_the_shell_falls_back_to_printing(
+        tmp_path: Path) -> None:
+    result = on_terminal(["timeline"], paged_env(tmp_path, "/nonexistent/pager -R"), lines=20)
+    assert result.status == 0, result
+    assert SGR.sub("", result.stdout).count("events, ") == 1

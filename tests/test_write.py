@@ -538,6 +538,22 @@ def test_edit_opens_the_editor_at_the_event_s_line(tmp_path: Path) -> None:
     assert path.read_text() == FLOW
 
 
+def test_the_editor_runs_through_the_shell_as_git_runs_it(tmp_path: Path) -> None:
+    # Variables and quoting in $VISUAL work as in git; a value the shell cannot read is one
+    # error line, not a traceback.
+    path = _write(tmp_path, FLOW)
+    env = _editor(tmp_path, "change")
+    env["VISUAL"] = env["VISUAL"].replace(str(tmp_path), '"$EDITED_IN"')
+    env["EDITED_IN"] = str(tmp_path)
+    outcome = invoke("edit", "gamma", "--data", str(path), env=env)
+    assert outcome.status == 0, outcome
+    assert path.read_text() == FLOW.replace("title: Gamma", "title: Gamma, edited")
+    broken = invoke("edit", "gamma", "--data", str(path), env={"VISUAL": 'vi "unclosed'})
+    assert broken.status == 2, broken
+    assert broken.stderr.startswith("relations: error: the editor")
+    assert broken.stderr.count("\n") == 1
+
+
 def test_edit_that_breaks_the_file_can_be_edited_again(tmp_path: Path) -> None:
     path = _write(tmp_path, FLOW)
     from typer.testing import CliRunner
@@ -589,3 +605,20 @@ def test_on_a_terminal_missing_fields_are_asked_for(tmp_path: Path) -> None:
     event = _event(path.read_text(), "asked-for")
     assert (event.date.text, event.people, event.place) == ("2015-07", ("Xi Jinping",),
                                                            "Beijing")
+
+
+@pytest.mark.parametrize("written", ["2015-09/", "2015-09/..", "2015-09/2016-03"])
+def test_rewriting_an_event_keeps_an_open_or_unknown_end(written: str) -> None:
+    # A new field rewrites the whole event from its model: the end written inside the date
+    # (EDTF's `2015-09/`, `2015-09/..`) must come back as written, not as an empty `end`.
+    text = f'events:\n  - id: talks\n    date: "{written}"\n    title: Talks\n'
+    rewritten = set_fields(text, "talks", {"place": "Moscow", "tags": "a, b"},
+                           _event(text, "talks"))
+    event = _event(rewritten, "talks")
+    assert (event.when, event.place) == (written.replace("/2016", "..2016"), "Moscow")
+
+
+def test_setting_an_end_replaces_one_written_inside_the_date() -> None:
+    text = 'events:\n  - id: talks\n    date: "2015-09/"\n    title: Talks\n'
+    rewritten = set_fields(text, "talks", {"end": "2016-03"}, _event(text, "talks"))
+    assert _event(rewritten, "talks").when == "2015-09..2016-03"

@@ -26,6 +26,9 @@ def browse(query: Query, open_engine: Callable[[], Engine], protected: Path | No
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise OutputError("browse needs a terminal (for a pipe or a file use 'relations "
                               "timeline' with the same filters)")
+        from relations_cli.render.terminal import readable_dates
+
+        readable_dates()  # a RELATIONS_DATES it does not know is refused before the screen
         from relations_cli.browse.app import BrowseApp
 
         app = BrowseApp(backend, query, protected)

@@ -23,7 +23,14 @@ from relations_cli.core.model import Event, Timeline
 from relations_cli.core.people import people_of
 from relations_cli.render.detail import event_view
 from relations_cli.render.safe import visible
-from relations_cli.render.terminal import MATCH_STYLE, category_style, make_console, print_event
+from relations_cli.render.terminal import (
+    MATCH_STYLE,
+    category_style,
+    make_console,
+    print_event,
+    readable_dates,
+    shown_when,
+)
 
 __all__ = ["ChronologyList", "DetailPane", "detail_text", "row_text"]
 
@@ -39,10 +46,13 @@ def _highlighted(text: Text, terms: Sequence[str]) -> Text:
     return text
 
 
-def row_text(event: Event, date_width: int, terms: Sequence[str], selected: bool) -> Text:
-    """One event as a list row: marker, date at its precision, category, title, id."""
+def row_text(event: Event, date_width: int, terms: Sequence[str], selected: bool,
+             readable: bool = False) -> Text:
+    """One event as a list row: marker, date at its precision (or for people, as
+    RELATIONS_DATES=readable asks), category, title, id."""
     row = Text("▶ " if selected else "  ", style="bold")
-    row.append(f"{event.when[:date_width]:<{date_width}}  ", style="cyan")
+    when = shown_when(event, readable)
+    row.append(f"{when[:date_width]:<{date_width}}  ", style="cyan")
     category = visible(event.category) or "-"
     row.append("● ", style=category_style(event.category))
     row.append(f"{category[:CATEGORY_WIDTH]:<{CATEGORY_WIDTH}} ",
@@ -106,6 +116,7 @@ class ChronologyList(Widget, can_focus=True):
         self.top = 0
         self.terms: tuple[str, ...] = ()
         self.waiting = True
+        self.readable = readable_dates()
 
     # -- state --------------------------------------------------------------------------------
 
@@ -206,8 +217,10 @@ class ChronologyList(Widget, can_focus=True):
         events = self.events
         if index < len(events):
             shown = events[self.top : self.top + self._rows()]
-            date_width = min(MAX_DATE, max(len(e.when) for e in shown))
-            text = row_text(events[index], date_width, self.terms, index == self.cursor)
+            readable = self.readable
+            date_width = min(MAX_DATE, max(len(shown_when(e, readable)) for e in shown))
+            text = row_text(events[index], date_width, self.terms, index == self.cursor,
+                            readable)
             if index == self.cursor:
                 text.stylize("reverse" if self.has_focus else "underline")
         elif index == len(events) and (self.waiting or self._tail()):

@@ -357,7 +357,6 @@ def edit(
 def _edit_in_editor(path: Path, event_id: str) -> None:
     import dataclasses
     import os
-    import shlex
     import subprocess
     import tempfile
 
@@ -383,7 +382,9 @@ def _edit_in_editor(path: Path, event_id: str) -> None:
         with os.fdopen(fd, "wb") as stream:
             stream.write(raw)
         while True:
-            done = subprocess.run([*shlex.split(editor), f"+{line}", copy], check=False)
+            # As git runs it: through the shell, so `code --wait` and `$HOME/bin/ed` work.
+            done = subprocess.run(["sh", "-c", f'{editor} "$@"', editor, f"+{line}", copy],
+                                  check=False)
             if done.returncode != 0:
                 raise WriteError(f"the editor ({editor}) exited with status {done.returncode}; "
                                  "nothing written")

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from relations_cli.core.model import Event, written_span
-from relations_cli.render.fields import (
-    CSV_COLUMNS,
-    LIST_SEPARATOR,
-    cell_text,
-    event_row,
-    pick_fields,
-)
+from relations_cli.render.fields import CSV_COLUMNS, LIST_SEPARATOR, event_row, pick_fields
 from relations_cli.render.formats import Look
-from relations_cli.render.safe import neutralise_formula, visible
+from relations_cli.render.safe import json_shown_as_is, neutralise_formula, visible
 
-if TYPE_CHECKING:  # plain listings use this module's record helpers: start-up time
+if TYPE_CHECKING:  # an event's view and reports load only when one is written: start-up time
     from relations_cli.render.detail import EventView
     from relations_cli.render.tables import Cell, Report
 
-__all__ = ["RECORD_FIELDS", "cell", "chunked", "csv_event", "csv_events", "csv_records",
-           "csv_report", "record_row", "record_when", "tsv_event", "tsv_events", "tsv_records",
-           "tsv_report"]
+__all__ = ["RECORD_FIELDS", "ROW_PIECES", "Piece", "cell", "chunked", "csv_event", "csv_events",
+           "csv_line", "csv_quoted", "csv_records", "csv_report", "record_pattern", "record_row",
+           "record_when", "records_text", "row_formatter", "tsv_event", "tsv_events",
+           "tsv_records", "tsv_report"]
 
 CHUNK = 2000  # rows joined into one write: a listing is written in large pieces
 
@@ -71,7 +69,12 @@ def chunked(pieces: Iterable[str], size: int = CHUNK) -> Iterator[str]:
 def cell(value: Cell, fmt: str) -> str:
     """One cell of CSV or TSV: text made visible and safe from spreadsheet formulas; in TSV
     tabs and newlines (and the backslash itself) escaped, as they would break the grid."""
-    text = cell_text(value)
+    if isinstance(value, str):
+        text = value
+    else:
+        from relations_cli.render.tables import cell_text  # a report's numbers
+
+        text = cell_text(value)
     if fmt == "tsv":
         text = (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
                 .replace("\r", "\\r"))
@@ -110,6 +113,185 @@ def _events(events: Iterable[Event], look: Look, fmt: str) -> Iterator[str]:
                       (event_row(e, fields) for e in events), fmt)
 
 
+def csv_quoted(text: str) -> str:
+    """A cell as csv.writer writes it with the dialect used here (excel: `,` and `"`,
+    doubled quotes, QUOTE_MINIMAL; lines end in a line feed): quoted when it holds the
+    delimiter, a quote or a line break."""
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "," in text or "\n" in text or "\r" in text:
+        return f'"{text}"'
+    return text
+
+
+def csv_line(cells: Sequence[str]) -> str:
+    """A row as csv.writer writes it, without its line end (a lone empty cell is `""`, so
+    the row is not an empty line)."""
+    if len(cells) == 1 and not cells[0]:
+        return '""'
+    return ",".join(map(csv_quoted, cells))
+
+
+# Stored records (store/index.StoredEvents.records) are json.dumps(event_record(e),
+# ensure_ascii=False): keys always in event_record's order, ", " and ": " between items. In
+# a batch with no backslash there is no JSON escape, so every string is exactly the text
+# between two quotes and no string holds a control character: one regex reads the fields of
+# a whole batch in C. A record it does not match (an escape, an unusual shape, an unsafe
+# character, a cell a spreadsheet would run) is formatted the careful way, from json.loads.
+@cache
+def record_pattern(guard: bool, to_category: bool = False) -> re.Pattern[str]:
+    """The regex of a plain record; with `guard` no cell may start as a formula. Its groups:
+    id, date, null, end, title, summary, category, actors, people, place, tags, the first
+    source's title, the other sources, date_note; `to_category` reads only the groups up to
+    the category, without the summary (id, date, null, end, title, category)."""
+    no_formula = "(?![=+\\-@])" if guard else ""  # such a cell takes the careful way
+    text = f'"({no_formula}[^"]*)"'
+    required = f'"({no_formula}[^"]+)"'
+    start = (f'^\\{{"id": {required}, "date": {required}, "end": (?:(null)|{text}), '
+             f'"title": {text}, "summary": ')
+    if to_category:
+        return re.compile(start + f'"[^"]*", "category": {text}[^\\n]*$', re.MULTILINE)
+    # A list of strings: what is between its outer quotes, as `a", "b` (up to its first
+    # `]`: one inside a string cannot be followed by the next key, so it never matches).
+    strings = f'\\[(?:"({no_formula}[^\\]]*)")?\\]'
+    skipped = '\\[[^\\]]*\\]'
+    source = ('\\{{"title": {}, "url": "[^"]*", "publisher": "[^"]*", '
+              '"date": "[^"]*"\\}}')
+    first_source, other_source = source.format(text), source.format('"[^"]*"')
+    return re.compile(
+        f'{start}{text}, "category": {text}, "actors": {strings}, '
+        f'"people": {strings}, "place": {text}, "tags": {strings}, "quotes": {skipped}, '
+        f'"figures": {skipped}, "sources": \\[(?:{first_source}'
+        f'((?:, {other_source})*))?\\], "date_note": {text}'
+        f'(?:, "file": "[^"]*")?\\}}$', re.MULTILINE)
+
+
+class Piece(NamedTuple):
+    """A field's text from a row of record_pattern's groups: a %-format of some groups, and
+    a simpler one (`simple`, groups) for a batch where every row has group `check[0]`
+    non-empty (check[1] True) or none has (False). Marks (control characters no plain record
+    holds) stand for what a %-format cannot decide; _unmarked writes them."""
+
+    template: str
+    groups: tuple[int, ...]
+    simple: tuple[str, tuple[int, ...]] | None = None
+    check: tuple[int, bool] = (0, True)
+
+
+ROW_PIECES: dict[str, Piece] = {
+    "id": Piece("%s", (0,)),
+    "date": Piece("%s", (1,)),
+    "end": Piece("%s", (3,)),
+    # date, "null" or "", end: the date alone when no row has an end.
+    "when": Piece("%s\x01%s\x02%s\x03", (1, 2, 3), ("%s", (1,)), (2, True)),
+    "title": Piece("%s", (4,)),
+    "category": Piece("%s", (6,)),
+    "place": Piece("%s", (9,)),
+    "actors": Piece("%s", (7,)),
+    "people": Piece("%s", (8,)),
+    "tags": Piece("%s", (10,)),
+    "summary": Piece("%s", (5,)),
+    "date_note": Piece("%s", (13,)),
+    # The first title, then the other sources as stored (nearly always none).
+    "sources": Piece("%s%s", (11, 12), ("%s", (11,)), (12, False)),
+}
+
+_OTHER_SOURCE = re.compile(', \\{"title": "([^"]*)", "url": "[^"]*", "publisher": "[^"]*", '
+                           '"date": "[^"]*"\\}')
+
+
+def _unmarked(text: str) -> str:
+    """Rows made with ROW_PIECES with their spans written and their lists joined."""
+    if "\x01" in text:  # record_when: no end, an open or unknown end, or an end
+        text = (text.replace("\x01null\x02\x03", "").replace("\x01\x02..\x03", "/..")
+                .replace("\x01\x02\x03", "/").replace("\x01\x02", "..").replace("\x03", ""))
+    if "{" in text:  # more than one source: each title as one more list item
+        text = _OTHER_SOURCE.sub(lambda m: '", "' + m[1], text)
+    if '"' in text:  # only lists hold quotes: `a", "b` is `a; b`
+        text = text.replace('", "', LIST_SEPARATOR)
+    return text
+
+
+def _picker(indexes: Sequence[int]) -> Callable[[Any], tuple[str, ...]]:
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda row: (row[only],)
+    return itemgetter(*indexes)
+
+
+def row_formatter(pieces: Sequence[Piece], separator: str) -> Callable[[list[Any]], str]:
+    """Rows of record_pattern's groups as lines (each ending in a line feed) of the pieces
+    (ROW_PIECES of the fields, or others like them) between `separator`."""
+    checks = sorted({piece.check for piece in pieces if piece.simple})
+    chosen: dict[tuple[bool, ...], tuple[str | None, str, Callable[[Any], Any]]] = {}
+
+    def way(held: tuple[bool, ...]) -> tuple[str | None, str, Callable[[Any], Any]]:
+        """For a batch where each of `checks` holds or not: the %-format of a line and the
+        groups it takes; the format is None when the groups are simply joined."""
+        if held not in chosen:
+            simple = {check for check, holds in zip(checks, held, strict=True) if holds}
+            used = [piece.simple if piece.simple and piece.check in simple
+                    else (piece.template, piece.groups) for piece in pieces]
+            template = separator.join(part for part, _ in used)
+            indexes = [i for _, groups in used for i in groups]
+            bare = all(part == "%s" for part, _ in used) and len(used) > 1
+            chosen[held] = (None if bare else template, template, _picker(indexes))
+        return chosen[held]
+
+    def lines(rows: list[Any]) -> str:
+        held = tuple((all if every else _none)(map(itemgetter(group), rows))
+                     for group, every in checks)
+        template, _, pick = way(held)
+        if template is None:  # a str.join costs half as much as a %-format
+            text = "\n".join(map(separator.join, map(pick, rows)))
+        else:
+            text = "\n".join(map(template.__mod__, map(pick, rows)))
+        return _unmarked(text) + "\n"
+
+    return lines
+
+
+def _none(values: Iterable[str]) -> bool:
+    return not any(values)
+
+
+def records_text(records: Sequence[str], pattern: re.Pattern[str],
+                 fast: Callable[[list[Any]], str],
+                 careful: Callable[[str], str]) -> Iterator[str]:
+    """Stored records as text, CHUNK at a time: `fast` formats rows of the groups of the
+    pattern (a record_pattern), `careful` one record it does not take; both end in a line
+    feed."""
+
+    def rows(batch: Sequence[str]) -> list[Any] | None:
+        text = "\n".join(batch)
+        if "\\" in text or not json_shown_as_is(text):
+            return None
+        found = pattern.findall(text)
+        return found if len(found) == len(batch) else None
+
+    for start in range(0, len(records), CHUNK):
+        chunk = records[start:start + CHUNK]
+        found = rows(chunk)
+        if found is not None:
+            yield fast(found)
+            continue
+        # Some record needs care: the others still go the fast way, in order.
+        pieces: list[str] = []
+        run: list[Any] = []
+        for record in chunk:
+            one = rows((record,))
+            if one:
+                run += one
+                continue
+            if run:
+                pieces.append(fast(run))
+                run = []
+            pieces.append(careful(record))
+        if run:
+            pieces.append(fast(run))
+        yield "".join(pieces)
+
+
 def _records(records: Sequence[str], look: Look, fmt: str) -> Iterator[str]:
     import json
 
@@ -124,26 +306,30 @@ def _records(records: Sequence[str], look: Look, fmt: str) -> Iterator[str]:
             return neutralise_formula(text.replace("\\", "\\\\") if tsv else text)
         return cell(text, fmt)
 
-    def row(record: str) -> list[str]:
-        return [text_cell(text) for text in record_row(loads(record), fields)]
+    def careful(record: str) -> str:
+        cells = [text_cell(text) for text in record_row(loads(record), fields)]
+        return ("\t".join(cells) if tsv else csv_line(cells)) + "\n"
 
-    if tsv:
-        yield from chunked(_lines(fields if look.header else None, map(row, records), fmt,
-                                  ready=True))
-        return
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     if look.header:
-        writer.writerow(fields)
-    for start in range(0, len(records), CHUNK):
-        writer.writerows(map(row, records[start:start + CHUNK]))
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
+        yield ("\t".join(fields) if tsv else csv_line(fields)) + "\n"
+    if tsv:
+        # Plain record cells hold no tab, line break or backslash: nothing to escape.
+        yield from records_text(records, record_pattern(True),
+                                row_formatter([ROW_PIECES[f] for f in fields], "\t"), careful)
+        return
+    # Cells are joined with a NUL (no plain record holds one) until it is known whether any
+    # holds a comma: most rows then need no quoting at all.
+    joined = row_formatter([ROW_PIECES[f] for f in fields], "\x00")
+    single = len(fields) == 1
+
+    def fast(rows: list[Any]) -> str:
+        text = joined(rows)
+        if "," not in text and not single:
+            return text.replace("\x00", ",")
+        return "".join(csv_line(line.split("\x00")) + "\n"
+                       for line in text[:-1].split("\n"))
+
+    yield from records_text(records, record_pattern(True), fast, careful)
 
 
 def _report(report: Report, look: Look, fmt: str) -> Iterator[str]:

@@ -8,8 +8,7 @@ from relations_cli.core.errors import QueryError
 from relations_cli.core.model import Event
 from relations_cli.core.text import did_you_mean
 
-__all__ = ["CSV_COLUMNS", "EVENT_FIELDS", "JSON_EVENT_KEYS", "LIST_SEPARATOR", "cell_text",
-           "pick_fields"]
+__all__ = ["CSV_COLUMNS", "EVENT_FIELDS", "JSON_EVENT_KEYS", "LIST_SEPARATOR", "pick_fields"]
 
 LIST_SEPARATOR = "; "
 
@@ -38,15 +37,6 @@ CSV_COLUMNS = (
     "date_note", "sources",
 )  # fmt: skip
 MARKDOWN_COLUMNS = ("when", "id", "title", "category", "place", "summary")
-
-
-def cell_text(cell: object) -> str:
-    """A table cell as text: nothing for None, numbers without trailing zeros."""
-    if cell is None:
-        return ""
-    if isinstance(cell, float):
-        return f"{cell:g}"
-    return str(cell)
 
 
 def pick_fields(fields: Sequence[str] | None, default: Sequence[str]) -> tuple[str, ...]:

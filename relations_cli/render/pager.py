@@ -1,9 +1,11 @@
 """Paging a long result on a terminal, as git does.
 
 The pager is `$RELATIONS_PAGER`, else `$PAGER`, else `less` (with `LESS=FRX` unless LESS is
-set); an empty value or `cat` means none. What is written is held until it is longer than the
-screen; only then does the pager start, so a short result prints as it would without one. A
-pager that cannot start, or fails, leaves the result printed plainly.
+set); an empty value or `cat` means none. A value with spaces or other characters special to
+the shell runs through `sh -c`, as git runs it, so `less -R` and `sed s/x/y/ | less` work.
+What is written is held until it is longer than the screen; only then does the pager start,
+so a short result prints as it would without one. A pager that cannot start, or fails,
+leaves the result printed plainly.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shlex
 import shutil
 import subprocess
 from typing import IO
 
 __all__ = ["Pager", "pager_command"]
+
+# git's rule (run-command.c): a command holding any of these goes to the shell.
+_FOR_THE_SHELL = frozenset("|&;<>()$`\\\"' \t\n*?[#~=%")
 
 
 def pager_command() -> list[str] | None:
@@ -27,14 +31,13 @@ def pager_command() -> list[str] | None:
             break
     else:
         text = "less"
-    try:
-        argv = shlex.split(text)
-    except ValueError:
+    if not text or text.split() == ["cat"]:
         return None
-    if not argv or argv == ["cat"]:
-        return None
-    found = shutil.which(argv[0])
-    return [found, *argv[1:]] if found else None
+    if _FOR_THE_SHELL.intersection(text):
+        shell = shutil.which("sh")
+        return [shell, "-c", text] if shell else None
+    found = shutil.which(text)
+    return [found] if found else None
 
 
 class Pager(io.TextIOBase):

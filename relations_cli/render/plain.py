@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from relations_cli.core.model import Event
 from relations_cli.render.fields import event_row, pick_fields
@@ -60,7 +60,16 @@ def plain_records(records: Sequence[str], look: Look) -> Iterator[str]:
     """plain_events of stored event records (store/index.StoredEvents.records)."""
     import json
 
-    from relations_cli.render.delimited import chunked, record_row, record_when
+    from relations_cli.render.delimited import (
+        ROW_PIECES,
+        Piece,
+        chunked,
+        record_pattern,
+        record_row,
+        record_when,
+        records_text,
+        row_formatter,
+    )
 
     loads = json.loads
     if look.fields:
@@ -73,12 +82,30 @@ def plain_records(records: Sequence[str], look: Look) -> Iterator[str]:
         return
     color = look.color
 
-    def line(text: str) -> str:
+    def careful(text: str) -> str:
         record = loads(text)
         return _line(record_when(record), record["id"], record["category"], record["title"],
                      color) + "\n"
 
-    yield from chunked(map(line, records))
+    # The fields of plain_line, styled as style_plain styles them (the date and the id are
+    # never empty in a record the pattern takes); a category between \x04 and \x05 marks,
+    # as an empty one is written `-`. The groups: record_pattern(to_category=True)'s.
+    when = ROW_PIECES["when"]
+    rows = row_formatter([
+        when._replace(template=style_plain("date", when.template, color),
+                      simple=(style_plain("date", "%s", color), (1,))),
+        Piece(style_plain("id", "%s", color), (0,)),
+        Piece(style_plain("category", "\x04%s\x05", color), (5,),
+              (style_plain("category", "%s", color), (5,)), (5, True)),
+        Piece("%s", (4,))], "\t")
+
+    def fast(found: list[Any]) -> str:
+        text = rows(found)
+        if "\x04" not in text:
+            return text
+        return text.replace("\x04\x05", "-").replace("\x04", "").replace("\x05", "")
+
+    yield from records_text(records, record_pattern(False, to_category=True), fast, careful)
 
 
 def _one_line(text: str) -> str:

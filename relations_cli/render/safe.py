@@ -7,7 +7,7 @@ import re
 from functools import cache
 from typing import Any
 
-__all__ = ["json_dumps", "json_safe", "neutralise_formula", "visible"]
+__all__ = ["json_dumps", "json_safe", "json_shown_as_is", "neutralise_formula", "visible"]
 
 # C0 and C1 controls, DEL, zero-width and bidi controls, line/paragraph separators, the BOM,
 # interlinear annotation marks and lone surrogates: none may reach a terminal raw.
@@ -44,6 +44,15 @@ def visible(text: str, keep_newlines: bool = False) -> str:
         # printable, so printable text (nearly all of it) needs no search.
         return text
     return _pattern("keep-lines" if keep_newlines else "all").sub(_escape, text)
+
+
+def json_shown_as_is(text: str) -> bool:
+    """Whether visible() leaves every string of this JSON text (lines of JSON documents) as
+    it is: one search for a whole batch instead of one test a cell. JSON holds no raw C0
+    control (json.dumps escapes them), so ASCII text needs only a look for DEL."""
+    if text.isascii():
+        return "\x7f" not in text
+    return _pattern("keep-lines").search(text) is None
 
 
 def _json_escape(match: re.Match[str]) -> str:

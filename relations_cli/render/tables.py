@@ -8,7 +8,6 @@ from typing import Any, Generic, TypeVar
 
 from relations_cli.core.errors import QueryError
 from relations_cli.core.text import did_you_mean
-from relations_cli.render.fields import cell_text  # defined there for CSV listings: start-up
 
 __all__ = ["Column", "Report", "Table", "cell_text", "records", "table_of"]
 
@@ -102,6 +101,15 @@ class Report:
     document: Any = None
     # How a terminal shows the tables: as tables, or (for long text) as quotation blocks.
     terminal_view: str = "tables"
+
+
+def cell_text(cell: object) -> str:
+    """A cell as text: nothing for None, numbers without trailing zeros."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        return f"{cell:g}"
+    return str(cell)
 
 
 def main_table(report: Report) -> Table:

@@ -150,9 +150,12 @@ def render_event(draft: Draft, dash: int = 2, indent: int = 4, newline: str = "\
 
 
 def draft_from_event(event: Event) -> Draft:
-    """An event of the model as a draft (every field the format has)."""
+    """An event of the model as a draft (every field the format has). An open or unknown end
+    (`2015-09/..`, `2015-09/`) can only be written inside the date, as EDTF writes it."""
+    open_or_unknown = event.end is not None and event.end.text in ("..", "")
     return {
-        "id": event.id, "date": event.date.text, "end": event.end.text if event.end else "",
+        "id": event.id, "date": event.when if open_or_unknown else event.date.text,
+        "end": event.end.text if event.end and not open_or_unknown else "",
         "title": event.title, "summary": event.summary, "category": event.category,
         "actors": list(event.actors), "people": list(event.people), "place": event.place,
         "tags": list(event.tags),
@@ -485,6 +488,8 @@ def set_fields(text: str, event_id: str, changes: dict[str, str], current: Event
             text = text[:start] + written + text[end:]
         return text
     draft = draft_from_event(current)
+    if "end" in changes and "date" not in changes:
+        draft["date"] = current.date.text  # a new end replaces one written inside the date
     for key, value in changes.items():
         draft[key] = [v.strip() for v in value.split(",") if v.strip()] \
             if key in LIST_FIELDS else value
