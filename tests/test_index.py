@@ -20,6 +20,7 @@ from relations_cli.core.engine import MemoryEngine
 from relations_cli.core.errors import TimelineError
 from relations_cli.core.query import Query
 from relations_cli.core.records import event_record
+from relations_cli.core.text import own_search_text
 from relations_cli.store.index import _index_path, cache_entries, clear_cache, open_index
 from relations_cli.store.loader import load_timeline
 from tests.helpers import BUNDLED, FIXTURES, LEAKY_VARIABLES, ROOT, invoke, write
@@ -478,3 +479,58 @@ def test_the_index_orders_across_the_era_boundary(historical_engines: tuple[Any,
     starts = [event.first_day for event in index.select(Query())]
     assert starts == sorted(starts)
     assert starts[0].year < 0
+
+
+# Issue 12 target 2: a smaller index (records packed, the search text stored once, values
+# numbered once)
+
+@given(st.lists(st.text(), min_size=1, max_size=8), st.text(), st.text())
+def test_a_packed_event_unpacks_to_its_record_and_search_text(sample: list[str], record: str,
+                                                              body: str) -> None:
+    import json
+
+    from relations_cli.store.rows import Packer
+
+    record = json.dumps(record, ensure_ascii=False)  # JSON text holds no line break
+    packer = Packer.for_sample([text.encode("utf-8", "surrogatepass") for text in sample])
+    blob = packer.pack((record + "\n" + body).encode("utf-8", "surrogatepass"))
+    reader = Packer(packer.dictionary)
+    assert reader.record(blob) == record
+    assert reader.search_text(blob).encode("utf-8", "surrogatepass") == \
+        body.encode("utf-8", "surrogatepass")
+    assert reader.record(blob) == record  # also once its search text was read
+
+
+def test_the_old_tables_read_as_views_of_the_numbered_values(tmp_path: Path) -> None:
+    """tags, actors and named answer as the tables they replaced: a row per event and value."""
+    from relations_cli.core.text import words
+
+    path = write(tmp_path, generated(300))
+    engine = open_index(path)
+    timeline = load_timeline(path)
+    by_id = {event.id: event for event in timeline.events}
+    ids = dict(engine.db.execute("SELECT n, id FROM events"))
+
+    def rows(sql: str) -> list[tuple[str, ...]]:
+        return sorted((ids[n], *rest) for n, *rest in engine.db.execute(sql))
+
+    def padded(text: str) -> str:
+        return " " + " ".join(words(text)) + " "
+
+    assert rows("SELECT event, folded FROM tags") == sorted(
+        {(e.id, tag.casefold()) for e in by_id.values() for tag in e.tags})
+    assert rows("SELECT event, words FROM actors") == sorted(
+        {(e.id, padded(actor)) for e in by_id.values() for actor in e.actors})
+    assert rows("SELECT event, folded, words FROM named") == sorted(
+        {(e.id, name.casefold(), padded(name)) for e in by_id.values()
+         for name in e.named_people})
+    assert rows("SELECT n, body FROM search_source") == sorted(
+        (e.id, own_search_text(e)) for e in by_id.values())
+
+
+def test_the_search_text_is_stored_once(tmp_path: Path) -> None:
+    path = write(tmp_path, generated(50))
+    engine = open_index(path)
+    tables = {name for (name,) in engine.db.execute("SELECT name FROM sqlite_schema")}
+    assert "search_content" not in tables  # the trigram index reads the packed records
+    assert "search_docsize" not in tables

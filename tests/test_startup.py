@@ -89,14 +89,14 @@ def _loaded_by(*argv: str) -> set[str]:
     return set(json.loads(done.stderr.strip().splitlines()[-1]))
 
 
-def test_a_listing_imports_neither_report_modules_nor_the_index_writer() -> None:
+def test_a_listing_imports_neither_report_modules_nor_the_index_builder() -> None:
     from relations_cli._entry import DEFERRED
 
     argv = ("--data", str(BUNDLED), "timeline", "--since", "2015")
     _loaded_by(*argv)  # builds the index, if the cache has none yet
     loaded = _loaded_by(*argv)
     unwanted = {"relations_cli.render.tables", "relations_cli.render.detail",
-                "relations_cli.store.rows", "relations_cli.store.build",
+                "relations_cli.store.build", "relations_cli.store.parallel",
                 "relations_cli.store.loader", "relations_cli.render.terminal", "rich", "yaml",
                 "dateutil", *DEFERRED}
     assert loaded & unwanted == set()

@@ -44,7 +44,7 @@ __all__ = [
     "sweep",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APPLICATION_ID = 0x52454C41  # "RELA"
 # Coarser than any file system's timestamps (FAT keeps 2 s): an edit this close to a build
 # may leave size and times as they were.
@@ -170,7 +170,12 @@ def _settle(index: Path, source: Path, meta: dict[str, str]) -> None:
     info = os.stat(source)
     if max(info.st_mtime_ns, info.st_ctime_ns) + GRANULARITY_NS >= time.time_ns():
         return
-    with contextlib.suppress(OSError, sqlite3.Error), locked(index.with_suffix(".lock")):
+    # Never waits: a run that holds the lock itself (a rebuild checking, under it, whether
+    # another run built the index meanwhile) would wait for its own lock forever.
+    with contextlib.suppress(OSError, sqlite3.Error), \
+            locked(index.with_suffix(".lock"), wait=False) as held:
+        if not held:
+            return
         db = sqlite3.connect(index, timeout=0.1)
         try:
             db.execute("UPDATE meta SET value = '' WHERE key = 'racy_hash' AND value = ?",

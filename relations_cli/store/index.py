@@ -41,6 +41,7 @@ from relations_cli.store.cache import (
     signals_deferred,
     sweep,
 )
+from relations_cli.store.rows import PRECISIONS, Packer
 from relations_cli.store.sql import Selection, selection
 
 if TYPE_CHECKING:
@@ -140,23 +141,27 @@ def _rebuild(index: Path, source: Path, progress: Progress | None) -> IndexEngin
 
 
 class StoredEvents(Sequence[Event]):
-    """Selected events as the index stores them: each one's record (JSON text, exactly as
-    `json.dumps(record, ensure_ascii=False)` writes it) and line. They become `Event`s only
-    when read as events; a listing in plain, JSON, JSON Lines, CSV or TSV formats the records
-    themselves (render/present), which costs a few microseconds an event instead of forty."""
+    """Selected events as the index stores them: each one's packed record (store/rows.Packer:
+    JSON text, exactly as `json.dumps(record, ensure_ascii=False)` writes it) and line. They
+    become `Event`s only when read as events; a listing in plain, JSON, JSON Lines, CSV or TSV
+    formats the records themselves (render/present), which costs a few microseconds an event
+    instead of forty."""
 
-    def __init__(self, rows: list[tuple[str, int]]) -> None:
+    def __init__(self, rows: list[tuple[bytes, int]], packer: Packer) -> None:
         self._rows = rows
+        self._packer = packer
         self._events: list[Event] | None = None
 
     def records(self) -> list[str]:
-        return [record for record, _ in self._rows]
+        record = self._packer.record
+        return [record(blob) for blob, _ in self._rows]
 
     def _built(self) -> list[Event]:
         if self._events is None:
             loads = json.loads
-            self._events = [event_from_record(loads(record), line)
-                            for record, line in self._rows]
+            record = self._packer.record
+            self._events = [event_from_record(loads(record(blob)), line)
+                            for blob, line in self._rows]
         return self._events
 
     def __len__(self) -> int:
@@ -198,6 +203,8 @@ class IndexEngine:
     def _load(self, db: sqlite3.Connection) -> None:
         self.db = db
         meta = dict(db.execute("SELECT key, value FROM meta"))
+        self.packer = Packer(meta.get("dictionary", b""))
+        self.packer.register(db)
         people = tuple(Person(name, role, tuple(aliases))
                        for name, role, aliases in json.loads(meta.get("people", "[]")))
         self.registry = Timeline((), people, meta.get("title", ""),
@@ -205,6 +212,7 @@ class IndexEngine:
         self.people = people_of(people)
         self.total = int(meta.get("count", "0"))
         self.max_span = int(meta.get("max_span", "0"))
+        self.shift = int(meta.get("pair_shift", "1"))
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         try:
@@ -221,7 +229,7 @@ class IndexEngine:
         return self.total
 
     def _selection(self, query: Query) -> Selection:
-        return selection(query, self.max_span)
+        return selection(query, self.max_span, self.shift)
 
     def select(self, query: Query) -> Sequence[Event]:
         chosen = self._selection(query)
@@ -232,7 +240,7 @@ class IndexEngine:
         if query.limit and not chosen.terms_in_python:
             sql += " LIMIT ?"
             params.append(query.limit)
-        stored = StoredEvents(self._rows(sql, params))
+        stored = StoredEvents(self._rows(sql, params), self.packer)
         if not chosen.terms_in_python:
             return stored
         events = self._with_terms(query, list(stored))
@@ -249,7 +257,10 @@ class IndexEngine:
 
     def event(self, event_id: str) -> Event | None:
         rows = self._rows("SELECT record, line FROM events WHERE id = ?", (event_id,))
-        return event_from_record(json.loads(rows[0][0]), rows[0][1]) if rows else None
+        return self._event(rows[0]) if rows else None
+
+    def _event(self, row: tuple[bytes, int]) -> Event:
+        return event_from_record(json.loads(self.packer.record(row[0])), row[1])
 
     def ids(self) -> list[str]:
         return [row[0] for row in self._rows("SELECT id FROM events")]
@@ -268,7 +279,6 @@ class IndexEngine:
             summarize,
             time_label,
         )
-        from relations_cli.store.rows import PRECISIONS  # the writer's module: not for listings
 
         check_groupings(by)
         chosen = self._selection(replace(query, limit=None))
@@ -309,4 +319,4 @@ class IndexEngine:
     def _one(self, where: str, params: list[Any], order: str) -> Event | None:
         rows = self._rows(f"SELECT record, line FROM events{where} ORDER BY {order} LIMIT 1",
                           params)
-        return event_from_record(json.loads(rows[0][0]), rows[0][1]) if rows else None
+        return self._event(rows[0]) if rows else None

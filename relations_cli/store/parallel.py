@@ -38,7 +38,6 @@ PARALLEL_MIN_BYTES = 4 << 20  # smaller files are read in less time than two pro
 _EVENTS_KEY = re.compile(rb"(?m)^events:[ \t]*(?:#[^\n]*)?\r?\n")
 _ITEM_LINE = re.compile(rb"( *)-( +)[^ \t\r\n#]")
 _WINDOW = 1 << 20
-_SECOND_HALF_BASE = 1 << 40  # row numbers of the second half start here
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -169,8 +168,10 @@ def _halves(plan: SplitPlan, size: int) -> tuple[_Half, _Half]:
     return (
         # The first half reads on past the cut until its parse reaches the cut's item.
         _Half(0, size, b"", 0, 0, (plan.node_index, plan.line - 1)),
-        # The second half reads as `events:` then its items: its line 2 is `plan.line`.
-        _Half(plan.cut, size, b"events:\n", plan.line - 2, _SECOND_HALF_BASE, None),
+        # The second half reads as `events:` then its items: its line 2 is `plan.line`. Its
+        # row numbers start after the cut's line number: each event of a block list starts a
+        # line of its own, so the first half has fewer (small numbers keep the index small).
+        _Half(plan.cut, size, b"events:\n", plan.line - 2, plan.line, None),
     )
 
 

@@ -10,7 +10,7 @@ from relations_cli.core.errors import QueryError
 from relations_cli.core.query import Query
 from relations_cli.core.text import words
 
-__all__ = ["SQLITE_MAX_INT", "Selection", "selection"]
+__all__ = ["SQLITE_MAX_INT", "Selection", "pairs", "selection"]
 
 SQLITE_MAX_INT = (1 << 63) - 1
 
@@ -31,13 +31,24 @@ def _glob_literal(text: str) -> str:
     return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in text)
 
 
+def pairs(name: str, shift: int, where: str = "") -> str:
+    """The (value, event) pairs of tags, actors or named people (`name`: tag, actor, named),
+    for the values of `<name>_names` that `where` keeps (all without it): each value's pairs
+    are one range of rowids, so SQLite reads only those."""
+    mask = (1 << shift) - 1
+    found = f" WHERE {where}" if where else ""
+    return (f"SELECT id AS value, pair & {mask} AS event FROM {name}_names JOIN {name}_events "
+            f"ON pair BETWEEN id << {shift} AND id << {shift} | {mask}{found}")
+
+
 def check_limit(query: Query) -> None:
     if query.limit is not None and not 0 <= query.limit <= SQLITE_MAX_INT:
         raise QueryError(f"--limit {query.limit} is out of range (at most {SQLITE_MAX_INT})")
 
 
-def selection(query: Query, max_span: int) -> Selection:
-    """The WHERE clause of a query; `max_span` is the longest span of any event, in days."""
+def selection(query: Query, max_span: int, shift: int) -> Selection:
+    """The WHERE clause of a query; `max_span` is the longest span of any event, in days,
+    `shift` the index's pair_shift (see `pairs`)."""
     check_limit(query)
     clauses: list[str] = []
     params: list[Any] = []
@@ -68,21 +79,24 @@ def selection(query: Query, max_span: int) -> Selection:
             params.append(end.toordinal())
     if query.categories:
         folded = sorted({c.casefold() for c in query.categories})
-        clauses.append(f"category_folded IN ({','.join('?' * len(folded))})")
+        clauses.append(f"coalesce(category_folded, category) IN ({','.join('?' * len(folded))})")
         params += folded
     if query.tags:
         folded = sorted({t.casefold() for t in query.tags})
-        clauses.append(f"n IN (SELECT event FROM tags WHERE folded IN "
-                       f"({','.join('?' * len(folded))}))")
+        marks = ",".join("?" * len(folded))
+        clauses.append(f"n IN (SELECT event FROM ({pairs('tag', shift, f'folded IN ({marks})')}))")
         params += folded
-    _words_clause(query.actors, "n IN (SELECT event FROM actors WHERE instr(words, ?))",
+    _words_clause(query.actors,
+                  f"n IN (SELECT event FROM ({pairs('actor', shift, 'instr(words, ?)')}))",
                   clauses, params)
-    _words_clause(
-        query.people,
-        "n IN (SELECT event FROM named WHERE instr(words, ?) OR folded IN "
-        "(SELECT folded FROM aliases WHERE instr(words, ?)))",
-        clauses, params, repeat=2)
-    _words_clause(query.places, "instr(place_words, ?)", clauses, params)
+    named = pairs("named", shift, "instr(words, ?) OR folded IN (SELECT folded FROM aliases "
+                  "WHERE instr(words, ?))")
+    _words_clause(query.people, f"n IN (SELECT event FROM ({named}))", clauses, params,
+                  repeat=2)
+    aliased = pairs("named", shift,
+                    "folded IN (SELECT folded FROM aliases WHERE instr(names, ?))")
+    _words_clause(query.places, "place IN (SELECT id FROM places WHERE instr(words, ?))",
+                  clauses, params)
     keys = [term.casefold() for term in query.terms if term.strip()]
     in_python = any("\n" in key or "\r" in key for key in keys)
     rechecked = in_python or (query.fuzzy and not query.within)
@@ -93,10 +107,10 @@ def selection(query: Query, max_span: int) -> Selection:
             # are looked for in every body (SQLite 3.40 misses short non-ASCII patterns).
             own = ("body GLOB ?", f"*{_glob_literal(key)}*") if len(key) >= 3 else \
                 ("instr(body, ?)", key)
-            parts.append(
-                f"(n IN (SELECT rowid FROM search WHERE {own[0]}) OR n IN (SELECT event "
-                "FROM named WHERE folded IN (SELECT folded FROM aliases WHERE "
-                "instr(names, ?))))")
+            # One list of rowids (a UNION) rather than the OR of two: SQLite then looks
+            # each event up once.
+            parts.append(f"n IN (SELECT rowid FROM search WHERE {own[0]} "
+                         f"UNION SELECT event FROM ({aliased}))")
             params += [own[1], key]
         clauses.append("(" + (" OR " if query.any_term else " AND ").join(parts) + ")")
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
