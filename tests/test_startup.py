@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 
 import pytest
 
@@ -62,3 +63,113 @@ def test_the_lean_run_prints_what_the_whole_app_prints() -> None:
                           check=False)
     whole = invoke(*argv)
     assert (lean.returncode, lean.stdout) == (whole.status, whole.stdout)
+
+
+# -- what a listing does not import -------------------------------------------------------------
+
+_RUN = ("import sys\n"
+        "from relations_cli._entry import main\n"
+        "sys.argv = ['relations', *sys.argv[1:]]\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    import json\n"
+        "    real = type(sys)\n"
+        "    loaded = sorted(n for n, m in sys.modules.items() if type(m) is real)\n"
+        "    print(json.dumps(loaded), file=sys.stderr)\n")
+
+
+def _loaded_by(*argv: str) -> set[str]:
+    """The modules really imported (not deferred) by a run of the console script's entry."""
+    import json
+
+    done = subprocess.run([sys.executable, "-c", _RUN, *argv], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode in (0, 1), done.stderr
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_a_listing_imports_neither_report_modules_nor_the_index_builder() -> None:
+    from relations_cli._entry import DEFERRED
+
+    argv = ("--data", str(BUNDLED), "timeline", "--since", "2015")
+    _loaded_by(*argv)  # builds the index, if the cache has none yet
+    loaded = _loaded_by(*argv)
+    unwanted = {"relations_cli.render.tables", "relations_cli.render.detail",
+                "relations_cli.store.build", "relations_cli.store.parallel",
+                "relations_cli.store.loader", "relations_cli.render.terminal", "rich", "yaml",
+                "dateutil", *DEFERRED}
+    assert loaded & unwanted == set()
+
+
+def test_plain_iso_filter_dates_compile_no_date_pattern() -> None:
+    code = ("import re, sys\n"
+            "from relations_cli.core import dates\n"
+            "compiled = []\n"
+            "real = re.compile\n"
+            "re.compile = lambda *a: compiled.append(a) or real(*a)\n"
+            "for text in ('2015', '2015-09', '2016-02-29', ' 0044 '):\n"
+            "    dates.parse_filter_date(text)\n"
+            "    dates.parse_event_date(text)\n"
+            "print(len(compiled))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "0"
+
+
+@pytest.mark.parametrize("text", ["2015", "2015-09", "2015-09-03", "2016-02-29", "2015-02-29",
+                                  "2015-00", "2015-13", "2015-09-00", "2015-09-31", "0000",
+                                  "9999-12-31", "2015-21", "2015-9", "2015-09-3", "2015-X9",
+                                  "201X", "٢٠١٥", "2015-09~", "2015/09"])
+def test_plain_iso_dates_read_as_the_edtf_rules_read_them(text: str) -> None:
+    from relations_cli.core import dates
+    from relations_cli.core.errors import DateError
+
+    def outcome(read: Callable[[str], object]) -> object:
+        try:
+            return read(text)
+        except DateError as error:
+            return f"DateError: {error}"
+
+    fast = outcome(dates._plain_iso)
+    if fast is not None:  # a form it reads: the same period, or the same error
+        assert fast == outcome(dates._one_edtf)
+    else:
+        assert text.strip() not in ("2015", "2015-09", "2015-09-03", "2016-02-29")
+
+
+def test_deferred_modules_work_when_used() -> None:
+    code = ("import sys\n"
+            "from relations_cli._entry import DEFERRED, defer_unused_modules\n"
+            "for name in DEFERRED:\n"
+            "    sys.modules.pop(name, None)\n"
+            "defer_unused_modules()\n"
+            "import subprocess, textwrap, ipaddress, locale, linecache, traceback\n"
+            "from bz2 import compress\n"
+            "assert type(subprocess).__name__ == '_Deferred'\n"
+            "done = subprocess.run([sys.executable, '-c', 'print(6 * 7)'],\n"
+            "                      stdout=subprocess.PIPE, text=True, check=True)\n"
+            "print(done.stdout.strip(), textwrap.wrap('a b', 1), ipaddress.ip_address('::1'),\n"
+            "      bool(locale.getpreferredencoding()), len(compress(b'x')) > 0)\n"
+            "subprocess.DEVNULL_COPY = subprocess.DEVNULL\n"
+            "assert sys.modules['subprocess'].DEVNULL_COPY == subprocess.DEVNULL\n"
+            "try:\n"
+            "    raise ValueError('shown')\n"
+            "except ValueError:\n"
+            "    print(traceback.format_exc().splitlines()[-1])\n"
+            "print(bool(linecache.getline(textwrap.__file__, 1)))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.splitlines() == ["42 ['a', 'b'] ::1 True True",
+                                        "ValueError: shown", "True"]
+
+
+def test_a_run_builds_the_option_signature_of_its_command_alone() -> None:
+    code = ("from relations_cli.cli import _app_for, _families\n"
+            "_app_for(['--data', 'x', 'search', 'Kerry'])\n"
+            "read = _families(('read',)).registered_commands\n"
+            "print(' '.join(i.callback.__name__ for i in read\n"
+            "               if '__signature__' in vars(i.callback)))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["search"]

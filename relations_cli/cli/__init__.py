@@ -51,7 +51,7 @@ def _families(names: Sequence[str]) -> typer.Typer:
 def __getattr__(name: str) -> Any:
     # `from relations_cli.cli import app`: the whole app, every family registered.
     if name == "app":
-        return _families(FAMILIES)
+        return _whole()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -71,6 +71,12 @@ def main() -> None:
     _app_for(sys.argv[1:])()
 
 
+def _whole() -> typer.Typer:
+    from relations_cli.cli.options import prepare_options
+
+    return prepare_options(_families(FAMILIES))
+
+
 def _app_for(argv: Sequence[str]) -> typer.Typer:
     """The app with only the command asked for: its family alone is imported, and Typer
     builds a parser for that one command (it builds one for every command it holds, a few
@@ -79,14 +85,16 @@ def _app_for(argv: Sequence[str]) -> typer.Typer:
     name = _command_in(argv)
     family = _FAMILY_OF.get(name or "")
     if family is None or any(key.startswith("_RELATIONS_COMPLETE") for key in os.environ):
-        return _families(FAMILIES)
+        return _whole()
     whole = _families((family,))
     chosen = [info for info in whole.registered_commands if _command_name(info) == name]
     if not chosen:
-        return _families(FAMILIES)
+        return _whole()
     lean = copy.copy(whole)
     lean.registered_commands = chosen
-    return lean
+    from relations_cli.cli.options import prepare_options
+
+    return prepare_options(lean)
 
 
 def _command_in(argv: Sequence[str]) -> str | None:

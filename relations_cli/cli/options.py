@@ -5,16 +5,15 @@ parameter with the group's options in the signature Typer reads, and hands the c
 built object. Adding a filter is one field here plus the engines.
 """
 
-# No `from __future__ import annotations`: Typer and the dataclasses below read the
-# annotations as objects.
+# No `from __future__ import annotations`: Typer and the groups below read the annotations
+# as objects.
 
-import dataclasses
 import functools
 import inspect
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar, get_origin
 
 import typer
 
@@ -22,7 +21,7 @@ from relations_cli.core.dates import FILTER_DATE_HELP, parse_filter_date
 from relations_cli.core.errors import DateError, QueryError, RelationsError
 from relations_cli.core.model import Period
 from relations_cli.core.query import Query
-from relations_cli.render.formats import FORMATS, Kind, names_for
+from relations_cli.render.formats import Kind, names_for
 
 if TYPE_CHECKING:
     from relations_cli.core.engine import Engine
@@ -35,20 +34,16 @@ __all__ = [
     "EventOutput",
     "EventsOutput",
     "FilterOptions",
-    "FormatName",
-    "FormatOpt",
     "ListOptions",
+    "OptionGroup",
     "OutputOptions",
     "ReportOutput",
     "SourceOptions",
     "complete_ids",
     "complete_people",
+    "prepare_options",
     "with_options",
 ]
-
-
-# Every format of the registry; a command's own --format offers only those it can write.
-FormatName = Enum("FormatName", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
 
 class ColorMode(str, Enum):
@@ -105,11 +100,45 @@ def _period(option: str, value: str | None) -> Period | None:
         raise QueryError(f"{option}: {error}") from None
 
 
-# Option groups are frozen dataclasses without the generated repr and comparisons, which no
-# one uses: each generated method costs start-up time on every run.
+class OptionGroup:
+    """A group of options: each annotated class attribute is one option, its value the
+    default. Built from keyword arguments, then read-only.
 
-@dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class SourceOptions:
+    Not a dataclass: generating a dataclass's methods costs a millisecond a class at every
+    start-up; this is all the groups need of one.
+    """
+
+    # The fields, in order, inherited ones first (set for each subclass as it is defined).
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = [name for name, annotation in vars(cls).get("__annotations__", {}).items()
+               if get_origin(annotation) is not ClassVar]
+        cls.FIELDS = tuple(dict.fromkeys((*cls.FIELDS, *own)))
+
+    def __init__(self, **values: Any) -> None:
+        unknown = values.keys() - set(self.FIELDS)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no option {sorted(unknown)[0]!r}")
+        for name in self.FIELDS:
+            object.__setattr__(self, name, values.get(name, getattr(type(self), name)))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    __delattr__ = __setattr__  # type: ignore[assignment]
+
+    @classmethod
+    def options(cls) -> list[tuple[str, Any, Any]]:
+        """Each field's name, default and annotation (the option Typer reads), in order."""
+        annotations: dict[str, Any] = {}
+        for klass in reversed(cls.__mro__):
+            annotations.update(vars(klass).get("__annotations__", {}))
+        return [(name, getattr(cls, name), annotations[name]) for name in cls.FIELDS]
+
+
+class SourceOptions(OptionGroup):
     """Which timeline to read, and whether through the index."""
 
     data: Annotated[list[str] | None, typer.Option(
@@ -142,8 +171,7 @@ class SourceOptions:
         return resolve_data_paths(self.data)
 
 
-@dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class FilterOptions:
+class FilterOptions(OptionGroup):
     """Which events: dates, categories, tags, actors, people and places."""
 
     since: Annotated[str | None, typer.Option(
@@ -199,8 +227,7 @@ class FilterOptions:
         )
 
 
-@dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class ListOptions:
+class ListOptions(OptionGroup):
     """How many rows, in which order."""
 
     limit: Annotated[int | None, typer.Option(
@@ -212,13 +239,12 @@ class ListOptions:
 
 FORMAT_HELP = ("Output format [default: pretty on a terminal, plain when piped, or from "
                "--output's extension].")
-FormatOpt = Annotated[FormatName | None, typer.Option(
-    "--format", "-f", show_default=False, case_sensitive=False, help=FORMAT_HELP)]
 ColorOpt = Annotated[ColorMode, typer.Option(
     "--color", case_sensitive=False, help="Color: auto follows the terminal, NO_COLOR, "
     "FORCE_COLOR and CLICOLOR_FORCE.")]
 
 
+@functools.cache
 def format_option(kind: Kind) -> Any:
     """The --format option of a command producing `kind`: only the formats that can write
     it, as choices for the parser, the completion and the help."""
@@ -229,14 +255,14 @@ def format_option(kind: Kind) -> Any:
         "--format", "-f", show_default=False, case_sensitive=False, help=FORMAT_HELP)]
 
 
-@dataclasses.dataclass(frozen=True, repr=False, eq=False)
-class OutputOptions:
+class OutputOptions(OptionGroup):
     """Where the result goes and how it looks. A command names the subclass for what it
     produces (EventsOutput, ReportOutput, ...), which decides --format's choices."""
 
     KIND: ClassVar[Kind] = Kind.EVENTS
 
-    fmt: FormatOpt = None
+    # --format: only the formats that can write KIND (format_option); the choice made, or None.
+    fmt: Enum | None = None
     color: ColorOpt = ColorMode.auto
     output: Annotated[str | None, typer.Option(
         "--output", "-o", metavar="FILE", show_default=False,
@@ -265,9 +291,6 @@ class OutputOptions:
                               not self.no_header, not self.no_pager)
 
 
-# Plain subclasses but EventsOutput: they inherit the fields, the frozen init and the rest
-# (a dataclass decorator would generate all of that again, a millisecond each at start-up).
-@dataclasses.dataclass(frozen=True, repr=False, eq=False)  # a field of its own, --eras
 class EventsOutput(OutputOptions):
     KIND: ClassVar[Kind] = Kind.EVENTS
 
@@ -301,35 +324,20 @@ OPTION_GROUPS = (SourceOptions, FilterOptions, ListOptions, OutputOptions)
 Command = TypeVar("Command", bound=Callable[..., Any])
 
 
-def _annotation(group: type[Any], field: "dataclasses.Field[Any]") -> Any:
-    if field.name == "fmt" and issubclass(group, OutputOptions):
+def _annotation(group: type[OptionGroup], name: str, annotation: Any) -> Any:
+    if name == "fmt" and issubclass(group, OutputOptions):
         return format_option(group.KIND)
-    return field.type
+    return annotation
 
 
 def with_options(command: Command) -> Command:
     """Let a command take option groups as single parameters (`filters: FilterOptions`).
 
     Typer sees each group's fields as options of their own; the command receives the group
-    built from them.
+    built from them. The signature Typer reads is built by `prepare_options`, for the
+    commands a run builds a parser for: a family registers several commands, a run uses one.
     """
-    signature = inspect.signature(command)
-    groups: dict[str, type[Any]] = {}
-    parameters: list[inspect.Parameter] = []
-    for parameter in signature.parameters.values():
-        group = parameter.annotation
-        if isinstance(group, type) and issubclass(group, OPTION_GROUPS):
-            groups[parameter.name] = group
-            parameters += [
-                inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY,
-                                  default=field.default, annotation=_annotation(group, field))
-                for field in dataclasses.fields(group)
-            ]
-        else:
-            parameters.append(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY))
-
-    parameters.append(inspect.Parameter("_ctx", inspect.Parameter.KEYWORD_ONLY,
-                                        annotation=typer.Context))
+    groups: dict[str, type[OptionGroup]] = {}
 
     @functools.wraps(command)
     def unpacked(**values: Any) -> Any:
@@ -339,17 +347,51 @@ def with_options(command: Command) -> Command:
         root = ctx.find_root().params if ctx.parent is not None else {}
         for name, group in groups.items():
             given = {}
-            for field in dataclasses.fields(group):
-                value = values.pop(field.name)
-                if value == field.default and root.get(field.name) not in (None, False):
-                    value = root[field.name]
-                    if isinstance(field.default, Enum):
-                        value = type(field.default)(value)
-                given[field.name] = value
+            for field in group.FIELDS:
+                value = values.pop(field)
+                default = getattr(group, field)
+                if value == default and root.get(field) not in (None, False):
+                    value = root[field]
+                    if isinstance(default, Enum):
+                        value = type(default)(value)
+                given[field] = value
             values[name] = group(**given)
         return command(**values)
 
-    unpacked.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=parameters)
-    unpacked.__annotations__ = {p.name: p.annotation for p in parameters}
+    def prepare() -> None:
+        if "__signature__" in vars(unpacked):
+            return
+        signature = inspect.signature(command)
+        parameters: list[inspect.Parameter] = []
+        for parameter in signature.parameters.values():
+            group = parameter.annotation
+            if isinstance(group, type) and issubclass(group, OPTION_GROUPS):
+                groups[parameter.name] = group
+                parameters += [
+                    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                                      annotation=_annotation(group, name, annotation))
+                    for name, default, annotation in group.options()
+                ]
+            else:
+                parameters.append(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+        parameters.append(inspect.Parameter("_ctx", inspect.Parameter.KEYWORD_ONLY,
+                                            annotation=typer.Context))
+        unpacked.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=parameters)
+
+    # Typer reads each option from the signature, whose annotations are objects already; it
+    # consults typing.get_type_hints only to resolve string annotations, of which there are
+    # none, and evaluating thirty Annotated options there costs a millisecond a run.
+    unpacked.__annotations__ = {}
+    unpacked.prepare_options = prepare  # type: ignore[attr-defined]
     return unpacked  # type: ignore[return-value]
+
+
+def prepare_options(app: typer.Typer) -> typer.Typer:
+    """The app, once each of its commands taking option groups has the signature Typer reads
+    (without it Typer would see the groups themselves, and refuse them)."""
+    for info in app.registered_commands:
+        prepare = getattr(info.callback, "prepare_options", None)
+        if prepare is not None:
+            prepare()
+    return app

@@ -13,8 +13,9 @@ import, has no way to stop at level 1, cannot hold negative years and invents en
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from relations_cli.core.errors import DateError
@@ -60,21 +61,32 @@ FILTER_DATE_HELP = ("2015, 2015-09, 2015-09-03, 'Sep 2015', '27 March 2016', 201
 
 _MIN_YEAR, _MAX_YEAR = -9999, 9999
 
+
+def _lazy(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """A pattern compiled on its first use: compiling them all costs milliseconds at every
+    start-up, and a run that reads only YYYY, YYYY-MM and YYYY-MM-DD needs none of them."""
+    @cache
+    def compiled() -> re.Pattern[str]:
+        return re.compile(pattern, flags)
+
+    return compiled
+
+
 # One EDTF level 0/1 date: year (signed, digits or trailing X), month or season, day, then
 # a time of day, then one qualifier for the whole date.
-_EDTF = re.compile(
+_EDTF = _lazy(
     r"(?P<year>-?\d{2}(?:\d\d|\dX|XX))"
     r"(?:-(?P<month>\d\d|XX)(?:-(?P<day>\d\d|XX))?)?"
     r"(?:T(?P<time>(?P<hour>\d\d):(?P<minute>\d\d)(?::(?P<second>\d\d))?"
     r"(?P<zone>Z|[+-]\d\d(?::?\d\d)?)?))?"
     r"(?P<qualifier>[?~%])?")
-_TIME = re.compile(r"-?\d{4}-\d{2}-\d{2}[T ]\d")
-_QUARTER = re.compile(r"(?:(\d{4})\s*-?\s*Q([1-4])|Q([1-4])\s*[-/ ]?\s*(\d{4}))", re.IGNORECASE)
-_ERA = re.compile(r"(?:(\d{1,4})\s*(BCE?|B\.C\.(?:E\.)?|CE|AD|A\.D\.)|(AD|A\.D\.)\s*(\d{1,4}))",
+_TIME = _lazy(r"-?\d{4}-\d{2}-\d{2}[T ]\d")
+_QUARTER = _lazy(r"(?:(\d{4})\s*-?\s*Q([1-4])|Q([1-4])\s*[-/ ]?\s*(\d{4}))", re.IGNORECASE)
+_ERA = _lazy(r"(?:(\d{1,4})\s*(BCE?|B\.C\.(?:E\.)?|CE|AD|A\.D\.)|(AD|A\.D\.)\s*(\d{1,4}))",
                   re.IGNORECASE)
-_SEASON_WORD = re.compile(r"(spring|summer|autumn|fall|winter)\s+(-?\d{4})", re.IGNORECASE)
-_LEVEL2 = re.compile(r"[{}\[\]()^]|\d[?~%]-|^[?~%]|-[?~%]|S\d|E\d|\dX\d|Y")
-_SLASHED = re.compile(r"(\d{1,4})([/.])(\d{1,2})\2(\d{1,4})")
+_SEASON_WORD = _lazy(r"(spring|summer|autumn|fall|winter)\s+(-?\d{4})", re.IGNORECASE)
+_LEVEL2 = _lazy(r"[{}\[\]()^]|\d[?~%]-|^[?~%]|-[?~%]|S\d|E\d|\dX\d|Y")
+_SLASHED = _lazy(r"(\d{1,4})([/.])(\d{1,2})\2(\d{1,4})")
 
 
 class Interval(NamedTuple):
@@ -142,7 +154,7 @@ def season(year: int, number: int, text: str | None = None) -> Period:
 
 def _one_edtf(text: str) -> Period:
     """One EDTF level 0/1 date (not an interval) as the period it covers."""
-    match = _EDTF.fullmatch(text)
+    match = _EDTF().fullmatch(text)
     if not match:
         raise DateError(_not_a_date(text))
     year_part, month_part, day_part = match.group("year", "month", "day")
@@ -190,10 +202,10 @@ def _one_edtf(text: str) -> Period:
 def _not_a_date(text: str) -> str:
     if re.fullmatch(r"[-+]?\d{5,}(?:-.*)?|Y-?\d+|\+\d+(?:-.*)?", text):
         return f"'{text}' has a year outside -9999 to 9999"
-    if _LEVEL2.search(text):
+    if _LEVEL2().search(text):
         return (f"'{text}' uses EDTF level 2, which relations does not read; write a level 1 "
                 "date such as 2004-06-11?, 196X or 2016-21")
-    if _TIME.match(text):
+    if _TIME().match(text):
         return (f"'{text}' has a time of day that is not hh:mm, hh:mm:ss with an optional zone "
                 "(Z, +01:00)")
     near = _near_miss(text)
@@ -217,22 +229,42 @@ def _near_miss(text: str) -> str:
 
 def _readable(text: str) -> Period | None:
     """`44 BC`, `44 BCE`, `AD 476`, `476 CE`, `spring 2016`: the readable forms a file may use."""
-    era = _ERA.fullmatch(text)
+    era = _ERA().fullmatch(text)
     if era:
         number = int(era[1] or era[4])
         if number == 0:
             raise DateError(f"'{text}': there is no year 0 BC or AD (1 BC is followed by AD 1)")
         bce = (era[2] or "").upper().startswith("B")
         return period(1 - number if bce else number, text=text)
-    named = _SEASON_WORD.fullmatch(text)
+    named = _SEASON_WORD().fullmatch(text)
     if named:
         return season(int(named[2]), _SEASON_WORDS[named[1].lower()], text)
     return None
 
 
+def _plain_iso(text: str) -> Period | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD with a month 01 to 12, most dates, read without a pattern:
+    the period `_one_edtf` would give (or its DateError); None for every other form."""
+    size = len(text)
+    if size not in (4, 7, 10) or not text[:4].isdecimal():
+        return None
+    if size == 4:
+        return period(int(text), text=text)
+    if text[4] != "-" or not text[5:7].isdecimal() or not 1 <= int(text[5:7]) <= 12:
+        return None
+    if size == 7:
+        return period(int(text[:4]), int(text[5:7]), text=text)
+    if text[7] != "-" or not text[8:].isdecimal():
+        return None
+    return period(int(text[:4]), int(text[5:7]), int(text[8:]), text=text)
+
+
 def parse_edtf(text: str) -> Interval | Period:
     """An EDTF level 0/1 date or interval, or a readable form; DateError says why not."""
     text = text.strip()
+    plain = _plain_iso(text)
+    if plain is not None:
+        return plain
     ambiguous = _ambiguous(text)
     if ambiguous:
         raise ambiguous
@@ -341,7 +373,7 @@ def cached_event_when(text: str) -> tuple[Period, Period | None]:
 
 def time_of_day(period: Period) -> tuple[int, int, int, str] | None:
     """Hour, minute, second and zone as written (`Z`, `+01:00`, or ''), when the date has a time."""
-    match = _EDTF.fullmatch(period.text)
+    match = _EDTF().fullmatch(period.text)
     if not match or match["time"] is None:
         return None
     return (int(match["hour"]), int(match["minute"]), int(match["second"] or 0),
@@ -357,10 +389,10 @@ def parse_filter_date(text: str) -> Period:
     try:
         parsed = parse_edtf(stripped)
     except DateError as error:
-        if _EDTF.fullmatch(stripped) or "/" in stripped or (_LEVEL2.search(stripped) and any(
+        if _EDTF().fullmatch(stripped) or "/" in stripped or (_LEVEL2().search(stripped) and any(
                 c.isdigit() for c in stripped)):
             raise  # well formed but impossible, such as 2015-02-30, or refused with a reason
-        if _TIME.match(stripped) or re.fullmatch(r"[-+]\d+(?:-.*)?|\d{5,}(?:-.*)?", stripped):
+        if _TIME().match(stripped) or re.fullmatch(r"[-+]\d+(?:-.*)?|\d{5,}(?:-.*)?", stripped):
             raise DateError(f"{error}") from None
     else:
         if isinstance(parsed, Period):
@@ -368,7 +400,7 @@ def parse_filter_date(text: str) -> Period:
         first = parsed.start or _OPEN_START
         last = parsed.end or OPEN_END
         return Period(first.start, last.end, first.precision, stripped)
-    match = _QUARTER.fullmatch(stripped)
+    match = _QUARTER().fullmatch(stripped)
     if match:
         year = match.group(1) or match.group(4)
         number = match.group(2) or match.group(3)
@@ -377,16 +409,18 @@ def parse_filter_date(text: str) -> Period:
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTH_WORD = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b\.?",
+_MONTH_WORD = _lazy(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b\.?",
                          re.IGNORECASE)
-_WEEKDAY_WORD = re.compile(r"\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\b",
+_WEEKDAY_WORD = _lazy(r"\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\b",
                            re.IGNORECASE)
 
 
 def _ambiguous(text: str) -> DateError | None:
     """`07/03/2016`, `03.07.2016`: day-first and month-first readings differ, so neither is
     guessed; the error shows both and the ISO form of each."""
-    match = _SLASHED.fullmatch(text)
+    if "/" not in text and "." not in text:
+        return None
+    match = _SLASHED().fullmatch(text)
     if not match:
         return None
     first, _, second, third = match.groups()
@@ -422,7 +456,7 @@ def _parse_free_form(text: str) -> Period:
     numbers = re.findall(r"\d+", text)
     if not numbers:
         raise DateError(hint)
-    if not _MONTH_WORD.search(text):
+    if not _MONTH_WORD().search(text):
         # Without a month name only the ISO and quarter forms (tried before) are dates: `99`,
         # `1 2 3` or `10-11-12` would have to be completed or guessed.
         raise DateError(f"'{text}' is not a date: a year has four digits and nothing is "
@@ -447,7 +481,7 @@ def _parse_free_form(text: str) -> Period:
         raise DateError(hint)
     if low.hour or low.minute or low.second or high.hour or high.minute:
         raise DateError(f"'{text}' has a time of day; filters take dates")
-    weekday = _WEEKDAY_WORD.search(_MONTH_WORD.sub(" ", text))
+    weekday = _WEEKDAY_WORD().search(_MONTH_WORD().sub(" ", text))
     if weekday:
         if not has_day:
             raise DateError(f"'{text}' names a weekday but no day")
@@ -465,13 +499,13 @@ def _parse_free_form(text: str) -> Period:
     return period(low.year)
 
 
-_MONTH_DAY = re.compile(r"(?:(\d{4})-)?(\d{1,2})-(\d{1,2})")
+_MONTH_DAY = _lazy(r"(?:(\d{4})-)?(\d{1,2})-(\d{1,2})")
 
 
 def parse_month_day(text: str) -> tuple[int, int, int | None]:
     """A day of the year, with its year if one is written: `03-27`, `March 27`, `2016-03-27`."""
     stripped = text.strip()
-    match = _MONTH_DAY.fullmatch(stripped)
+    match = _MONTH_DAY().fullmatch(stripped)
     if match:
         year, month, day = match.groups()
         try:

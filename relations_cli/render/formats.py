@@ -14,7 +14,6 @@ every entry's module has a function for each kind it claims).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -44,34 +43,77 @@ class Kind(str, Enum):
     CHART = "chart"  # lanes over a time axis
 
 
-@dataclass(frozen=True)
-class Format:
+class _Frozen:
+    """Read-only after __init__, compared and shown by its fields.
+
+    Not a dataclass: generating a dataclass's methods costs most of a millisecond a class at
+    every start-up, and every command imports this module.
+    """
+
+    __slots__: tuple[str, ...] = ()
+
+    def _set(self, **values: object) -> None:
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({shown})"
+
+
+class Format(_Frozen):
     """An output format: its name, the extensions that select it, what it renders, and where."""
 
+    __slots__ = ("drawn", "extensions", "kinds", "module", "name")
     name: str
     extensions: tuple[str, ...]
     kinds: frozenset[Kind]
     module: str
-    drawn: bool = False  # laid out for a width with Rich: pretty and table
+    drawn: bool  # laid out for a width with Rich: pretty and table
+
+    def __init__(self, name: str, extensions: tuple[str, ...], kinds: frozenset[Kind],
+                 module: str, drawn: bool = False) -> None:
+        self._set(name=name, extensions=extensions, kinds=kinds, module=module, drawn=drawn)
 
     def renders(self, kind: Kind) -> bool:
         return kind in self.kinds
 
 
-@dataclass(frozen=True)
-class Look:
-    """How a renderer should write: color, width, search terms to mark, and which columns."""
+class Look(_Frozen):
+    """How a renderer should write: color, width, search terms to mark, and which columns;
+    and, for publishing formats, what they show around the events: the timeline's title,
+    description and people, the filters the command line used, and --eras (timelinejs)."""
 
-    color: bool = False
-    width: int = 100
-    terms: tuple[str, ...] = ()
-    fields: tuple[str, ...] | None = None
-    header: bool = True
-    # What publishing formats show around the events: the timeline's title, description and
-    # people, and the filters the command line used.
-    timeline: Timeline | None = None
-    query: Query | None = None
-    eras: tuple[Era, ...] = ()  # --eras, for timelinejs
+    __slots__ = ("color", "eras", "fields", "header", "query", "terms", "timeline", "width")
+    color: bool
+    width: int
+    terms: tuple[str, ...]
+    fields: tuple[str, ...] | None
+    header: bool
+    timeline: Timeline | None
+    query: Query | None
+    eras: tuple[Era, ...]
+
+    def __init__(self, color: bool = False, width: int = 100, terms: tuple[str, ...] = (),
+                 fields: tuple[str, ...] | None = None, header: bool = True,
+                 timeline: Timeline | None = None, query: Query | None = None,
+                 eras: tuple[Era, ...] = ()) -> None:
+        self._set(color=color, width=width, terms=terms, fields=fields, header=header,
+                  timeline=timeline, query=query, eras=eras)
 
 
 _ALL = frozenset(Kind)
