@@ -56,7 +56,10 @@ _NEEDS = {"bz2": "_bz2", "lzma": "_lzma"}
 class _Deferred(type(sys)):  # type: ignore[misc]
     """A module not imported yet: reading any attribute it lacks imports the real module,
     which then replaces this placeholder in sys.modules; this one forwards to it from then
-    on, for the modules that bound it by name meanwhile."""
+    on, for the modules that bound it by name meanwhile.
+
+    Not importlib.util.LazyLoader: its module loads on any attribute read, `__spec__`
+    included, and every later `import NAME` reads `__spec__`, so none stayed unloaded."""
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._real(), name)
