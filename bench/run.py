@@ -161,6 +161,26 @@ def bench_size(size: int, runs: int, density: int = 500) -> dict[str, float]:
     return figures
 
 
+def bench_startup(runs: int) -> dict[str, float]:
+    """The bundled timeline piped against the installed interpreter doing nothing (issue 12,
+    target 4), as paired CPU-time ratios; bench/startup.py has the details."""
+    script = shutil.which("relations")
+    assert script is not None
+    with open(script, encoding="utf-8", errors="replace") as handle:
+        shebang = handle.readline()
+    python = shebang[2:].strip() if shebang.startswith("#!") else sys.executable
+    cache = tempfile.mkdtemp(prefix="relations-bench-")
+    env = {**os.environ, "XDG_CACHE_HOME": cache}
+    command = ["relations", "timeline", "--since", "2015"]
+    run_once(command, env)  # builds the bundled timeline's index
+    figures = {"startup_ms": median_ms(command, runs, env),
+               "python_pass_ms": median_ms([python, "-c", "pass"], runs, env)}
+    figures["startup_cpu_ratio"], figures["startup_wall_ratio"] = paired_ratio(
+        command, [python, "-c", "pass"], max(runs, 7), env)
+    shutil.rmtree(cache, ignore_errors=True)
+    return figures
+
+
 def describe_machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -237,6 +257,11 @@ def main() -> None:
         print(f"{size:,} events ...", file=sys.stderr, flush=True)
         results.append(bench_size(size, args.runs, args.density))
     lines = report(results)
+    start = bench_startup(args.runs)
+    lines.append(
+        f"\nstart-up, bundled `timeline --since 2015` piped: {start['startup_ms']:,.0f} ms "
+        f"against `python -c pass` {start['python_pass_ms']:,.0f} ms; paired, CPU/wall: "
+        f"{start['startup_cpu_ratio']:.2f}x/{start['startup_wall_ratio']:.2f}x")
     print("\n".join(lines))
     if args.markdown:
         args.markdown.write_text(describe_machine() + "\n\n" + "\n".join(lines) + "\n",
