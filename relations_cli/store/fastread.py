@@ -46,7 +46,9 @@ from relations_cli.store.loader import (
 
 __all__ = ["Diverged", "fast_source", "read_timeline", "with_fallback"]
 
-_CHUNK = 1 << 22
+# Text is read a mebibyte at a time: a chunk's lines, sorted, take some 10 times its size.
+_CHUNK = 1 << 20
+_HEAD_MAX = 1 << 24  # the most read to find the `events:` key
 # The top-level `events:` key with nothing after it but a comment: where the list begins.
 _EVENTS_KEY = re.compile(rb"(?m)^events:[ ]*(?:#[^\r\n]*)?\r?\n")
 _FIRST_ITEM = re.compile(rb"(?m)^( *)- ")
@@ -285,10 +287,14 @@ def fast_source(raw: IO[bytes], name: str, sink: Callable[[Event], None],
     timeline, each event handed to `sink` as it is read; None when the file is outside the
     plain subset or has any problem."""
     head = _read(raw, _CHUNK)
-    if len(head) > max_bytes():
-        return None
     found = _EVENTS_KEY.search(head)
-    if found is None:
+    while found is None and len(head) < _HEAD_MAX:  # a long header: read on for `events:`
+        more = _read(raw, _CHUNK)
+        if not more:
+            break
+        head += more
+        found = _EVENTS_KEY.search(head)
+    if found is None or len(head) > max_bytes():
         return None
     # Lines are counted by newlines: a header with another line break would shift them.
     if _unusual(head[3 if head.startswith(b"\xef\xbb\xbf") else 0:found.end()]):

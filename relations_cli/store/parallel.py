@@ -7,7 +7,9 @@ half is read by another. The look of a line proves nothing (it may sit inside a 
 scalar, a quoted text, a flow collection): the reader of the first half reads on until its
 own parse reaches the cut, and the split stands only if the parser itself starts an item of
 the top-level block `events` list exactly there, at the same character and line. Otherwise
-the build reads the whole file in order, which alone is authoritative.
+the build reads the whole file in order, which alone is authoritative. Each half is first
+read by the fast reader of plain timelines (store/fastread), which hands over to the strict
+loader wherever it cannot prove what a line means.
 
 Readers hand their rows over as `RowBatch`es (store/rows); this module neither knows nor
 writes the database.
