@@ -69,13 +69,13 @@ def _unusual(data: bytes) -> bool:
                                    or _C1.search(data) is not None)
 
 
-# Every line, newline included, is one of: blank or a whole-line comment (no group); a line
-# of the subset (indentation, `- `, a lowercase key, a one-line value); anything else (the
-# last group). Values: double-quoted with no escape, single-quoted, a flow list of simple
-# items, or plain text with no indicator first, no `: ` and no ` #` (a comment) in it.
+# Every line, newline included, is either a line of the subset (indentation, `- `, a
+# lowercase key, a one-line value; a blank line has none of them) or anything else (the last
+# group: a whole-line comment, or a reason to give up). Values: double-quoted with no escape,
+# single-quoted, a flow list of simple items, or plain text with no indicator first, no `: `
+# and no ` #` (a comment) in it.
 _LINES = re.compile(r"""
-    ^\ *(?:\#[^\n]*)?\n
-  | ^(\ *)(-\ )?(?:([a-z_]+):(?=[\ \n]))?\ *
+    ^(\ *)(-\ )?(?:([a-z_]+):(?=[\ \n]))?\ *
     (?: ("[^"\\\n]*")
       | ('[^'\n]*(?:''[^'\n]*)*')
       | (\[[^\[\]{}"'\#:\n]*\])
@@ -172,6 +172,8 @@ class _Reader:
         for spaces, dash, key, double, single, flow, plain, other in _LINES.findall(text):
             line += 1
             if other:
+                if other.lstrip(" ").startswith("#"):
+                    continue  # a comment on a line of its own
                 raise _GiveUp
             size = len(spaces)
             if not key:
