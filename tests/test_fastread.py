@@ -196,6 +196,26 @@ def test_generated_timelines_read_the_same(tmp_path: Path, data: bytes) -> None:
     check_same(path)
 
 
+@pytest.mark.parametrize("line", [
+    "tags: [?x]", "tags: [-x]", "tags: [- x]", "tags: [a b, c]", "tags: [ ]", "tags: [a,]",
+    "tags: [a, , b]", "tags: []", "tags: [a]  ", "tags: [a] # c", "tags: [C#]", "tags:",
+    "tags: ''", "tags: NO", "title: ?x", "title: -x", "title: :x", "title: a:b",
+    "title: a :b", "title: C#", "title: a #b", "title: a: b", "title: a:", "title: 'it''s'",
+    "title: 'a'b'", 'title: "a\\tb"', 'title: "a" ', "title: ---", "title: ...",
+    "title: a  b  ", "title: |", "title: >-", "title: [a]", "title: ''", "title: %x",
+    "title: @x", "title: `x", "title: !x", "title: &x y", "title: *x", "title: \u00a0x",
+    "title: x\u00a0", "summary:", "date_note: ~", "place: null", "category: 010",
+])
+def test_tricky_lines_read_the_same(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "tricky.yaml"
+    event = ["id: a", "date: 2015", "title: T"]
+    key = line.split(":")[0]
+    event = [field for field in event if not field.startswith(key + ":")] + [line]
+    text = "events:\n  - " + "\n    ".join(event) + "\n  - id: b\n    date: 2016\n    title: U\n"
+    path.write_text(text, encoding="utf-8")
+    check_same(path)
+
+
 def test_plain_generated_timelines_are_read_fast(tmp_path: Path) -> None:
     """The comparisons mean something only if the fast reading answers for plain files."""
     for seed in range(20):

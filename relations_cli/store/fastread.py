@@ -83,8 +83,9 @@ _LINES = re.compile(r"""
          [^\ :\n]*(?:(?::(?=[^\ \n])|\ +(?=[^\ \#\n]))[^\ :\n]*)*)
     )?\ *\n
   | ^([^\n]*)\n""", re.X | re.M)
-# In the inside of a flow list, an item that is empty or starts with an indicator.
-_FLOW_ODD = re.compile(r"(?:\A|,)\ *(?:[,&*!|>%@`]|[-?](?:[\ ,]|\Z)|\Z)")
+# In the inside of a flow list, an item that is empty or starts with an indicator (`?`
+# always starts a key there, `-` only before a space).
+_FLOW_ODD = re.compile(r"(?:\A|,)\ *(?:[,?&*!|>%@`]|-(?:[\ ,]|\Z)|\Z)")
 _MAPPINGS = {
     "quotes": frozenset(QUOTE_FIELDS),
     "figures": frozenset(FIGURE_FIELDS),
