@@ -176,11 +176,18 @@ def read_with_plan(db: sqlite3.Connection, source: Path, plan: SplitPlan,
 
 def _sequential(db: sqlite3.Connection, source: Path,
                 progress: Callable[[int, int], None] | None) -> Built:
+    from relations_cli.store.fastread import Diverged, read_timeline
     from relations_cli.store.loader import stream_timeline
 
     write = RowWriter(db)
     rows = RowBatcher(write)
-    header, problems = stream_timeline(source, rows.add, progress)
+    try:
+        header, problems = read_timeline(source, rows.add, progress)
+    except Diverged:  # never expected: the strict loader alone, from an empty index
+        _empty(db)
+        write = RowWriter(db)
+        rows = RowBatcher(write)
+        header, problems = stream_timeline(source, rows.add, progress)
     if problems:
         raise TimelineError(problems)
     rows.flush()

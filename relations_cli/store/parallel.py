@@ -7,7 +7,9 @@ half is read by another. The look of a line proves nothing (it may sit inside a 
 scalar, a quoted text, a flow collection): the reader of the first half reads on until its
 own parse reaches the cut, and the split stands only if the parser itself starts an item of
 the top-level block `events` list exactly there, at the same character and line. Otherwise
-the build reads the whole file in order, which alone is authoritative.
+the build reads the whole file in order, which alone is authoritative. Each half is first
+read by the fast reader of plain timelines (store/fastread), which hands over to the strict
+loader wherever it cannot prove what a line means.
 
 Readers hand their rows over as `RowBatch`es (store/rows); this module neither knows nor
 writes the database.
@@ -25,6 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
+from relations_cli.core.errors import Problem
+from relations_cli.core.model import Event
+from relations_cli.store.fastread import Diverged, fast_source, with_fallback
 from relations_cli.store.loader import Header, SplitCheck, max_bytes, stream_source
 from relations_cli.store.rows import RowBatch, RowBatcher
 
@@ -162,31 +167,68 @@ class _Half:
     line_delta: int
     first_n: int
     check: tuple[int, int] | None  # (node index, node line) the first half must prove
+    cut: int  # where the second half starts
 
 
 def _halves(plan: SplitPlan, size: int) -> tuple[_Half, _Half]:
     return (
         # The first half reads on past the cut until its parse reaches the cut's item.
-        _Half(0, size, b"", 0, 0, (plan.node_index, plan.line - 1)),
+        _Half(0, size, b"", 0, 0, (plan.node_index, plan.line - 1), plan.cut),
         # The second half reads as `events:` then its items: its line 2 is `plan.line`. Its
         # row numbers start after the cut's line number: each event of a block list starts a
         # line of its own, so the first half has fewer (small numbers keep the index small).
-        _Half(plan.cut, size, b"events:\n", plan.line - 2, plan.line, None),
+        _Half(plan.cut, size, b"events:\n", plan.line - 2, plan.line, None, plan.cut),
     )
 
 
 def _read_half(path: Path, half: _Half, on_batch: Callable[[RowBatch], None],
                on_progress: Callable[[int], None] | None) -> HalfOutcome:
-    source = _Range(path, half.start, half.end, half.prefix)
+    """One half, by the fast reading (store/fastread) when it can, else by the strict loader.
+
+    A first half read fast stops at the cut, and proves it when the cut's line starts an
+    item as its own items do (the same indentation, then `- `): every line before it was
+    read, whole, as plain block YAML, so nothing open can run across the cut. The second
+    half read fast starts with an item at that indentation, or gives up."""
+    rows = RowBatcher(on_batch, half.first_n, half.line_delta)
+    check = SplitCheck(*half.check) if half.check else None
+    name = str(path)
+
+    def fast(handed: Callable[[Event], None]) -> tuple[Header, int, int] | None:
+        end = half.cut if check is not None else half.end
+        source = _Range(path, half.start, end, half.prefix)
+        try:
+            return fast_source(source, name, handed, on_progress)  # type: ignore[arg-type]
+        finally:
+            source.close()
+
+    def strict(rest: Callable[[Event], None]) -> tuple[Header, list[Problem]]:
+        source = _Range(path, half.start, half.end, half.prefix)
+        try:
+            return stream_source(source, name, rest, on_progress,  # type: ignore[arg-type]
+                                 check=check)
+        finally:
+            source.close()
+
     try:
-        rows = RowBatcher(on_batch, half.first_n, half.line_delta)
-        check = SplitCheck(*half.check) if half.check else None
-        header, problems = stream_source(source, str(path), rows.add,  # type: ignore[arg-type]
-                                         on_progress, check=check)
-        rows.flush()
-    finally:
-        source.close()
-    return HalfOutcome(header, bool(problems), rows.count, bool(check and check.proven))
+        header, problems, indent = with_fallback(fast, strict, rows.add)
+    except Diverged:
+        return HalfOutcome(Header(), True, rows.count, False)
+    rows.flush()
+    if check is None:
+        proven = False
+    elif indent < 0:
+        proven = check.proven
+    else:
+        proven = _starts_item(path, half.cut, indent)
+    return HalfOutcome(header, bool(problems), rows.count, proven)
+
+
+def _starts_item(path: Path, cut: int, indent: int) -> bool:
+    """Whether the line at byte `cut` starts with `indent` spaces, `- ` and then text."""
+    with open(path, "rb") as handle:
+        handle.seek(cut)
+        line = handle.read(indent + 3)
+    return line[:indent + 2] == b" " * indent + b"- " and line[indent + 2:] not in (b"", b" ")
 
 
 def _work(conn: Any, path: Path, half: _Half) -> None:
