@@ -33,6 +33,7 @@ __all__ = [
     "FigureRow",
     "NameCount",
     "PersonStats",
+    "QuoteCells",
     "QuoteRow",
     "Stroke",
     "Summary",
@@ -51,6 +52,7 @@ __all__ = [
     "people_stats",
     "people_table",
     "person_events",
+    "quote_cells",
     "quote_rows",
     "quote_table",
     "ranked",
@@ -532,6 +534,27 @@ def quote_table(people: People, quotes: Iterable[tuple[EventRef, Quote]],
         if wanted is None or (person.name if person else by) in wanted:
             rows.append(QuoteRow(ref, by, person.role if person else "", quote.text))
     return rows
+
+
+QuoteCells = tuple[str, str, str, str, str]  # date as written, by, role, text, event id
+
+
+def quote_cells(people: People, quotes: Sequence[tuple[str, str, str, str]],
+                speakers: Sequence[Person] | None = None) -> list[QuoteCells]:
+    """quote_table of quotes given as (date as written, speaker, text, event id), as the
+    cells of its rows: the same rows by the same rules, with no object a row."""
+    wanted = {p.name for p in speakers} if speakers is not None else None
+    roles: dict[str, str] = {}
+    kept: set[str] = set()
+    for by in {quote[1] for quote in quotes}:
+        person = people.get(by)
+        roles[by] = person.role if person else ""
+        if wanted is None or (person.name if person else by) in wanted:
+            kept.add(by)
+    if wanted is None:
+        return [(when, by, roles[by], text, event) for when, by, text, event in quotes]
+    return [(when, by, roles[by], text, event) for when, by, text, event in quotes
+            if by in kept]
 
 
 def quote_rows(people: People, events: Iterable[Event],

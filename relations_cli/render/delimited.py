@@ -15,12 +15,12 @@ from relations_cli.render.safe import json_shown_as_is, neutralise_formula, visi
 
 if TYPE_CHECKING:  # an event's view and reports load only when one is written: start-up time
     from relations_cli.render.detail import EventView
-    from relations_cli.render.tables import Cell, Report
+    from relations_cli.render.tables import Cell, Report, RowReport
 
 __all__ = ["RECORD_FIELDS", "ROW_PIECES", "Piece", "cell", "chunked", "csv_event", "csv_events",
-           "csv_line", "csv_quoted", "csv_records", "csv_report", "record_pattern", "record_row",
-           "record_when", "records_text", "row_formatter", "tsv_event", "tsv_events",
-           "tsv_records", "tsv_report"]
+           "csv_line", "csv_quoted", "csv_records", "csv_report", "csv_rows", "record_pattern",
+           "record_row", "record_when", "records_text", "row_formatter", "rows_text",
+           "tsv_event", "tsv_events", "tsv_records", "tsv_report", "tsv_rows"]
 
 CHUNK = 2000  # rows joined into one write: a listing is written in large pieces
 
@@ -337,6 +337,84 @@ def _report(report: Report, look: Look, fmt: str) -> Iterator[str]:
 
     table = main_table(report).pick(look.fields)
     yield from _lines(table.columns if look.header else None, table.rows, fmt)
+
+
+def rows_text(rows: Sequence[tuple[str, ...]], indexes: Sequence[int],
+              fast: Callable[[Sequence[tuple[str, ...]]], str],
+              careful: Callable[[tuple[str, ...]], str]) -> Iterator[str]:
+    """Rows of text cells (render/tables.RowReport), cut to the cells at `indexes`, as text
+    CHUNK rows at a time: `fast` writes rows whose every cell is printable (visible() leaves
+    each as it is, and none holds a tab, a line break or a carriage return), `careful` one
+    row that is not. One test a batch instead of one a cell; both end in a line feed."""
+    from itertools import chain
+
+    whole = not rows or list(indexes) == list(range(len(rows[0])))
+    pick = _picker(indexes)
+    for start in range(0, len(rows), CHUNK):
+        batch = rows[start:start + CHUNK]
+        if not whole:
+            batch = list(map(pick, batch))
+        if "".join(chain.from_iterable(batch)).isprintable():
+            yield fast(batch)
+            continue
+        # Some row needs care: the others still go the fast way, in order.
+        pieces: list[str] = []
+        run: list[tuple[str, ...]] = []
+        for row in batch:
+            if "".join(row).isprintable():
+                run.append(row)
+                continue
+            if run:
+                pieces.append(fast(run))
+                run = []
+            pieces.append(careful(row))
+        if run:
+            pieces.append(fast(run))
+        yield "".join(pieces)
+
+
+@cache
+def _formula_start() -> re.Pattern[str]:
+    # The first character neutralise_formula guards, in a cell of tab-separated lines of
+    # printable cells (so never a tab or a carriage return).
+    return re.compile("(^|\\t)([=+\\-@])", re.MULTILINE)
+
+
+def _rows(report: RowReport, look: Look, fmt: str) -> Iterator[str]:
+    """_report of a report of text rows, batch by batch: the same cells, by the same rules."""
+    columns, indexes = report.pick(look.fields)
+    tsv = fmt == "tsv"
+    if look.header:
+        yield ("\t".join(columns) if tsv else csv_line(columns)) + "\n"
+    single = len(columns) == 1  # a lone empty cell is written `""`
+
+    def careful(row: tuple[str, ...]) -> str:
+        cells = [cell(value, fmt) for value in row]
+        return ("\t".join(cells) if tsv else csv_line(cells)) + "\n"
+
+    def fast(batch: Sequence[tuple[str, ...]]) -> str:
+        # Printable cells need no escape but TSV's of the backslash, and the formula guard.
+        text = "\n".join(map("\t".join, batch))
+        if tsv and "\\" in text:
+            text = text.replace("\\", "\\\\")
+        text = _formula_start().sub("\\1'\\2", text)
+        if tsv:
+            return text + "\n"
+        if single or "," in text or '"' in text:
+            return "".join(csv_line(line.split("\t")) + "\n" for line in text.split("\n"))
+        return text.replace("\t", ",") + "\n"
+
+    yield from rows_text(report.rows, indexes, fast, careful)
+
+
+def csv_rows(report: RowReport, look: Look) -> Iterator[str]:
+    """csv_report of a report of text rows (render/tables.RowReport)."""
+    return _rows(report, look, "csv")
+
+
+def tsv_rows(report: RowReport, look: Look) -> Iterator[str]:
+    """tsv_report of a report of text rows (render/tables.RowReport)."""
+    return _rows(report, look, "tsv")
 
 
 def csv_events(events: Iterable[Event], look: Look) -> Iterator[str]:

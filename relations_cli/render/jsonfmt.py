@@ -10,13 +10,14 @@ from relations_cli.core.records import event_record
 from relations_cli.render.detail import EventView
 from relations_cli.render.formats import Look
 from relations_cli.render.safe import json_dumps, json_safe
-from relations_cli.render.tables import Report
+from relations_cli.render.tables import Report, RowReport
 
 if TYPE_CHECKING:  # the chart (and core/summary) load only for a chart: start-up time
     from relations_cli.render.chart import ChartView
 
 __all__ = ["json_chart", "json_event", "json_events", "json_records", "json_report",
-           "jsonl_chart", "jsonl_event", "jsonl_events", "jsonl_records", "jsonl_report"]
+           "json_rows", "jsonl_chart", "jsonl_event", "jsonl_events", "jsonl_records",
+           "jsonl_report", "jsonl_rows"]
 
 CHUNK = 2000  # records joined into one write
 
@@ -53,6 +54,47 @@ def jsonl_records(records: Sequence[str], look: Look) -> Iterator[str]:
     """jsonl_events of stored event records (store/index.StoredEvents.records)."""
     for start in range(0, len(records), CHUNK):
         yield json_safe("\n".join(records[start:start + CHUNK]) + "\n")
+
+
+def _rows(report: RowReport, template: str, between: str) -> Iterator[str]:
+    """The rows of a report of text rows as `template` (one %s a key) filled with each row's
+    cells as JSON strings, CHUNK rows at a time with `between` between rows; made safe as
+    json_dumps makes a document."""
+    from itertools import chain
+    from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) calls
+
+    rows = report.rows
+    for start in range(0, len(rows), CHUNK):
+        batch = rows[start:start + CHUNK]
+        text = between.join([template] * len(batch)) % tuple(
+            map(encode_basestring, chain.from_iterable(batch)))
+        yield (between if start else "") + json_safe(text)
+
+
+def _keys(report: RowReport) -> list[str]:
+    from json.encoder import encode_basestring
+
+    return [encode_basestring(key).replace("%", "%%") for key in report.keys]
+
+
+def json_rows(report: RowReport, look: Look) -> Iterator[str]:
+    """json_report of a report of text rows (render/tables.RowReport): its records as
+    json_dumps(records, indent=2) writes them."""
+    if not report.rows:
+        yield "[]\n"
+        return
+    template = "  {\n" + ",\n".join(f"    {key}: %s" for key in _keys(report)) + "\n  }"
+    yield "[\n"
+    yield from _rows(report, template, ",\n")
+    yield "\n]\n"
+
+
+def jsonl_rows(report: RowReport, look: Look) -> Iterator[str]:
+    """jsonl_report of a report of text rows: each record as json_dumps writes it."""
+    template = "{" + ", ".join(f"{key}: %s" for key in _keys(report)) + "}"
+    yield from _rows(report, template, "\n")
+    if report.rows:
+        yield "\n"
 
 
 def json_event(view: EventView, look: Look) -> Iterator[str]:

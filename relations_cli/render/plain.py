@@ -15,10 +15,10 @@ from relations_cli.render.safe import visible
 if TYPE_CHECKING:  # each loads only when its kind of result is written: start-up time
     from relations_cli.render.chart import ChartView
     from relations_cli.render.detail import EventView
-    from relations_cli.render.tables import Report
+    from relations_cli.render.tables import Report, RowReport
 
 __all__ = ["plain_chart", "plain_event", "plain_events", "plain_line", "plain_records",
-           "plain_report", "style_plain"]
+           "plain_report", "plain_rows", "style_plain"]
 
 _ANSI = {"date": "\x1b[36m", "category": "\x1b[2m", "id": "\x1b[2m", "match": "\x1b[1;33m"}
 PLAIN_FIELDS = ("when", "id", "category", "title")
@@ -160,6 +160,19 @@ def plain_report(report: Report, look: Look) -> Iterator[str]:
         if number:
             yield "\n"
         yield from part
+
+
+def plain_rows(report: RowReport, look: Look) -> Iterator[str]:
+    """plain_report of a report of text rows (render/tables.RowReport): its one table's
+    rows, bare unless --fields picks columns."""
+    from relations_cli.render.delimited import rows_text
+
+    columns, indexes = report.pick(look.fields)
+    if look.fields and look.header:
+        yield "\t".join(columns) + "\n"
+    yield from rows_text(report.rows, indexes,
+                         lambda batch: "\n".join(map("\t".join, batch)) + "\n",
+                         lambda row: "\t".join(map(visible, row)) + "\n")
 
 
 def plain_chart(view: ChartView, look: Look) -> Iterator[str]:

@@ -146,8 +146,16 @@ def deliver(settings: OutputSettings, kind: Kind, result: Any, *,
         look = Look(color=target.color, width=_width(target, kind), terms=tuple(terms),
                     fields=settings.fields, header=settings.header, timeline=timeline,
                     query=query, eras=settings.eras)
+        suffix = kind.value
+        if kind is Kind.REPORT and callable(getattr(result, "full", None)):
+            # A report of text rows (render/tables.RowReport): data formats write its rows
+            # as they are, a few microseconds a row; the others draw the whole Report.
+            if fmt.name in _RECORD_FORMATS:
+                suffix = "rows"
+            else:
+                result = result.full()
         render = getattr(importlib.import_module(fmt.module),
-                         f"{fmt.name.replace('-', '_')}_{kind.value}")
+                         f"{fmt.name.replace('-', '_')}_{suffix}")
         with _paged(target, settings.pager) as target:
             records = _stored_records(kind, fmt.name, result)
             if records is not None:

@@ -6,15 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from relations_cli.core.model import Event, Person
+from relations_cli.core.model import Event, Figure, Person
 from relations_cli.core.summary import (
     PERIOD_GROUPINGS,
+    EventRef,
     FigureRow,
     PersonStats,
+    QuoteCells,
     QuoteRow,
     Summary,
+    figure_table,
 )
-from relations_cli.render.tables import Column, Report, records, table_of
+from relations_cli.render.tables import Column, Report, RowReport, records, table_of
 
 __all__ = [
     "FIGURE_COLUMNS",
@@ -22,9 +25,11 @@ __all__ = [
     "QUOTE_COLUMNS",
     "cache_report",
     "figures_report",
+    "figures_streamed",
     "people_report",
     "person_report",
     "quotes_report",
+    "quotes_streamed",
     "summary_report",
 ]
 
@@ -170,6 +175,24 @@ def quotes_report(rows: Sequence[QuoteRow]) -> Report:
                   terminal_view="quotes")
 
 
+def _names(columns: Sequence[Column[Any]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # A streamed report's columns are all in its table and its JSON.
+    assert all(c.in_table and c.in_json and c.json is None for c in columns)
+    return tuple(c.name for c in columns), tuple(c.key or c.name for c in columns)
+
+
+_UNORDERED = (0, 0, 0, 0)  # a report of rows already in order reads no order key
+
+
+def quotes_streamed(cells: Sequence[QuoteCells]) -> RowReport:
+    """quotes_report of rows given as their cells (core/summary.quote_cells)."""
+    def full() -> Report:
+        return quotes_report([QuoteRow(EventRef(event, when, _UNORDERED), by, role, text)
+                              for when, by, role, text, event in cells])
+
+    return RowReport(*_names(QUOTE_COLUMNS), cells, full)
+
+
 # The value is printed exactly as the file wrote it, in every format; only the bar reads
 # it as a number, and a value that is not one gets no bar.
 FIGURE_COLUMNS: tuple[Column[FigureRow], ...] = (
@@ -186,6 +209,18 @@ def figures_report(rows: Sequence[FigureRow]) -> Report:
     table = table_of(FIGURE_COLUMNS, rows, "Figures", bar=lambda r: r.figure.number,
                      bar_scale_by="unit")
     return Report([], [table], records(FIGURE_COLUMNS, rows))
+
+
+def figures_streamed(cells: Sequence[tuple[str, str, str, str, str, str]]) -> RowReport:
+    """figures_report of rows given as their cells (date as written, label, value, unit,
+    change, event id: FIGURE_COLUMNS' order)."""
+    def full() -> Report:
+        # The bars are scaled among the rows shown, so the shares need no other rows.
+        return figures_report(figure_table(
+            [(EventRef(event, when, _UNORDERED), Figure(label, value, unit, change))
+             for when, label, value, unit, change, event in cells]))
+
+    return RowReport(*_names(FIGURE_COLUMNS), cells, full)
 
 
 def cache_report(folder: str, entries: Sequence[Any],

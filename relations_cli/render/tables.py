@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 from relations_cli.core.errors import QueryError
 from relations_cli.core.text import did_you_mean
 
-__all__ = ["Column", "Report", "Table", "cell_text", "records", "table_of"]
+__all__ = ["Column", "Report", "RowReport", "Table", "cell_text", "records", "table_of"]
 
 Cell = str | int | float | None
 Row = TypeVar("Row")
@@ -106,6 +106,25 @@ class Report:
     document: Any = None
     # How a terminal shows the tables: as tables, or (for long text) as quotation blocks.
     terminal_view: str = "tables"
+
+
+@dataclass(frozen=True)
+class RowReport:
+    """A report of one table whose cells are all text, as its rows of cells (tuples in the
+    order of `columns`, each column also a JSON key, `keys` in the same order): data formats
+    write it straight from the rows (`{format}_rows`), building nothing a row; `full` makes
+    the Report every other format draws."""
+
+    columns: tuple[str, ...]
+    keys: tuple[str, ...]
+    rows: Sequence[tuple[str, ...]]
+    full: Callable[[], Report]
+
+    def pick(self, fields: Sequence[str] | None) -> tuple[tuple[str, ...], list[int]]:
+        """The columns --fields picks and their places in a row, as Table.pick picks them
+        (unknown names are the same error)."""
+        columns = Table(self.columns, []).pick(fields).columns
+        return columns, [self.columns.index(name) for name in columns]
 
 
 def cell_text(cell: object) -> str:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["chart_days", "chart_frame", "extreme_event", "figure_rows", "mention_totals",
-           "mentioned_events", "names_given", "quote_rows"]
+__all__ = ["chart_days", "chart_frame", "extreme_event", "figure_cells", "figure_rows",
+           "mention_totals", "mentioned_events", "names_given", "quote_cells", "quote_rows"]
 
 Run = Callable[[str, Sequence[Any]], list[Any]]
 
@@ -60,6 +60,28 @@ def figure_rows(run: Run, where: str, params: Sequence[Any],
     """Every figure of the selected events in their order: event id, its date as written,
     label, value, unit, change, and the event's first day, last day and line."""
     return run(_listed("figures", "label, value, unit, change", where), list(params))
+
+
+def _cells(table: str, columns: str, where: str) -> str:
+    # Only what a report prints, in the listing's order (see _listed).
+    within = f" WHERE event IN (SELECT n FROM events{where})" if where else ""
+    return (f"SELECT {columns} FROM {table}{within} "
+            "ORDER BY first_day, last_day, line, position")
+
+
+def quote_cells(run: Run, where: str, params: Sequence[Any],
+                ) -> list[tuple[str, str, str, str]]:
+    """quote_rows with only what the quotes report prints: the event's date as written,
+    speaker, text and event id."""
+    return run(_cells("quotes", "written, speaker, said, id", where), list(params))
+
+
+def figure_cells(run: Run, where: str, params: Sequence[Any],
+                 ) -> list[tuple[str, str, str, str, str, str]]:
+    """figure_rows as the figures report's cells, in its columns' order: the event's date as
+    written, label, value, unit, change and event id."""
+    return run(_cells("figures", "written, label, value, unit, change, id", where),
+               list(params))
 
 
 def names_given(run: Run) -> list[str]:

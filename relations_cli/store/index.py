@@ -392,6 +392,23 @@ class IndexEngine:
                 for event_id, when, label, value, unit, change, first, last, line
                 in figure_rows(self._rows, chosen.where, chosen.params)]
 
+    def quote_cells(self, query: Query) -> list[tuple[str, str, str, str]] | None:
+        """The quotes of the selection as the report prints them (aggregates.quote_cells),
+        without building a row object each; None when SQL cannot check the query exactly."""
+        from relations_cli.store.aggregates import quote_cells
+
+        chosen = self._report_selection(query)
+        return None if chosen is None else quote_cells(self._rows, chosen.where, chosen.params)
+
+    def figure_cells(self, query: Query) -> list[tuple[str, str, str, str, str, str]] | None:
+        """The figures of the selection as the report prints them (aggregates.figure_cells);
+        None when SQL cannot check the query exactly."""
+        from relations_cli.store.aggregates import figure_cells
+
+        chosen = self._report_selection(query)
+        return None if chosen is None else figure_cells(self._rows, chosen.where,
+                                                        chosen.params)
+
     def named(self) -> list[str]:
         """As named_in over every event: only the order of spellings of one name in
         different cases can matter (which one a hint shows), so only theirs is looked up."""
