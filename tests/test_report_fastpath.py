@@ -37,7 +37,9 @@ LOOK_ARGS: list[list[str]] = [
     ["--fields", "event"], ["--fields", "nope"],
 ]
 QUOTE_LOOKS = [*LOOK_ARGS, ["--fields", "quote,by,role"]]
-FIGURE_LOOKS = [*LOOK_ARGS, ["--fields", "value,unit,change,label"]]
+FIGURE_LOOKS = [*LOOK_ARGS, ["--fields", "value,unit,change,label"], ["--fields", "change"],
+                # One empty cell alone: `""` in CSV, and no formula guard on nothing.
+                ["--fields", "change", "--limit", "1"]]
 QUERY_ARGS: list[list[str]] = [
     [], ["--limit", "3"], ["--reverse"], ["--reverse", "--limit", "2"], ["--count"],
     ["--since", "2002"], ["--until", "2001"], ["--category", "trade"], ["--person", "Hu"],

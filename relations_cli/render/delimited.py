@@ -373,11 +373,18 @@ def rows_text(rows: Sequence[tuple[str, ...]], indexes: Sequence[int],
         yield "".join(pieces)
 
 
-@cache
-def _formula_start() -> re.Pattern[str]:
-    # The first character neutralise_formula guards, in a cell of tab-separated lines of
-    # printable cells (so never a tab or a carriage return).
-    return re.compile("(^|\\t)([=+\\-@])", re.MULTILINE)
+_FORMULA_STARTS = "=+-@"  # what neutralise_formula guards, but a tab or a carriage return
+
+
+def _guarded(text: str) -> str:
+    """neutralise_formula of each cell of lines of printable cells (so none holds a tab or a
+    carriage return) between tabs: a few searches for a whole batch, not one test a cell."""
+    for start in _FORMULA_STARTS:
+        if start in text:  # nearly always for "-" (dates), rarely for the others
+            for before in "\t\n":
+                if before + start in text:
+                    text = text.replace(before + start, before + "'" + start)
+    return "'" + text if text and text[0] in _FORMULA_STARTS else text
 
 
 def _rows(report: RowReport, look: Look, fmt: str) -> Iterator[str]:
@@ -397,7 +404,7 @@ def _rows(report: RowReport, look: Look, fmt: str) -> Iterator[str]:
         text = "\n".join(map("\t".join, batch))
         if tsv and "\\" in text:
             text = text.replace("\\", "\\\\")
-        text = _formula_start().sub("\\1'\\2", text)
+        text = _guarded(text)
         if tsv:
             return text + "\n"
         if single or "," in text or '"' in text:
