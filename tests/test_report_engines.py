@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from relations_cli.core.engine import MemoryEngine
+from relations_cli.core.model import Deferred
 from relations_cli.core.query import Query
 from relations_cli.core.records import event_record
 from relations_cli.core.summary import (
-    Deferred,
     EventRef,
     NameCount,
     chart_lanes,

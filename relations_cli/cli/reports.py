@@ -132,7 +132,8 @@ def chart(
       relations chart --since 2015 --by person
       relations chart --width 200 --output chart.txt
     """
-    from relations_cli.core.summary import Deferred, chart_lanes
+    from relations_cli.core.model import Deferred
+    from relations_cli.core.summary import chart_lanes
     from relations_cli.render.chart import ChartView
     from relations_cli.render.present import deliver
 

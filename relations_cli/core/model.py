@@ -8,11 +8,13 @@ times cheaper to construct (a query may build a hundred thousand events).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
 from enum import Enum
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 __all__ = [
     "Day",
+    "Deferred",
     "Event",
     "Figure",
     "Period",
@@ -253,3 +255,32 @@ class Timeline(NamedTuple):
             if event.id == event_id:
                 return event
         return None
+
+
+class Deferred(Sequence[Event]):
+    """Events selected only when first read: a chart drawn from counts never reads them,
+    and a listing of stored records (store/index.StoredEvents) never builds them."""
+
+    def __init__(self, select: Callable[[], Sequence[Event]]) -> None:
+        self._select = select
+        self._events: Sequence[Event] | None = None
+
+    def _read(self) -> Sequence[Event]:
+        if self._events is None:
+            self._events = self._select()
+        return self._events
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Event]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
+        return self._read()[index]
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._read())

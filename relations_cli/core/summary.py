@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, NamedTuple, TypeVar, overload
+from typing import Any, NamedTuple, TypeVar
 
 from relations_cli.core.dates import bucket_label, label_order
 from relations_cli.core.errors import QueryError
@@ -28,7 +28,6 @@ __all__ = [
     "ChartCounts",
     "ChartFrame",
     "ChartLanes",
-    "Deferred",
     "EventRef",
     "FigureRow",
     "NameCount",
@@ -412,34 +411,6 @@ class ChartCounts:
 
     frame: ChartFrame
     strokes: Callable[[int], list[Stroke]]
-
-
-class Deferred(Sequence[Event]):
-    """Events selected only when first read: a chart drawn from counts never reads them."""
-
-    def __init__(self, select: Callable[[], Sequence[Event]]) -> None:
-        self._select = select
-        self._events: Sequence[Event] | None = None
-
-    def _read(self) -> Sequence[Event]:
-        if self._events is None:
-            self._events = self._select()
-        return self._events
-
-    def __len__(self) -> int:
-        return len(self._read())
-
-    @overload
-    def __getitem__(self, index: int) -> Event: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Event]: ...
-
-    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
-        return self._read()[index]
-
-    def __iter__(self) -> Iterator[Event]:
-        return iter(self._read())
 
 
 @dataclass(frozen=True)

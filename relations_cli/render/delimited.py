@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from relations_cli.core.model import Event, written_span
 from relations_cli.render.fields import CSV_COLUMNS, LIST_SEPARATOR, event_row, pick_fields
@@ -275,21 +275,31 @@ def records_text(records: Sequence[str], pattern: re.Pattern[str],
         if found is not None:
             yield fast(found)
             continue
-        # Some record needs care: the others still go the fast way, in order.
-        pieces: list[str] = []
-        run: list[Any] = []
-        for record in chunk:
-            one = rows((record,))
-            if one:
-                run += one
-                continue
-            if run:
-                pieces.append(fast(run))
-                run = []
-            pieces.append(careful(record))
+        yield _mixed(chunk, lambda record: rows((record,)), fast, careful)
+
+
+T = TypeVar("T")
+
+
+def _mixed(items: Sequence[T], taken: Callable[[T], list[Any] | None],
+           fast: Callable[[list[Any]], str], careful: Callable[[T], str]) -> str:
+    """A batch in which some item needs care: `taken(item)` gives the rows `fast` writes
+    for it, or None for an item `careful` must write; the others still go the fast way, in
+    runs, and everything stays in order."""
+    pieces: list[str] = []
+    run: list[Any] = []
+    for item in items:
+        got = taken(item)
+        if got:
+            run += got
+            continue
         if run:
             pieces.append(fast(run))
-        yield "".join(pieces)
+            run = []
+        pieces.append(careful(item))
+    if run:
+        pieces.append(fast(run))
+    return "".join(pieces)
 
 
 def _records(records: Sequence[str], look: Look, fmt: str) -> Iterator[str]:
@@ -357,20 +367,8 @@ def rows_text(rows: Sequence[tuple[str, ...]], indexes: Sequence[int],
         if "".join(chain.from_iterable(batch)).isprintable():
             yield fast(batch)
             continue
-        # Some row needs care: the others still go the fast way, in order.
-        pieces: list[str] = []
-        run: list[tuple[str, ...]] = []
-        for row in batch:
-            if "".join(row).isprintable():
-                run.append(row)
-                continue
-            if run:
-                pieces.append(fast(run))
-                run = []
-            pieces.append(careful(row))
-        if run:
-            pieces.append(fast(run))
-        yield "".join(pieces)
+        yield _mixed(batch, lambda row: [row] if "".join(row).isprintable() else None, fast,
+                     careful)
 
 
 _FORMULA_STARTS = "=+-@"  # what neutralise_formula guards, but a tab or a carriage return

@@ -17,12 +17,12 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
-from relations_cli.core.model import Day, Event, Person, Precision, Timeline, year_text
+from relations_cli.core.model import Day, Deferred, Event, Person, Precision, Timeline, year_text
 from relations_cli.core.people import people_of
 from relations_cli.core.query import Query
 from relations_cli.core.records import event_from_record
@@ -141,7 +141,7 @@ def _rebuild(index: Path, source: Path, progress: Progress | None) -> IndexEngin
     return IndexEngine(db, os.fsdecode(source))
 
 
-class StoredEvents(Sequence[Event]):
+class StoredEvents(Deferred):
     """Selected events as the index stores them: each one's packed record (store/rows.Packer:
     JSON text, exactly as `json.dumps(record, ensure_ascii=False)` writes it) and line. They
     become `Event`s only when read as events; a listing in plain, JSON, JSON Lines, CSV or TSV
@@ -149,41 +149,26 @@ class StoredEvents(Sequence[Event]):
     instead of forty."""
 
     def __init__(self, rows: list[tuple[bytes, int]], packer: Packer) -> None:
+        super().__init__(self._built)
         self._rows = rows
         self._packer = packer
-        self._events: list[Event] | None = None
 
     def records(self) -> list[str]:
         record = self._packer.record
         return [record(blob) for blob, _ in self._rows]
 
     def _built(self) -> list[Event]:
-        if self._events is None:
-            loads = json.loads
-            record = self._packer.record
-            self._events = [event_from_record(loads(record(blob)), line)
-                            for blob, line in self._rows]
-        return self._events
+        loads = json.loads
+        record = self._packer.record
+        return [event_from_record(loads(record(blob)), line) for blob, line in self._rows]
 
     def __len__(self) -> int:
         return len(self._rows)
 
-    @overload
-    def __getitem__(self, index: int) -> Event: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Event]: ...
-
-    def __getitem__(self, index: int | slice) -> Event | list[Event]:
-        return self._built()[index]
-
-    def __iter__(self) -> Iterator[Event]:
-        return iter(self._built())
-
     def __eq__(self, other: object) -> bool:
         if isinstance(other, StoredEvents):
             return self._rows == other._rows
-        return isinstance(other, Sequence) and self._built() == list(other)
+        return isinstance(other, Sequence) and list(self._read()) == list(other)
 
     __hash__ = None  # type: ignore[assignment]
 
