@@ -203,6 +203,27 @@ def test_the_index_counts_a_chart_as_the_events_draw_it(
         assert [e.id for e in view.lanes.events] == [e.id for e in events]
 
 
+@SETTINGS
+@given(timelines(), st.sampled_from([20, 41, 80, 100, 200]))
+def test_a_chart_of_every_event_reads_the_groups_counted_at_build(
+        document: dict[str, Any], width: int) -> None:
+    # No filter: the index answers from chart_groups, counted once when it was built.
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.yaml"
+        path.write_text(to_yaml(document), encoding="utf-8")
+        memory = MemoryEngine(load_timeline(path))
+        index = open_index(path, use_cache=False)
+        groups = index.db.execute("SELECT sum(count) FROM chart_groups").fetchone()[0]
+        assert (groups or 0) == index.count()
+        counted = index.chart_counts(Query(), "category")
+        assert counted is not None
+        events = memory.select(Query())
+        view = ChartView(chart_lanes(Deferred(lambda: index.select(Query())), "category",
+                                     index.people, counted))
+        assert view.layout(width) == \
+            ChartView(chart_lanes(events, "category", memory.people)).layout(width)
+
+
 def test_a_split_build_reports_and_charts_as_the_loaded_timeline(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The second half's rows are numbered far after the first's: the order must not care.

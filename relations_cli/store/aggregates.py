@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["chart_days", "chart_frame", "extreme_event", "figure_cells", "figure_rows",
-           "mention_totals", "mentioned_events", "names_given", "quote_cells", "quote_rows"]
+__all__ = ["CHART_GROUPS", "chart_days", "chart_frame", "extreme_event", "figure_cells",
+           "figure_rows", "mention_totals", "mentioned_events", "names_given", "quote_cells",
+           "quote_rows"]
 
 Run = Callable[[str, Sequence[Any]], list[Any]]
 
@@ -109,7 +110,7 @@ def chart_frame(run: Run, where: str, params: Sequence[Any], max_span: int,
     params = list(params)
     total, start = run(f"SELECT count(*), min(first_day) FROM events{where}", params)[0]
     if not total:
-        return 0, 0, 0, "0"
+        return 0, 0, 0, "{n}"
     # An open end (`..`) is drawn up to its start's end; every other event to its last day.
     closed = run(f"SELECT max(last_day) FROM events{_and(where)}n NOT IN "
                  "(SELECT event FROM ends WHERE drawn IS NOT NULL)", params)[0][0]
@@ -129,9 +130,8 @@ def _order_key(run: Run, start: int, end: int, max_span: int) -> str | None:
     days = end - start + 1
     if (days + max_span + 1) * (max_span + 1) * (top + 1) >= 1 << 62:
         return None
-    row = "n"
     return (f"(((first_day - {int(start)}) * {int(max_span) + 1} + (last_day - first_day)) "
-            f"* {int(top) + 1} + {row})")
+            f"* {int(top) + 1} + {{n}})")
 
 
 def chart_days(run: Run, where: str, params: Sequence[Any], key: str, day: int,
@@ -140,11 +140,32 @@ def chart_days(run: Run, where: str, params: Sequence[Any], key: str, day: int,
     day, whether dated to the day (`day` is that precision's number), how many, how many
     of them are sharp (dated to the day, or with an end: not fuzzy on a chart), the order
     key (see _order_key) of the last sharp one and of the last fuzzy one, and the least.
-    Grouped in the order of the events_groups index, so SQLite need not sort."""
+    Grouped in the order of the events_groups index, so SQLite need not sort; a chart of
+    every event reads the groups counted when the index was built (CHART_GROUPS)."""
+    if not where:
+        return run(
+            f"SELECT category, first_day, last_day, precision = {int(day)}, count, sharp, "
+            f"{key.format(n='last_sharp')}, {key.format(n='last_fuzzy')}, "
+            f"{key.format(n='least')} FROM chart_groups "
+            "ORDER BY year, month, precision, category, first_day, last_day", [])
     return run(
         f"SELECT category, first_day, last_day, precision = {int(day)}, count(*), sum(sharp), "
         "max(CASE WHEN sharp THEN k END), max(CASE WHEN sharp THEN NULL ELSE k END), min(k) "
-        f"FROM (SELECT year, month, precision, category, first_day, last_day, {key} AS k, "
-        f"CASE WHEN precision = {int(day)} THEN 1 ELSE n IN (SELECT event FROM ends) END "
-        f"AS sharp FROM events{where}) "
+        f"FROM (SELECT year, month, precision, category, first_day, last_day, "
+        f"{key.format(n='n')} AS k, {_SHARP.format(day=int(day))} AS sharp FROM events{where}) "
         "GROUP BY year, month, precision, category, first_day, last_day", list(params))
+
+
+# Dated to the day, or with an end: drawn sharp on a chart, not fuzzy.
+_SHARP = "CASE WHEN precision = {day} THEN 1 ELSE n IN (SELECT event FROM ends) END"
+
+# The groups of chart_days for the whole timeline, counted once at the end of a build: with
+# the row numbers (not order keys, which depend on the selection) of the last sharp, the
+# last fuzzy and the first event of each.
+CHART_GROUPS = (
+    "INSERT INTO chart_groups SELECT year, month, precision, category, first_day, last_day, "
+    "count(*), sum(sharp), max(CASE WHEN sharp THEN n END), "
+    "max(CASE WHEN sharp THEN NULL ELSE n END), min(n) "
+    "FROM (SELECT year, month, precision, category, first_day, last_day, n, "
+    f"{_SHARP} AS sharp FROM events) "
+    "GROUP BY year, month, precision, category, first_day, last_day")

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from relations_cli.core.errors import TimelineError
+from relations_cli.core.model import Precision
 from relations_cli.store.cache import (
     APPLICATION_ID,
     SCHEMA_VERSION,
@@ -24,7 +25,7 @@ from relations_cli.store.cache import (
 )
 from relations_cli.store.loader import Header
 from relations_cli.store.parallel import SplitPlan, read_split, split_point, worth_splitting
-from relations_cli.store.rows import Packer, RowBatcher, RowWriter, padded
+from relations_cli.store.rows import PRECISIONS, Packer, RowBatcher, RowWriter, padded
 from relations_cli.store.sql import pairs
 
 __all__ = ["build_index"]
@@ -85,6 +86,14 @@ CREATE TABLE figures(event INTEGER NOT NULL, first_day INTEGER NOT NULL,
 -- ends: the events with an end (an event not here has none), and for an open end (`..`)
 -- the last day a chart draws, its start's own end (else null: its last day).
 CREATE TABLE ends(event INTEGER PRIMARY KEY, drawn INTEGER);
+-- chart_groups: a chart of every event, counted once at the end (store/aggregates).
+CREATE TABLE chart_groups(year INTEGER NOT NULL, month INTEGER NOT NULL,
+                          precision INTEGER NOT NULL, category TEXT NOT NULL,
+                          first_day INTEGER NOT NULL, last_day INTEGER NOT NULL,
+                          count INTEGER NOT NULL, sharp INTEGER NOT NULL, last_sharp INTEGER,
+                          last_fuzzy INTEGER, least INTEGER NOT NULL,
+                          PRIMARY KEY(year, month, precision, category, first_day, last_day))
+                          WITHOUT ROWID;
 """
 # Pairs as they come, written sorted into the *_events tables at the end (store/rows._Values).
 _STAGING = """
@@ -197,7 +206,7 @@ def _sequential(db: sqlite3.Connection, source: Path,
 def _empty(db: sqlite3.Connection) -> None:
     for table in ("events", "places", "tag_names", "actor_names", "named_names", "tag_events",
                   "actor_events", "named_events", "aliases", "meta", "mentions", "quotes",
-                  "figures", "ends"):
+                  "figures", "ends", "chart_groups"):
         db.execute(f"DELETE FROM {table}")
     db.executescript("DROP TABLE IF EXISTS temp.tag_pairs; DROP TABLE IF EXISTS temp.actor_pairs;"
                      "DROP TABLE IF EXISTS temp.named_pairs;" + _STAGING)
@@ -239,6 +248,9 @@ def _finish(db: sqlite3.Connection, header: Header, count: int, packer: Packer,
         db.execute(f"CREATE VIEW {view}(event, {columns}) AS SELECT event, {columns} FROM "
                    f"{name}_names JOIN ({pairs(name, shift)}) ON id = value")
     db.executescript(_INDEXES)
+    from relations_cli.store.aggregates import CHART_GROUPS
+
+    db.execute(CHART_GROUPS.format(day=PRECISIONS.index(Precision.DAY)))
     # Written last: an index without it is never trusted.
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     db.commit()
