@@ -32,7 +32,7 @@ from relations_cli.core.summary import (
     quote_table,
 )
 from relations_cli.render.chart import ChartView
-from relations_cli.store.index import open_index
+from relations_cli.store.index import IndexEngine, open_index
 from relations_cli.store.loader import load_timeline
 from relations_cli.store.source import open_engine
 from tests.test_properties import make_query, queries, to_yaml, written
@@ -44,6 +44,14 @@ SETTINGS = settings(max_examples=60, deadline=None,
 NAMES = ["Xi Jinping", "习近平", "Hu Hao", "hu hao", "Kerry", "kerry", "Анна"]
 REGISTRY = [{"name": "Xi Jinping", "role": "President", "aliases": ["习近平"]},
             {"name": "Hu Hao"}]
+
+
+def both_engines(document: dict[str, Any]) -> tuple[MemoryEngine, IndexEngine]:
+    """One timeline as the in-memory engine reads it and as an index (held in memory)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.yaml"
+        path.write_text(to_yaml(document), encoding="utf-8")
+        return MemoryEngine(load_timeline(path)), open_index(path, use_cache=False)
 
 
 @st.composite
@@ -103,11 +111,7 @@ def _stats(engine: Any, query: Query) -> list[tuple[Any, ...]]:
 def test_the_index_reports_like_the_loaded_timeline(document: dict[str, Any],
                                                    fields: dict[str, object]) -> None:
     query = make_query(fields)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "t.yaml"
-        path.write_text(to_yaml(document), encoding="utf-8")
-        memory = MemoryEngine(load_timeline(path))
-        index = open_index(path, use_cache=False)
+    memory, index = both_engines(document)
     assert _counted(index.name_counts(query)) == _counted(memory.name_counts(query))
     assert _listed(index.quotes(query)) == _listed(memory.quotes(query))
     assert _listed(index.figures(query)) == _listed(memory.figures(query))
@@ -184,23 +188,19 @@ def test_several_files_report_as_the_merge_of_their_events(
 def test_the_index_counts_a_chart_as_the_events_draw_it(
         document: dict[str, Any], fields: dict[str, object], width: int) -> None:
     query = make_query(fields)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "t.yaml"
-        path.write_text(to_yaml(document), encoding="utf-8")
-        memory = MemoryEngine(load_timeline(path))
-        index = open_index(path, use_cache=False)
-        counted = index.chart_counts(query, "category")
-        events = memory.select(query)
-        drawn = ChartView(chart_lanes(events, "category", memory.people)).layout(width)
-        if counted is None:  # search terms or --fuzzy: drawn from the events
-            assert query.terms or query.fuzzy
-            return
-        assert counted.frame.total == len(events)
-        view = ChartView(chart_lanes(Deferred(lambda: index.select(query)), "category",
-                                     index.people, counted))
-        assert view.layout(width) == drawn
-        assert view.categories() == sorted({e.category for e in events if e.category})
-        assert [e.id for e in view.lanes.events] == [e.id for e in events]
+    memory, index = both_engines(document)
+    counted = index.chart_counts(query, "category")
+    events = memory.select(query)
+    drawn = ChartView(chart_lanes(events, "category", memory.people)).layout(width)
+    if counted is None:  # search terms or --fuzzy: drawn from the events
+        assert query.terms or query.fuzzy
+        return
+    assert counted.frame.total == len(events)
+    view = ChartView(chart_lanes(Deferred(lambda: index.select(query)), "category",
+                                 index.people, counted))
+    assert view.layout(width) == drawn
+    assert view.categories() == sorted({e.category for e in events if e.category})
+    assert [e.id for e in view.lanes.events] == [e.id for e in events]
 
 
 @SETTINGS
@@ -208,20 +208,16 @@ def test_the_index_counts_a_chart_as_the_events_draw_it(
 def test_a_chart_of_every_event_reads_the_groups_counted_at_build(
         document: dict[str, Any], width: int) -> None:
     # No filter: the index answers from chart_groups, counted once when it was built.
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "t.yaml"
-        path.write_text(to_yaml(document), encoding="utf-8")
-        memory = MemoryEngine(load_timeline(path))
-        index = open_index(path, use_cache=False)
-        groups = index.db.execute("SELECT sum(count) FROM chart_groups").fetchone()[0]
-        assert (groups or 0) == index.count()
-        counted = index.chart_counts(Query(), "category")
-        assert counted is not None
-        events = memory.select(Query())
-        view = ChartView(chart_lanes(Deferred(lambda: index.select(Query())), "category",
-                                     index.people, counted))
-        assert view.layout(width) == \
-            ChartView(chart_lanes(events, "category", memory.people)).layout(width)
+    memory, index = both_engines(document)
+    groups = index.db.execute("SELECT sum(count) FROM chart_groups").fetchone()[0]
+    assert (groups or 0) == index.count()
+    counted = index.chart_counts(Query(), "category")
+    assert counted is not None
+    events = memory.select(Query())
+    view = ChartView(chart_lanes(Deferred(lambda: index.select(Query())), "category",
+                                 index.people, counted))
+    assert view.layout(width) == \
+        ChartView(chart_lanes(events, "category", memory.people)).layout(width)
 
 
 def test_a_split_build_reports_and_charts_as_the_loaded_timeline(

@@ -67,13 +67,6 @@ def _deliver_rows(listing: ListOptions | None, output: Any, report: Any, rows: l
         deliver(output.settings(), Kind.REPORT, report, protected=source.paths())
 
 
-def _cells(engine: Any, method: str, query: Query) -> list[Any] | None:
-    """A report's rows as their cells, from an engine that answers them so (the index's
-    quote_cells and figure_cells); None otherwise."""
-    answer = getattr(engine, method, None)
-    return answer(query) if callable(answer) else None
-
-
 def _listed(rows: list[Any], listing: ListOptions) -> list[Any]:
     return Query(limit=listing.limit, reverse=listing.reverse).order(rows)
 
@@ -215,7 +208,7 @@ def quotes(
     query = filters.query()
     # An index answers in SQL with the cells alone, which data formats write as they are;
     # other engines, and queries SQL cannot check exactly, give the quotes as objects.
-    cells = _cells(engine, "quote_cells", query)
+    cells = engine.quote_cells(query)
     # A wrong filter is told before a wrong speaker.
     quotes = engine.quotes(query) if cells is None else None
     speakers = engine.people.find_all(speaker, engine.named()) if speaker else None
@@ -247,7 +240,7 @@ def figures(filters: FilterOptions, listing: ListOptions, source: SourceOptions,
 
     engine = source.engine()
     query = filters.query()
-    cells = _cells(engine, "figure_cells", query)
+    cells = engine.figure_cells(query)
     if cells is None:
         rows: list[Any] = _listed(figure_table(engine.figures(query)), listing)
         report: Any = figures_report(rows)

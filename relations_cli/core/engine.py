@@ -52,6 +52,13 @@ class Engine(Protocol):
 
     def figures(self, query: Query) -> list[tuple[EventRef, Figure]]: ...
 
+    # The same quotes and figures as the cells the report prints (date as written, speaker,
+    # text, event id; event id, date, label, value, unit, change), for an engine that has
+    # them without building objects (the index); None: ask `quotes` or `figures`.
+    def quote_cells(self, query: Query) -> list[tuple[str, str, str, str]] | None: ...
+
+    def figure_cells(self, query: Query) -> list[tuple[str, str, str, str, str, str]] | None: ...
+
     # Every name the timeline's events give, once each, in order of first appearance.
     def named(self) -> list[str]: ...
 
@@ -113,6 +120,12 @@ class MemoryEngine:
 
     def figures(self, query: Query) -> list[tuple[EventRef, Figure]]:
         return event_figures(self._all(query))
+
+    def quote_cells(self, query: Query) -> list[tuple[str, str, str, str]] | None:
+        return None  # the events are at hand
+
+    def figure_cells(self, query: Query) -> list[tuple[str, str, str, str, str, str]] | None:
+        return None
 
     def named(self) -> list[str]:
         return named_in(self.timeline.events)

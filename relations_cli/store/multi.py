@@ -160,6 +160,12 @@ class MultiEngine:
             return named_in(self.select(Query()))
         return names
 
+    def quote_cells(self, query: Query) -> list[tuple[str, str, str, str]] | None:
+        return None  # rows from several files merge as objects (quotes)
+
+    def figure_cells(self, query: Query) -> list[tuple[str, str, str, str, str, str]] | None:
+        return None
+
     def chart_counts(self, query: Query, by: str) -> ChartCounts | None:
         return None  # drawn from the merged events
 
