@@ -107,9 +107,14 @@ class _Boundary(TyperGroup):
             silence_stdout()
             status = ExitStatus.OK
         except OSError as error:
-            # A full disk or a closed stream on stdout: one line, naming it.
-            _drop_stdout()
-            status = _fail(f"standard output: {_reason(error)}", ExitStatus.ERROR)
+            # A full disk or a closed stream on stdout: one line, naming it. An error about
+            # a file names that file, never standard output.
+            if error.filename is not None:
+                where = os.fsdecode(error.filename)
+            else:
+                _drop_stdout()
+                where = "standard output"
+            status = _fail(f"{where}: {_reason(error)}", ExitStatus.ERROR)
         except Exception as error:
             if debug:
                 raise

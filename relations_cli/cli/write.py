@@ -6,15 +6,32 @@ command that runs, so the reading commands never load it.
 
 # No `from __future__ import annotations`: see app.py.
 
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from relations_cli.cli.app import app, note
 from relations_cli.cli.options import complete_ids
 from relations_cli.core.errors import WriteError
+
+
+class _OptionsInOrder(TyperCommand):
+    """Keeps the order in which options were typed (in ctx.meta), so that repeated groups of
+    options (`--source-title A --source-url U --source-title B`) pair up as typed."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        import contextlib
+
+        from typer._click.exceptions import UsageError
+
+        with contextlib.suppress(UsageError):  # the real parse below reports it
+            _, _, order = self.make_parser(ctx).parse_args(args=list(args))
+            ctx.meta["relations.option_order"] = [param.name for param in order]
+        return super().parse_args(ctx, args)
 
 DataOpt = Annotated[list[str] | None, typer.Option(
     "--data", "-d", metavar="PATH", show_default=False,
@@ -49,15 +66,21 @@ def _target(data: list[str] | None) -> Path:
     return path
 
 
-def _report(path: Path, before: str, after: str, dry_run: bool, done: str) -> None:
+def _report(path: Path, shown_diff: str, dry_run: bool, done: str) -> None:
     from relations_cli.render.safe import visible
-    from relations_cli.store.write import diff
 
     if dry_run:
-        sys.stdout.write(diff(before, after, path.name))
+        # A diff is read by a person: every unsafe character is shown as an escape (a bidi
+        # override must not reorder it), line endings stay as they are.
+        for line in _LINE.findall(shown_diff):
+            body = line.rstrip("\r\n")
+            sys.stdout.write(visible(body) + line[len(body) :])
         note(f"dry run: {visible(str(path))} not changed")
     else:
         note(f"{visible(done)} in {visible(str(path))}")
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$")
 
 
 # -- add ------------------------------------------------------------------------------------------
@@ -84,12 +107,15 @@ def _asked(label: str, offered: list[str]) -> str:
 def _from_json(stream: Any) -> list[dict[str, Any]]:
     import json
 
-    from relations_cli.store.write import FIELD_ORDER, LIST_FIELDS, RECORD_FIELDS
+    from relations_cli.store.yamltext import FIELD_ORDER, LIST_FIELDS, RECORD_FIELDS
 
     try:
         loaded = json.load(stream)
     except ValueError as error:
         raise typer.BadParameter(f"standard input is not JSON: {error}",
+                                 param_hint="--json") from None
+    except RecursionError:
+        raise typer.BadParameter("standard input nests too deeply to be an event",
                                  param_hint="--json") from None
     records = loaded if isinstance(loaded, list) else [loaded]
     drafts = []
@@ -121,7 +147,7 @@ def _json_list(value: Any) -> list[Any]:
 
 
 def _json_record(value: Any, key: str, number: int) -> dict[str, Any]:
-    from relations_cli.store.write import RECORD_FIELDS
+    from relations_cli.store.yamltext import RECORD_FIELDS
 
     if not isinstance(value, dict) or set(value) - set(RECORD_FIELDS[key]):
         fields = ", ".join(RECORD_FIELDS[key])
@@ -137,8 +163,9 @@ def _json_text(value: Any, key: str, number: int) -> str:
     return str(value).strip()
 
 
-@app.command()
+@app.command(cls=_OptionsInOrder)
 def add(
+    ctx: typer.Context,
     data: DataOpt = None,
     date: Annotated[str | None, typer.Option(
         "--date", metavar="DATE", show_default=False,
@@ -161,13 +188,15 @@ def add(
         "--place", metavar="NAME", show_default=False)] = None,
     quote: Annotated[list[str] | None, typer.Option(
         "--quote", "-q", metavar="'WHO: TEXT'", show_default=False)] = None,
-    source_title: Annotated[str | None, typer.Option(
-        "--source-title", metavar="TEXT", show_default=False)] = None,
-    source_url: Annotated[str | None, typer.Option(
+    source_title: Annotated[list[str] | None, typer.Option(
+        "--source-title", metavar="TEXT", show_default=False,
+        help="Starts a source; the --source-* options after it describe it. Repeat the "
+             "group for several sources.")] = None,
+    source_url: Annotated[list[str] | None, typer.Option(
         "--source-url", metavar="URL", show_default=False)] = None,
-    source_publisher: Annotated[str | None, typer.Option(
+    source_publisher: Annotated[list[str] | None, typer.Option(
         "--source-publisher", metavar="NAME", show_default=False)] = None,
-    source_date: Annotated[str | None, typer.Option(
+    source_date: Annotated[list[str] | None, typer.Option(
         "--source-date", metavar="DATE", show_default=False)] = None,
     date_note: Annotated[str | None, typer.Option(
         "--date-note", metavar="TEXT", show_default=False,
@@ -191,22 +220,23 @@ def add(
       echo '{"date": "2016-04", "title": "Talks"}' | relations add --data mine.yaml --json
       relations add --data mine.yaml --date 2016 --title "A year" --dry-run
     """
-    from relations_cli.store.write import add_event, change_file, event_id_for, layout
+    from relations_cli.store.changes import add as add_events
 
     path = _target(data)
     if from_json:
         drafts = _from_json(sys.stdin)
+        if not drafts:
+            note(f"nothing added to {path}: the JSON holds no event")
+            raise typer.Exit(1)
     else:
-        source = {k: v.strip() for k, v in (("title", source_title), ("url", source_url),
-                                            ("publisher", source_publisher),
-                                            ("date", source_date)) if v and v.strip()}
-        if source and "title" not in source:
-            raise typer.BadParameter("a source needs a title", param_hint="--source-title")
+        sources = _sources(ctx, {
+            "title": source_title, "url": source_url, "publisher": source_publisher,
+            "date": source_date})
         drafts = [{
             "id": event_id, "date": date, "end": end, "title": title, "summary": summary,
             "category": category, "actors": actor, "people": person, "place": place,
             "tags": tag, "quotes": [_quote(q) for q in quote or ()],
-            "sources": [source] if source else [], "date_note": date_note,
+            "sources": sources, "date_note": date_note,
         }]
         for key, value in list(drafts[0].items()):
             if isinstance(value, str):
@@ -220,23 +250,45 @@ def add(
                 where = f"event {number}: " if from_json else ""
                 raise typer.BadParameter(f"{where}an event needs a {key}",
                                          param_hint="--json" if from_json else f"--{key}")
-    added: list[str] = []
-
-    def change(snapshot: Any) -> str:
-        text = str(snapshot.text)
-        for draft in drafts:
-            if not draft.get("id"):
-                taken = {item.id for item in layout(text, str(path)).items}
-                draft["id"] = event_id_for(str(draft["title"]), taken)
-            text = add_event(text, draft)
-            added.append(str(draft["id"]))
-        return text
-
-    before, after = change_file(path, change, dry_run)
+    outcome = add_events(path, drafts, dry_run)
     if not dry_run:
-        for new_id in added:
+        for new_id in outcome.ids:
             print(new_id)
-    _report(path, before, after, dry_run, "added " + ", ".join(added))
+    _report(path, outcome.diff, dry_run, "added " + ", ".join(outcome.ids))
+
+
+_SOURCE_OPTIONS = {"source_title": "title", "source_url": "url",
+                   "source_publisher": "publisher", "source_date": "date"}
+
+
+def _sources(ctx: Any, given: dict[str, list[str] | None]) -> list[dict[str, str]]:
+    """The sources typed, in the order typed: each --source-title starts one, and the
+    --source-url, --source-publisher and --source-date after it describe it. An option that
+    has no title before it, or that repeats within one source, is an error, never dropped."""
+    order = [_SOURCE_OPTIONS[name] for name in ctx.meta.get("relations.option_order", [])
+             if name in _SOURCE_OPTIONS]
+    values = {key: list(items or ()) for key, items in given.items()}
+    if sum(len(items) for items in values.values()) != len(order):  # pragma: no cover
+        order = ["title"] * len(values["title"])  # (defaults or an unusual parser)
+    sources: list[dict[str, str]] = []
+    for key in order:
+        value = values[key].pop(0).strip()
+        if key == "title":
+            sources.append({"title": value})
+            continue
+        option = f"--source-{key}"
+        if not sources:
+            raise typer.BadParameter(f"{option} describes the source named by a --source-title "
+                                     "before it; give the title first", param_hint=option)
+        if key in sources[-1]:
+            raise typer.BadParameter(f"a second {option} for the source "
+                                     f"'{sources[-1]['title']}'; start another source with "
+                                     "--source-title", param_hint=option)
+        sources[-1][key] = value
+    for source in sources:
+        if not source["title"]:
+            raise typer.BadParameter("a source needs a title", param_hint="--source-title")
+    return [{k: v for k, v in source.items() if v} for source in sources]
 
 
 def _complete(draft: dict[str, Any], path: Path) -> None:
@@ -282,16 +334,15 @@ def remove(
       relations remove palmyra-retaken --data mine.yaml --dry-run
       relations remove palmyra-retaken --data mine.yaml
     """
-    from relations_cli.store.write import change_file, remove_event
+    from relations_cli.store.changes import remove as remove_from
 
     path = _target(data)
-    before, after = change_file(path, lambda snapshot: remove_event(snapshot.text, event_id),
-                                dry_run)
-    _report(path, before, after, dry_run, f"removed {event_id}")
+    outcome = remove_from(path, event_id, dry_run)
+    _report(path, outcome.diff, dry_run, f"removed {event_id}")
 
 
 def _changes(assignments: list[str]) -> dict[str, str]:
-    from relations_cli.store.write import LIST_FIELDS, TEXT_FIELDS
+    from relations_cli.store.yamltext import LIST_FIELDS, TEXT_FIELDS
 
     changes: dict[str, str] = {}
     for assignment in assignments:
@@ -329,7 +380,7 @@ def edit(
       relations edit palmyra-retaken --data mine.yaml
       relations edit palmyra-retaken --data mine.yaml --set date=2016-03-27 --set title="Palmyra"
     """
-    from relations_cli.store.write import change_file, set_fields
+    from relations_cli.store.changes import edit as edit_fields
 
     path = _target(data)
     if not assignments:
@@ -337,21 +388,8 @@ def edit(
             raise typer.BadParameter("--dry-run goes with --set", param_hint="--dry-run")
         _edit_in_editor(path, event_id)
         return
-    changes = _changes(assignments)
-
-    def change(snapshot: Any) -> str:
-        from relations_cli.store.loader import parse_timeline
-
-        timeline, problems = parse_timeline(snapshot.text, str(path))
-        if timeline is None:
-            raise WriteError(f"{problems[0]} (fix the file first: 'relations validate')")
-        current = timeline.event(event_id)
-        if current is None:
-            raise WriteError(f"no event with id '{event_id}' in {path}")
-        return set_fields(snapshot.text, event_id, changes, current)
-
-    before, after = change_file(path, change, dry_run)
-    _report(path, before, after, dry_run, f"changed {event_id}")
+    outcome = edit_fields(path, event_id, _changes(assignments), dry_run)
+    _report(path, outcome.diff, dry_run, f"changed {event_id}")
 
 
 def _edit_in_editor(path: Path, event_id: str) -> None:
@@ -361,22 +399,23 @@ def _edit_in_editor(path: Path, event_id: str) -> None:
     import tempfile
 
     from relations_cli.render.safe import visible
+    from relations_cli.store.install import commit, locked_snapshot, read_snapshot
+    from relations_cli.store.layout import BREAK, layout
     from relations_cli.store.loader import parse_timeline
-    from relations_cli.store.write import (
-        commit,
-        layout,
-        locked_snapshot,
-        read_snapshot,
-    )
+    from relations_cli.store.write import find_item
 
     snapshot = read_snapshot(path)
-    items = [item for item in layout(snapshot.text, str(path)).items if item.id == event_id]
-    if not items:
-        raise WriteError(f"no event with id '{event_id}' in {path}")
-    line = snapshot.text.count("\n", 0, items[0].start) + 1
+    items = layout(snapshot.text, str(path)).items
+    item = items[find_item(items, event_id, str(path))]
+    line = len(BREAK.findall(snapshot.text, 0, item.start)) + 1
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     raw = (b"\xef\xbb\xbf" if snapshot.bom else b"") + snapshot.text.encode("utf-8")
-    fd, copy = tempfile.mkstemp(prefix=f"relations-{path.stem}-", suffix=path.suffix or ".yaml")
+    try:
+        fd, copy = tempfile.mkstemp(prefix=f"relations-{path.stem[:100]}-",
+                                    suffix=path.suffix[:20] or ".yaml")
+    except OSError as error:
+        raise WriteError(f"{tempfile.gettempdir()}: cannot make the copy to edit: "
+                         f"{(error.strerror or str(error)).lower()}") from None
     keep = False
     try:
         with os.fdopen(fd, "wb") as stream:
@@ -387,8 +426,13 @@ def _edit_in_editor(path: Path, event_id: str) -> None:
                                   check=False)
             if done.returncode != 0:
                 raise WriteError(f"the editor ({editor}) exited with status {done.returncode}; "
-                                 "nothing written")
-            edited = Path(copy).read_bytes()
+                                 f"{path} not changed")
+            try:
+                edited = Path(copy).read_bytes()
+            except OSError as error:
+                raise WriteError(f"{copy}: the copy the editor had is gone "
+                                 f"({(error.strerror or str(error)).lower()}); {path} not "
+                                 "changed") from None
             if edited == raw:
                 note(f"no change to {visible(str(path))}")
                 return
@@ -410,15 +454,19 @@ def _edit_in_editor(path: Path, event_id: str) -> None:
                 answer = "a"
             if not str(answer).strip().lower().startswith("e"):
                 raise WriteError(f"abandoned: {path} not changed") from None
-        with locked_snapshot(path):
-            try:
-                commit(dataclasses.replace(snapshot, bom=bom), text)
-            except WriteError as error:
-                if "changed on disk" not in str(error):
-                    raise
-                keep = True
-                raise WriteError(f"{path}: changed on disk while you edited; nothing written "
-                                 f"(your version is in {copy})") from None
+        # From here the edit is the person's work: whatever stops it, the copy is kept.
+        keep = True
+        try:
+            with locked_snapshot(path):
+                commit(dataclasses.replace(snapshot, bom=bom), text, checked=True)
+        except WriteError as error:
+            reason = str(error).removesuffix(" (run the command again)")
+            if "no such file" in reason:
+                reason = f"{path}: moved or removed while you edited; nothing written"
+            elif "changed on disk" in reason:
+                reason = f"{path}: changed on disk while you edited; nothing written"
+            raise WriteError(f"{reason} (your version is in {copy})") from None
+        keep = False
         note(f"changed {visible(event_id)} in {visible(str(path))}")
     finally:
         if not keep:
@@ -470,7 +518,8 @@ def new(
     import os
 
     from relations_cli.render.safe import visible
-    from relations_cli.store.write import check, yaml_scalar
+    from relations_cli.store.install import check
+    from relations_cli.store.yamltext import yaml_scalar
 
     name = title.strip() if title and title.strip() else \
         path.stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Timeline"
@@ -483,10 +532,20 @@ def new(
         raise WriteError(f"{path}: already exists; 'relations new' never overwrites") from None
     except OSError as error:
         raise WriteError(f"{path}: cannot create: {error.strerror or error}") from None
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-        stream.write(text)
-        stream.flush()
-        os.fsync(stream.fileno())
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException as error:
+        # Never leave an empty or half-written file that the next `new` calls existing.
+        path.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            from relations_cli.store.atomic import reason
+
+            raise WriteError(f"{path}: cannot write: {reason(error)}; nothing created") \
+                from None
+        raise
     note(f"created {visible(str(path))}")
 
 

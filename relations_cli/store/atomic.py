@@ -35,7 +35,7 @@ def replace_atomically(target: Path, mode: int, *, binary: bool = False,
     deferred = signals_deferred()
     deferred.__enter__()  # a stop lands before the file exists or inside the try below
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+        fd, temporary = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".tmp",
                                          dir=directory)
     except BaseException:
         deferred.__exit__(None, None, None)
@@ -101,28 +101,76 @@ def _hold(fd: int) -> None:
         pass
 
 
-def _sweep(directory: Path, name: str) -> None:
-    """Remove `.NAME.*.tmp` files a killed writer of the same file left: those nobody holds."""
+# A temporary name is the prefix, 8 random characters and `.tmp`: the prefix leaves room for
+# them within NAME_MAX (255 bytes on every file system we know).
+_NAME_MAX = 255
+_RANDOM_AND_SUFFIX = 8 + len(".tmp")
+
+
+def temp_prefix(name: str) -> str:
+    """The prefix of the temporary files that replace the file `name`: `.NAME.`, or for a
+    name too long to take it whole, its start and a checksum of the rest (`.NAM~1a2b3c4d.`)."""
+    raw = os.fsencode(name)
+    if len(raw) + 2 + _RANDOM_AND_SUFFIX <= _NAME_MAX:
+        return f".{name}."
+    import zlib
+
+    room = _NAME_MAX - _RANDOM_AND_SUFFIX - 2 - 9
+    head = raw[:room]
+    while head and (head[-1] & 0xC0) == 0x80:  # never cut inside a UTF-8 character
+        head = head[:-1]
+    if head and head[-1] >= 0xC0:
+        head = head[:-1]
+    return f".{os.fsdecode(head)}~{zlib.crc32(raw):08x}."
+
+
+def leftovers(directory: Path, name: str) -> list[Path]:
+    """The temporary files a killed writer of the file `name` left: those nobody holds (a
+    writer locks its own until it renames it)."""
     try:
         import fcntl
     except ImportError:
-        return
+        return []
+    found = []
     with contextlib.suppress(OSError):
-        for leftover in directory.glob(f".{glob_escape(name)}.*.tmp"):
+        for leftover in sorted(directory.glob(f"{glob_escape(temp_prefix(name))}*.tmp")):
+            if len(leftover.name) != len(temp_prefix(name)) + _RANDOM_AND_SUFFIX:
+                continue
             with contextlib.suppress(OSError):
-                fd = os.open(leftover, os.O_RDONLY | os.O_NOFOLLOW)
+                fd = os.open(leftover, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
                 try:
+                    if not stat.S_ISREG(os.fstat(fd).st_mode):
+                        continue
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    if stat.S_ISREG(os.fstat(fd).st_mode):
-                        os.unlink(leftover)
+                    found.append(leftover)
                 finally:
                     os.close(fd)
+    return found
+
+
+def sweep_leftovers(directory: Path, name: str) -> int:
+    """Remove the leftovers of killed writers of the file `name`; how many went."""
+    removed = 0
+    for leftover in leftovers(directory, name):
+        with contextlib.suppress(OSError):
+            os.unlink(leftover)
+            removed += 1
+    return removed
+
+
+def _sweep(directory: Path, name: str) -> None:
+    sweep_leftovers(directory, name)
 
 
 def glob_escape(text: str) -> str:
     import glob
 
     return glob.escape(text)
+
+
+def reason(error: OSError) -> str:
+    """What went wrong, in words (lower case, for after a colon)."""
+    return _reason(error)
 
 
 def _reason(error: OSError) -> str:

@@ -1,0 +1,317 @@
+"""The three writes to a timeline file, add, remove and edit, at any size.
+
+Each takes the file's lock, then asks its fresh index where the events concerned are and
+reads only a window there (store/locate), checks the change alone (the new or changed
+event's text with the strict loader, ids against the index) and copies the file around it;
+with no fresh index it changes the whole text and checks all of it. Either way the bytes
+written are the same (tests/test_write.py compares them), and `Outcome` carries what a dry
+run shows: the diff of what would change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from relations_cli.core.errors import WriteError
+from relations_cli.store.install import (
+    Snapshot,
+    check,
+    commit,
+    copy_with_splices,
+    locked_snapshot,
+    read_text,
+)
+from relations_cli.store.layout import Item, layout
+from relations_cli.store.locate import Located, NotHere, Row, Window, from_index, from_reading
+from relations_cli.store.write import (
+    Draft,
+    Splice,
+    add_events,
+    apply,
+    diff,
+    edit_splice,
+    event_id_for,
+    insertion_splice,
+    order_key,
+    removal_splice,
+    remove_event,
+    render_event,
+    set_fields,
+)
+
+__all__ = ["Outcome", "add", "edit", "remove"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a write did (or, in a dry run, would do)."""
+
+    ids: tuple[str, ...]
+    diff: str
+    fast: bool  # answered through the index, reading windows only
+
+
+def add(path: Path, drafts: Sequence[Draft], dry_run: bool = False) -> Outcome:
+    """Insert events, each at its place in date order when the file is in date order."""
+    if not drafts:
+        raise WriteError(f"{path}: nothing to add (no event given); nothing written")
+    return _write(path, dry_run, lambda located: _add_fast(located, drafts),
+                  lambda snapshot: _add_whole(snapshot, drafts))
+
+
+def remove(path: Path, event_id: str, dry_run: bool = False) -> Outcome:
+    """Cut out one event with its own comments."""
+    return _write(path, dry_run, lambda located: _remove_fast(located, event_id),
+                  lambda snapshot: _remove_whole(snapshot, event_id))
+
+
+def edit(path: Path, event_id: str, changes: dict[str, str], dry_run: bool = False) -> Outcome:
+    """Change, add or remove (an empty value) fields of one event."""
+    return _write(path, dry_run, lambda located: _edit_fast(located, event_id, changes),
+                  lambda snapshot: _edit_whole(snapshot, event_id, changes))
+
+
+# -- the two paths --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Planned:
+    """A change planned on a window (or the whole text): its splice, the text before and
+    after, and where that text starts in the file."""
+
+    window: Window | None
+    before: str
+    splice: Splice
+    ids: tuple[str, ...]
+    first_line: int = 1
+
+
+_Fast = Callable[[Located], _Planned]
+_Whole = Callable[[Snapshot], tuple[str, str, tuple[str, ...]]]
+
+
+def _write(path: Path, dry_run: bool, fast: _Fast, whole: _Whole) -> Outcome:
+    name = str(path)
+    with locked_snapshot(path) as snapshot:
+        planned = _planned(snapshot, fast)
+        if planned is not None and planned.window is not None:
+            window = planned.window
+            after = apply(planned.before, planned.splice)
+            shown = diff(planned.before, after, path.name, planned.first_line)
+            if not dry_run:
+                start = window.byte_at(planned.splice.start)
+                end = window.byte_at(planned.splice.end)
+                copy_with_splices(snapshot, [(start, end, planned.splice.text.encode("utf-8"))])
+            return Outcome(planned.ids, shown, True)
+        full = read_text(snapshot)
+        before, after, ids = whole(full)
+        check(after, name)
+        if not dry_run:
+            commit(full, after, checked=True)
+        return Outcome(ids, diff(before, after, path.name), False)
+
+
+def _planned(snapshot: Snapshot, fast: _Fast) -> _Planned | None:
+    """The change planned on windows of the file: what its fresh index knows, else what a
+    reading of it finds; None when only the whole text can take it."""
+    located = from_index(snapshot)
+    if located is None:
+        located = from_reading(snapshot)
+    try:
+        return fast(located)
+    except NotHere:
+        return None
+    finally:
+        located.close()
+
+
+def _name_of(located: Located) -> str:
+    return str(located.snapshot.path)
+
+
+def _check_item(located: Located, window_text: str, item: Item, newline: str,
+                line: int) -> None:
+    """The strict loader's verdict on one event's text, alone; `line` is its first line in
+    the file as it would be."""
+    body = window_text[item.lead : item.end]
+    if not body.endswith(("\n", "\r")):
+        body += newline
+    check("events:" + newline + body, _name_of(located), line - 1 - _lines(
+        window_text[item.lead : item.start]))
+
+
+def _lines(text: str) -> int:
+    from relations_cli.store.layout import BREAK
+
+    return len(BREAK.findall(text))
+
+
+def _line_of(window: Window, text: str, index: int) -> int:
+    """The line number in the file of text[index] (`text` is the window's text, or that
+    text changed after its start)."""
+    if index < window.start:
+        return window.line - _lines(text[index : window.start])
+    return window.line + _lines(text[window.start : index])
+
+
+def _verify(text: str, start: int, expected: Sequence[str]) -> list[Item]:
+    """The events of the changed window, which must be exactly the ones expected."""
+    from relations_cli.store.layout import items_at
+
+    found = items_at(text, len(expected) + 1, start)
+    ids = [item.id for item in found[: len(expected)]]
+    if ids != list(expected):
+        raise NotHere  # the splice did not land as planned: let the whole path decide
+    return found
+
+
+def _mapped(index: int, splice: Splice) -> int:
+    """Where a position of the text before a splice is after it."""
+    if index < splice.start:
+        return index
+    return index + len(splice.text) - (splice.end - splice.start)
+
+
+# -- add ------------------------------------------------------------------------------------------
+
+
+def _assign_ids(drafts: Sequence[Draft], taken: Callable[[str], bool]) -> None:
+    mine: set[str] = set()
+    for draft in drafts:
+        wanted = str(draft.get("id") or "")
+        if not wanted:
+            wanted = event_id_for(str(draft.get("title") or ""),
+                                  lambda candidate: candidate in mine or taken(candidate))
+            draft["id"] = wanted
+        elif wanted in mine:
+            raise WriteError(f"two new events have the id '{wanted}'; nothing written")
+        mine.add(wanted)
+
+
+def _sort_key(draft: Draft) -> tuple[int, object]:
+    key = order_key(str(draft.get("date") or ""), str(draft.get("end") or ""))
+    return (1, ()) if key is None else (0, key)
+
+
+def _add_fast(located: Located, drafts: Sequence[Draft]) -> _Planned:
+    if len(drafts) != 1 or located.count() < 2:
+        raise NotHere  # several at once, or a list too short to learn its style from
+    draft = drafts[0]
+    _assign_ids(drafts, located.has_id)
+    if located.has_id(str(draft["id"])):
+        raise WriteError(f"{_name_of(located)}: duplicate id '{draft['id']}' (an event "
+                         "already has it); refused, nothing written")
+    first = located.first()
+    assert first is not None
+    head_window, head = located.window(first, 2)
+    if len(head) < 2:
+        raise NotHere
+    from relations_cli.store.layout import _blank_between
+
+    blank = _blank_between(head_window.text, head[0], head[1])
+    newline = located.newline()
+    key = order_key(str(draft.get("date") or ""), str(draft.get("end") or ""))
+    later = located.first_later(key) if key is not None and located.in_date_order() else None
+    previous = located.before(later) if later is not None else located.last()
+    block = render_event(draft, head[0].dash, head[0].indent, newline)
+    if previous is None:  # first of all
+        assert later is not None
+        window, items = located.window(later, 1)
+        splice = insertion_splice(window.text, None, items[0], [block], blank, newline)
+        expected = [str(draft["id"]), later.id]
+        verify_from = splice.start
+    else:
+        window, items = located.window(previous, 2)
+        after_item = items[1] if len(items) > 1 else None
+        if later is not None and (after_item is None or after_item.id != later.id):
+            raise NotHere
+        splice = insertion_splice(window.text, items[0], after_item, [block], blank, newline)
+        expected = [previous.id, str(draft["id"])] + ([after_item.id] if after_item else [])
+        verify_from = items[0].start
+    new_text = apply(window.text, splice)
+    found = _verify(new_text, verify_from, expected)
+    new_item = found[expected.index(str(draft["id"]))]
+    _check_item(located, new_text, new_item, newline,
+                _line_of(window, new_text, new_item.start))
+    return _Planned(window, window.text, splice, (str(draft["id"]),),
+                    _line_of(window, window.text, 0))
+
+
+def _add_whole(snapshot: Snapshot, drafts: Sequence[Draft]) -> tuple[str, str,
+                                                                        tuple[str, ...]]:
+    text = snapshot.text
+    taken = {item.id for item in layout(text, str(snapshot.path)).items}
+    _assign_ids(drafts, taken.__contains__)
+    for draft in drafts:
+        if draft["id"] in taken:
+            raise WriteError(f"{snapshot.path}: duplicate id '{draft['id']}' (an event "
+                             "already has it); refused, nothing written")
+    after = add_events(text, drafts, str(snapshot.path))
+    return text, after, tuple(str(draft["id"]) for draft in drafts)
+
+
+# -- remove ----------------------------------------------------------------------------------------
+
+
+def _find_row(located: Located, event_id: str) -> Row:
+    row = located.by_id(event_id)
+    if row is None:
+        raise NotHere  # the whole path says it is missing, with a hint
+    return row
+
+
+def _remove_fast(located: Located, event_id: str) -> _Planned:
+    row = _find_row(located, event_id)
+    if located.count() < 2:
+        raise NotHere
+    previous = located.before(row)
+    following = located.next_after(row)
+    window, items = located.window(previous or row, 3 if previous else 2)
+    item_number = 1 if previous else 0
+    if len(items) <= item_number or items[item_number].id != event_id:
+        raise NotHere
+    item = items[item_number]
+    splice = removal_splice(window.text, item, previous is None, following is None)
+    new_text = apply(window.text, splice)
+    expected = ([previous.id] if previous else []) + ([following.id] if following else [])
+    start = items[0].start if previous else _mapped(items[1].start, splice)
+    _verify(new_text, start, expected)
+    return _Planned(window, window.text, splice, (event_id,),
+                    _line_of(window, window.text, 0))
+
+
+def _remove_whole(snapshot: Snapshot, event_id: str) -> tuple[str, str, tuple[str, ...]]:
+    text = snapshot.text
+    return text, remove_event(text, event_id, str(snapshot.path)), (event_id,)
+
+
+# -- edit ------------------------------------------------------------------------------------------
+
+
+def _edit_fast(located: Located, event_id: str, changes: dict[str, str]) -> _Planned:
+    row = _find_row(located, event_id)
+    new_id = changes.get("id", event_id)
+    if new_id != event_id and located.has_id(new_id):
+        raise WriteError(f"{_name_of(located)}: duplicate id '{new_id}' (an event already "
+                         "has it); refused, nothing written")
+    following = located.next_after(row)
+    window, items = located.window(row, 2 if following else 1)
+    item = items[0]
+    newline = located.newline()
+    splice = edit_splice(window.text, item, changes, newline)
+    new_text = apply(window.text, splice)
+    expected = [new_id] + ([following.id] if following else [])
+    found = _verify(new_text, item.start, expected)
+    _check_item(located, new_text, found[0], newline, _line_of(window, new_text, found[0].start))
+    return _Planned(window, window.text, splice, (new_id,),
+                    _line_of(window, window.text, 0))
+
+
+def _edit_whole(snapshot: Snapshot, event_id: str,
+                changes: dict[str, str]) -> tuple[str, str, tuple[str, ...]]:
+    text = snapshot.text
+    new_id = changes.get("id", event_id)
+    after = set_fields(text, event_id, changes, name=str(snapshot.path))
+    return text, after, (new_id,)

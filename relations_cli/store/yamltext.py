@@ -1,0 +1,158 @@
+"""Values as YAML text: how a scalar, a field and a whole event are written into a timeline.
+
+One function, `yaml_scalar`, decides how a piece of text is written, for the two contexts a
+value can stand in: block (`title: ...` on its own line) and flow (inside `[...]` or `{...}`,
+where `,[]{}` end a plain value and PyYAML's pure-Python reader also stops at `?` and `:`).
+A value is left plain only when every YAML reader we know of reads it back as this same text:
+PyYAML with libyaml and without, YAML 1.1 and 1.2 (no `NO`, `010`, `1:20`, dates or `~`).
+Everything else is single-quoted, or double-quoted with escapes when it holds a line break of
+any kind (`\\n \\r U+0085 U+2028 U+2029`), a control character or edge spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from relations_cli.core.errors import WriteError
+
+__all__ = [
+    "DATE_FIELDS",
+    "FIELD_ORDER",
+    "LIST_FIELDS",
+    "RECORD_FIELDS",
+    "TEXT_FIELDS",
+    "Draft",
+    "render_event",
+    "render_value",
+    "yaml_scalar",
+]
+
+# A draft event: field -> text, list of texts, or list of {key: text} (quotes, figures,
+# sources), in the order of the format.
+Draft = dict[str, Any]
+
+TEXT_FIELDS = ("id", "date", "end", "title", "summary", "category", "place", "date_note")
+LIST_FIELDS = ("actors", "people", "tags")
+RECORD_FIELDS = {
+    "quotes": ("by", "text"),
+    "figures": ("label", "value", "unit", "change"),
+    "sources": ("title", "url", "publisher", "date"),
+}
+FIELD_ORDER = (
+    "id", "date", "end", "title", "summary", "category", "actors", "people", "place", "tags",
+    "quotes", "figures", "sources", "date_note",
+)  # fmt: skip
+DATE_FIELDS = frozenset({"date", "end"})
+
+# Characters a YAML stream may hold as they are (PyYAML's reader), less tab and line breaks.
+_NOT_PRINTABLE = re.compile("[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Line breaks YAML 1.1 knows besides \n and \r (PyYAML counts them as lines), and the BOM.
+_SPECIAL = re.compile("[\x85\u2028\u2029\ufeff]")
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+# In flow context PyYAML's pure-Python scanner ends a plain scalar at any of these.
+_FLOW_STOPS = re.compile(r"[,\[\]{}?:#]")
+# Anything a YAML 1.1 or 1.2 reader might take for a number, date, time or sexagesimal.
+_NUMBERISH = re.compile(r"[-+]?[.]?[0-9][0-9A-Za-z_.:,+ -]*|[-+]?\.(?:inf|nan)", re.IGNORECASE)
+_WORDS = frozenset({
+    "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "=", "<<", ".inf",
+    ".nan", "-.inf", "+.inf",
+})  # fmt: skip
+_DATE_TEXT = re.compile(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0",
+            "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
+
+
+def _plain_ok(value: str, flow: bool) -> bool:
+    if not value or value != value.strip(" ") or value[0] in _INDICATORS:
+        return False
+    if _NOT_PRINTABLE.search(value) or _SPECIAL.search(value):
+        return False
+    if value.casefold() in _WORDS or _NUMBERISH.fullmatch(value):
+        return False
+    if ": " in value or " #" in value or value.endswith(":"):
+        return False
+    return not (flow and _FLOW_STOPS.search(value))
+
+
+def _double_quoted(value: str) -> str:
+    out = []
+    for char in value:
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif _NOT_PRINTABLE.match(char) or char == "\ufeff":
+            code = ord(char)
+            if 0xD800 <= code <= 0xDFFF:
+                raise WriteError(f"{value[:40]!r}: holds a lone surrogate, which is not text")
+            out.append(f"\\x{code:02x}" if code < 0x100 else
+                       f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def yaml_scalar(value: str, flow: bool = False, date: bool = False) -> str:
+    """`value` as a YAML scalar that any YAML reader reads back as this same text, in block
+    context or, with `flow`, inside `[...]` or `{...}`.
+
+    Plain when nothing could misread it; single-quoted when it only needs quoting (`NO`,
+    `010`, `1:20`, `#hashtag`, `a, b` in a list); double-quoted with escapes for line breaks,
+    control characters and edge spaces. A date is left plain (`2016-03`), as timelines
+    write them (the loader reads every value as text).
+    """
+    if date and _DATE_TEXT.fullmatch(value):
+        return value
+    if _plain_ok(value, flow):
+        return value
+    if _NOT_PRINTABLE.search(value) or _SPECIAL.search(value) or value != value.strip(" "):
+        return _double_quoted(value)
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _flow_list(items: Sequence[str]) -> str:
+    return "[" + ", ".join(yaml_scalar(item, flow=True) for item in items) + "]"
+
+
+def _flow_record(key: str, record: dict[str, str]) -> str:
+    entries = [f"{name}: {yaml_scalar(record[name], flow=True, date=name == 'date')}"
+               for name in RECORD_FIELDS[key] if record.get(name)]
+    return "{" + ", ".join(entries) + "}"
+
+
+def render_value(key: str, value: Any, flow: bool, indent: int = 0, newline: str = "\n") -> str:
+    """The text after `key:` (with its leading space or line break) for one field's value.
+
+    In flow context everything is on one line; in block context a list is written `[a, b]`
+    and records (quotes, figures, sources) as a block list under the key, indented from
+    `indent`, the column of the key."""
+    if key in RECORD_FIELDS:
+        if flow:
+            return " [" + ", ".join(_flow_record(key, record) for record in value) + "]"
+        lines = []
+        for record in value:
+            entries = [(name, record[name]) for name in RECORD_FIELDS[key] if record.get(name)]
+            for number, (name, text) in enumerate(entries):
+                lead = "  - " if number == 0 else "    "
+                lines.append(" " * indent + f"{lead}{name}: "
+                             f"{yaml_scalar(text, date=name == 'date')}")
+        return "".join(newline + line for line in lines)
+    if isinstance(value, (list, tuple)):
+        return " " + _flow_list(value)
+    return " " + yaml_scalar(str(value), flow=flow, date=key in DATE_FIELDS)
+
+
+def render_event(draft: Draft, dash: int = 2, indent: int = 4, newline: str = "\n") -> str:
+    """A draft as the lines of one block-style item of the events list."""
+    lines: list[str] = []
+    for key in FIELD_ORDER:
+        value = draft.get(key)
+        if value in (None, "", [], ()):
+            continue
+        lines.append(f"{key}:{render_value(key, value, False, 0, newline)}")
+    pad = " " * indent
+    first = " " * dash + "-" + " " * max(1, indent - dash - 1)
+    text = newline.join(lines)
+    # Continuation lines of records carry their own relative indentation.
+    body = text.replace(newline, newline + pad)
+    return first + body + newline
