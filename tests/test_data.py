@@ -184,7 +184,7 @@ def test_the_announced_visit_is_not_dated_to_the_whole_year(bundled: Timeline) -
     assert "putin-china-visit-announced" in invoke("timeline", "--on", "2016-03").stdout
 
 
-# -- issue 25: no claim beyond its source -----------------------------------------------------------
+# -- issue 25: no claim beyond its source ---------------------------------------------------------
 
 # Every quoted fragment of the article, with its speaker, as the article cuts it: a phrase of the
 # article's own ("Gabuev told Beijing Review", "he said") between two fragments ends a quote.

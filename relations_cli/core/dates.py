@@ -177,9 +177,9 @@ def _one_edtf(text: str) -> Period:
         if zone and zone != "Z" and (int(zone[1:3]) > 14 or int(zone[-2:] if len(zone) > 3
                                                                   else 0) > 59):
             raise DateError(f"'{text}' has a time zone that does not exist")
-    if "X" in year_part or (month_part == "XX" and day_part not in (None, "XX")):
-        if not _LEVEL1_X().fullmatch(text):
-            raise DateError(_level_2_message(text))
+    level_2_x = "X" in year_part or (month_part == "XX" and day_part not in (None, "XX"))
+    if level_2_x and not _LEVEL1_X().fullmatch(text):
+        raise DateError(_level_2_message(text))
     if "X" in year_part:
         return _unspecified_year(year_part, text)
     year = int(year_part)
