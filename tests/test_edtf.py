@@ -191,6 +191,10 @@ def test_winter_of_the_last_year_is_refused_with_its_reason() -> None:
         ("2016-02-30", "February 2016 has 29 days"),
         ("2016-23-01", "a season has no day"),
         ("1969-07-20T24:00", "does not exist"),
+        ("2016-05-02T12:00:00-00:00", "time zone that does not exist"),  # -00:00 is no offset
+        ("2016-05-02T12:00:00+14:01", "time zone that does not exist"),  # +14:00 the most
+        ("2016-05-02T12:00:00-12:01", "time zone that does not exist"),  # -12:00 the least
+        ("19~", "a century in EDTF level 2"),
         ("2016-03/2015", "before the start"),
     ],
 )

@@ -91,8 +91,9 @@ _ANY_X = _lazy(r"-?[\dX]{4}(?:-[\dX]{2}(?:-[\dX]{2})?)?(?:T.*)?[?~%]?")
 # ... of which level 1 has only these: one or two rightmost digits of a year that stands alone
 # (201X, 20XX), a month (2004-XX), a day (1985-04-XX), or month and day (1985-XX-XX).
 _LEVEL1_X = _lazy(r"-?\d\d(?:\dX|XX)[?~%]?|-?\d{4}-(?:XX|\d\d-XX|XX-XX)[?~%]?")
-# A year of three digits is a decade in EDTF level 2 (193, 197~).
-_DECADE_L2 = _lazy(r"-?\d{3}[?~%]?")
+# A year of three digits is a decade in EDTF level 2 (193, 197~), and a qualified one of two
+# digits a century (19~); `19` alone is read as a year short of digits.
+_DECADE_L2 = _lazy(r"-?\d{3}[?~%]?|-?\d\d[?~%]")
 _SLASHED = _lazy(r"(\d{1,4})([/.])(\d{1,2})\2(\d{1,4})")
 
 
@@ -174,9 +175,13 @@ def _one_edtf(text: str) -> Period:
         if hour > 23 or minute > 59 or second > 59:
             raise DateError(f"'{text}' has a time of day that does not exist")
         zone = match["zone"]
-        if zone and zone != "Z" and (int(zone[1:3]) > 14 or int(zone[-2:] if len(zone) > 3
-                                                                  else 0) > 59):
-            raise DateError(f"'{text}' has a time zone that does not exist")
+        if zone and zone != "Z":
+            # Offsets run from -12:00 to +14:00; -00:00 is not an offset (ISO 8601).
+            hours, minutes = int(zone[1:3]), int(zone[-2:]) if len(zone) > 3 else 0
+            offset = hours * 60 + minutes
+            if minutes > 59 or offset > (840 if zone[0] == "+" else 720) or (
+                    zone[0] == "-" and offset == 0):
+                raise DateError(f"'{text}' has a time zone that does not exist")
     level_2_x = "X" in year_part or (month_part == "XX" and day_part not in (None, "XX"))
     if level_2_x and not _LEVEL1_X().fullmatch(text):
         raise DateError(_level_2_message(text))
@@ -233,8 +238,9 @@ def is_level_2(text: str) -> bool:
 def _level_2_message(text: str) -> str:
     if _DECADE_L2().fullmatch(text):
         digits = text.rstrip("?~%")
-        return (f"'{text}' is a decade in EDTF level 2, which relations does not read; write "
-                f"{digits}X for the decade (a year has four digits: 0044, -0043)")
+        kind, unspecified = ("century", "XX") if len(digits.lstrip("-")) == 2 else ("decade", "X")
+        return (f"'{text}' is a {kind} in EDTF level 2, which relations does not read; write "
+                f"{digits}{unspecified} for the {kind} (a year has four digits: 0044, -0043)")
     return (f"'{text}' uses EDTF level 2, which relations does not read; write a level 1 "
             "date such as 2004-06-11?, 196X or 2016-21")
 
