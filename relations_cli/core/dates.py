@@ -382,10 +382,10 @@ FUZZY_MAX_DAYS = 2 * 366
 
 @lru_cache(maxsize=8192)
 def fuzzy_period(period: Period) -> Period:
-    """The period a qualified date may cover, as the `edtf` library's fuzzy bounds have it:
-    `~` or `?` widens it by one unit of its precision each side (a day, a month, a season, or a
-    year for a year, decade or century), `%` by two; an unqualified date stays as it is. Only
-    --fuzzy asks for this; without it a qualifier widens nothing."""
+    """The period a qualified date may cover: `~` or `?` widens it by one unit of its precision
+    each side (a day, a month, a season, or a year for a year, decade or century), `%` by two;
+    an unqualified date stays as it is. Only --fuzzy asks for this; without it a qualifier
+    widens nothing."""
     mark = qualifier_of(period)
     if not mark:
         return period
