@@ -26,7 +26,7 @@ from relations_cli.core.dates import (
     time_of_day,
 )
 from relations_cli.core.errors import DateError
-from relations_cli.core.model import Day, Precision
+from relations_cli.core.model import Day, Event, Precision
 from relations_cli.core.query import Query
 from tests.helpers import Outcome, invoke, run, write
 
@@ -132,6 +132,54 @@ def test_level_2_is_refused_clearly(text: str) -> None:
         parse_edtf(text)
 
 
+# Issue 25: the specification's own level 2 examples of unspecified digits, and its level 2
+# interval, were refused with another message (or, the interval, accepted).
+@pytest.mark.parametrize(
+    "text",
+    ["156X-12-25", "15XX-12-25", "1XXX-XX", "1XXX-12", "XXXX-12-XX", "1984-1X", "1560-XX-25",
+     "15XX-12-XX", "XXXX-XX-23", "1XXX", "XXXX", "2004-06-XX/2004-07-03", "196X/1970", "193",
+     "197~"],
+)
+def test_level_2_unspecified_digits_are_refused_as_level_2(text: str) -> None:
+    with pytest.raises(DateError, match="EDTF level 2, which relations does not read"):
+        parse_edtf(text)
+    with pytest.raises(DateError, match="EDTF level 2, which relations does not read"):
+        parse_filter_date(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last", "precision"),
+    [
+        ("-199X", "-1999-01-01", "-1990-12-31", Precision.DECADE),
+        ("-01XX", "-0199-01-01", "-0100-12-31", Precision.CENTURY),
+        ("-01XX~", "-0199-01-01", "-0100-12-31", Precision.CENTURY),
+        ("-000X", "-0009-01-01", "-0001-12-31", Precision.DECADE),  # there is no -0000
+        ("-00XX", "-0099-01-01", "-0001-12-31", Precision.CENTURY),
+    ],
+)
+def test_years_before_the_common_era_may_have_unspecified_digits(
+        text: str, first: str, last: str, precision: Precision) -> None:
+    for parsed in (parse_event_date(text), parse_filter_date(text)):
+        assert (_iso(parsed.start), _iso(parsed.end)) == (first, last)
+        assert (parsed.precision, parsed.text) == (precision, text)
+
+
+def test_negative_decades_sort_by_their_earliest_year() -> None:
+    labels = ["0476", "-004X", "-0043", "-199X", "-01XX"]
+    assert sorted(labels, key=label_order) == ["-199X", "-01XX", "-004X", "-0043", "0476"]
+
+
+def test_winter_of_the_last_year_is_refused_with_its_reason() -> None:
+    # Winter runs December to February, so winter 9999 would end in 10000.
+    for text in ("9999-24", "winter 9999"):
+        with pytest.raises(DateError, match="runs into February 10000, past the last year"):
+            parse_edtf(text)
+        with pytest.raises(DateError, match="runs into February 10000"):
+            parse_filter_date(text)
+    assert _iso(parse_event_date("9998-24").end) == "9999-02-28"
+    assert _iso(parse_event_date("9999-23").end) == "9999-11-30"
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -143,6 +191,10 @@ def test_level_2_is_refused_clearly(text: str) -> None:
         ("2016-02-30", "February 2016 has 29 days"),
         ("2016-23-01", "a season has no day"),
         ("1969-07-20T24:00", "does not exist"),
+        ("2016-05-02T12:00:00-00:00", "time zone that does not exist"),  # -00:00 is no offset
+        ("2016-05-02T12:00:00+14:01", "time zone that does not exist"),  # +14:00 the most
+        ("2016-05-02T12:00:00-12:01", "time zone that does not exist"),  # -12:00 the least
+        ("19~", "a century in EDTF level 2"),
         ("2016-03/2015", "before the start"),
     ],
 )
@@ -169,8 +221,11 @@ def test_an_interval_in_date_is_date_and_end() -> None:
     assert end is not None
     assert end.unknown
     assert (end.start, end.end) == (start.start, start.end)
-    with pytest.raises(DateError, match="needs a known start"):
-        parse_event_when("../2015")
+    for text in ("../2015", "/2015", "../2015-06-01", "/2015~"):
+        # EDTF allows an open or unknown start (filters take one); an event needs its start.
+        with pytest.raises(DateError, match="needs a known start, since every listing"):
+            parse_event_when(text)
+        assert parse_filter_date(text).end == parse_event_date(text.lstrip("./")).end
 
 
 def test_the_era_boundary_orders_right() -> None:
@@ -435,7 +490,41 @@ def test_fuzzy_widens_only_when_asked(tmp_path: Path) -> None:
     assert json.loads(counted.stdout)["count"] == 1
 
 
-FUZZY_DATES = ["1960~", "1960?", "1960%", "1961", "1959-12?", "1960-01-01%", "-0043~", "0000?",
+def test_fuzzy_never_widens_an_unqualified_end(tmp_path: Path) -> None:
+    """Issue 25: `2015/2015-06` ends in June 2015, with or without --fuzzy; only a qualified
+    date widens, each by its own qualifier."""
+    path = str(write(tmp_path, """title: Ends
+events:
+  - id: ends-in-june
+    date: 2015/2015-06
+    title: Ends in June
+  - id: approximate-start
+    date: 2015~/2015-06
+    title: Approximate start, exact end
+  - id: approximate-end
+    date: 2015/2015-06~
+    title: Exact start, approximate end
+  - id: unknown-end
+    date: 2015-06~/
+    title: Approximate start, unknown end
+"""))
+
+    def ids(*args: str) -> list[str]:
+        found = invoke("timeline", "--data", path, "--no-cache", *args)
+        return [line.split("\t")[1] for line in found.stdout.splitlines()]
+
+    assert ids("--on", "2015-09") == []
+    assert ids("--on", "2015-09", "--fuzzy") == []
+    assert ids("--on", "2015-07", "--fuzzy") == ["approximate-end", "unknown-end"]
+    assert ids("--on", "2014-12", "--fuzzy") == ["approximate-start"]
+    start, end = parse_event_when("2015/2015-06")
+    event = Event("e", start, "E", end=end)
+    assert not Query(on=parse_filter_date("2015-09"), fuzzy=True).matches_dates(event)
+    assert Query(on=parse_filter_date("2015-06"), fuzzy=True).matches_dates(event)
+
+
+FUZZY_DATES = ["2015/2015-06", "2015~/2015-06", "1960~", "1960?", "1960%", "1961", "1959-12?",
+               "1960-01-01%", "-0043~", "0000?",
                "2016-21~", "2016-24%", "196X", "1960~/1962", "1962/1963?", "2015-09~/",
                "2015-09?/..", "1969-07-20T20:17Z~", "9999~", "-9999%"]
 fuzzy_filters = st.sampled_from(["1958", "1959", "1960", "1961~", "1962%", "1963", "-0044",

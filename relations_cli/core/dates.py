@@ -86,6 +86,14 @@ _ERA = _lazy(r"(?:(\d{1,4})\s*(BCE?|B\.C\.(?:E\.)?|CE|AD|A\.D\.)|(AD|A\.D\.)\s*(
                   re.IGNORECASE)
 _SEASON_WORD = _lazy(r"(spring|summer|autumn|fall|winter)\s+(-?\d{4})", re.IGNORECASE)
 _LEVEL2 = _lazy(r"[{}\[\]()^]|\d[?~%]-|^[?~%]|-[?~%]|S\d|E\d|\dX\d|Y")
+# A date whose digits may be X anywhere (EDTF level 2: 156X-12-25, 1XXX-12, 1984-1X) ...
+_ANY_X = _lazy(r"-?[\dX]{4}(?:-[\dX]{2}(?:-[\dX]{2})?)?(?:T.*)?[?~%]?")
+# ... of which level 1 has only these: one or two rightmost digits of a year that stands alone
+# (201X, 20XX), a month (2004-XX), a day (1985-04-XX), or month and day (1985-XX-XX).
+_LEVEL1_X = _lazy(r"-?\d\d(?:\dX|XX)[?~%]?|-?\d{4}-(?:XX|\d\d-XX|XX-XX)[?~%]?")
+# A year of three digits is a decade in EDTF level 2 (193, 197~), and a qualified one of two
+# digits a century (19~); `19` alone is read as a year short of digits.
+_DECADE_L2 = _lazy(r"-?\d{3}[?~%]?|-?\d\d[?~%]")
 _SLASHED = _lazy(r"(\d{1,4})([/.])(\d{1,2})\2(\d{1,4})")
 
 
@@ -146,8 +154,9 @@ def season(year: int, number: int, text: str | None = None) -> Period:
     first_month = _SEASON_FIRST_MONTH[number]
     start = period(year, first_month).start
     end_year, end_month = (year + 1, 2) if number == 24 else (year, first_month + 2)
-    if number == 24:
-        _check_year(end_year)
+    if end_year > _MAX_YEAR:
+        raise DateError(f"'{text or f'{year}-{number}'}': winter {year} runs into February "
+                        f"{end_year}, past the last year relations holds ({_MAX_YEAR})")
     end = period(end_year, end_month).end
     return Period(start, end, Precision.SEASON, text or f"{year_text(year)}-{number}")
 
@@ -166,25 +175,24 @@ def _one_edtf(text: str) -> Period:
         if hour > 23 or minute > 59 or second > 59:
             raise DateError(f"'{text}' has a time of day that does not exist")
         zone = match["zone"]
-        if zone and zone != "Z" and (int(zone[1:3]) > 14 or int(zone[-2:] if len(zone) > 3
-                                                                  else 0) > 59):
-            raise DateError(f"'{text}' has a time zone that does not exist")
+        if zone and zone != "Z":
+            # Offsets run from -12:00 to +14:00; -00:00 is not an offset (ISO 8601).
+            hours, minutes = int(zone[1:3]), int(zone[-2:]) if len(zone) > 3 else 0
+            offset = hours * 60 + minutes
+            if minutes > 59 or offset > (840 if zone[0] == "+" else 720) or (
+                    zone[0] == "-" and offset == 0):
+                raise DateError(f"'{text}' has a time zone that does not exist")
+    level_2_x = "X" in year_part or (month_part == "XX" and day_part not in (None, "XX"))
+    if level_2_x and not _LEVEL1_X().fullmatch(text):
+        raise DateError(_level_2_message(text))
     if "X" in year_part:
-        if month_part is not None or year_part.startswith("-"):
-            raise DateError(f"'{text}': unspecified digits of a year stand alone (196X, 19XX)")
-        digits = year_part.replace("X", "0")
-        low = int(digits)
-        span = 10 if year_part.count("X") == 1 else 100
-        precision = Precision.DECADE if span == 10 else Precision.CENTURY
-        return Period(Day.of(low, 1, 1), Day.of(low + span - 1, 12, 31), precision, text)
+        return _unspecified_year(year_part, text)
     year = int(year_part)
     if year_part.startswith("-") and year == 0:
         raise DateError(f"'{text}': year -0000 does not exist; 1 BCE is 0000")
     if month_part is None:
         return period(year, text=text)
     if month_part == "XX":
-        if day_part not in (None, "XX"):
-            raise DateError(f"'{text}': a day cannot follow an unspecified month")
         return period(year, text=text)
     month = int(month_part)
     if 21 <= month <= 24:
@@ -199,12 +207,49 @@ def _one_edtf(text: str) -> Period:
     return period(year, month, int(day_part), text=text)
 
 
+def _unspecified_year(year_part: str, text: str) -> Period:
+    """A year with one or two rightmost digits unspecified (196X, 19XX, -199X, -01XX): every
+    year its digits can stand for. Before the common era the written digits grow into the
+    past, so -199X runs from -1999 to -1990; year -0000 does not exist, so -000X and -00XX end
+    at -0001."""
+    span = 10 if year_part.count("X") == 1 else 100
+    precision = Precision.DECADE if span == 10 else Precision.CENTURY
+    low = int(year_part.replace("X", "0"))
+    if year_part.startswith("-"):
+        first, last = low - span + 1, min(low, -1)
+    else:
+        first, last = low, low + span - 1
+    return Period(Day.of(first, 1, 1), Day.of(last, 12, 31), precision, text)
+
+
+def is_level_2(text: str) -> bool:
+    """Whether a date that is not read uses EDTF level 2: sets and lists, qualifiers on one
+    part, significant digits, exponents, X digits other than level 1's, a three-digit decade,
+    or an interval one of whose ends has X digits (2004-06-XX/2004-07-03)."""
+    if _LEVEL2().search(text):
+        return True
+    if "/" in text:
+        return any("X" in part or is_level_2(part) for part in text.split("/") if part)
+    if "X" in text and _ANY_X().fullmatch(text) and not _LEVEL1_X().fullmatch(text):
+        return True
+    return bool(_DECADE_L2().fullmatch(text))
+
+
+def _level_2_message(text: str) -> str:
+    if _DECADE_L2().fullmatch(text):
+        digits = text.rstrip("?~%")
+        kind, unspecified = ("century", "XX") if len(digits.lstrip("-")) == 2 else ("decade", "X")
+        return (f"'{text}' is a {kind} in EDTF level 2, which relations does not read; write "
+                f"{digits}{unspecified} for the {kind} (a year has four digits: 0044, -0043)")
+    return (f"'{text}' uses EDTF level 2, which relations does not read; write a level 1 "
+            "date such as 2004-06-11?, 196X or 2016-21")
+
+
 def _not_a_date(text: str) -> str:
     if re.fullmatch(r"[-+]?\d{5,}(?:-.*)?|Y-?\d+|\+\d+(?:-.*)?", text):
         return f"'{text}' has a year outside -9999 to 9999"
-    if _LEVEL2().search(text):
-        return (f"'{text}' uses EDTF level 2, which relations does not read; write a level 1 "
-                "date such as 2004-06-11?, 196X or 2016-21")
+    if is_level_2(text):
+        return _level_2_message(text)
     if _TIME().match(text):
         return (f"'{text}' has a time of day that is not hh:mm, hh:mm:ss with an optional zone "
                 "(Z, +01:00)")
@@ -273,6 +318,9 @@ def parse_edtf(text: str) -> Interval | Period:
         if "/" in second:
             raise DateError(f"'{text}' is not a date; an interval has one '/'")
         open_start, open_end = first == "..", second == ".."
+        if "X" in first or "X" in second:
+            # Level 1 intervals join level 0 or qualified dates; X digits in one are level 2.
+            raise DateError(_level_2_message(text))
         start = None if first in ("", "..") else _one_edtf(first)
         end = None if second in ("", "..") else _one_edtf(second)
         if start is None and end is None:
@@ -290,7 +338,10 @@ def parse_event_when(text: str) -> tuple[Period, Period | None]:
     if isinstance(parsed, Period):
         return parsed, None
     if parsed.start is None:
-        raise DateError(f"'{text}': an event needs a known start")
+        raise DateError(f"'{text}': an event needs a known start, since every listing, "
+                        "summary, chart and export places it by its start; write the start "
+                        "you know, qualified if need be (1980?/1985, 1980~/1985), and say in "
+                        "date_note what is not known")
     if parsed.open_end:
         return parsed.start, OPEN_END
     return parsed.start, parsed.end or unknown_end(parsed.start)
@@ -331,10 +382,10 @@ FUZZY_MAX_DAYS = 2 * 366
 
 @lru_cache(maxsize=8192)
 def fuzzy_period(period: Period) -> Period:
-    """The period a qualified date may cover, as the `edtf` library's fuzzy bounds have it:
-    `~` or `?` widens it by one unit of its precision each side (a day, a month, a season, or a
-    year for a year, decade or century), `%` by two; an unqualified date stays as it is. Only
-    --fuzzy asks for this; without it a qualifier widens nothing."""
+    """The period a qualified date may cover: `~` or `?` widens it by one unit of its precision
+    each side (a day, a month, a season, or a year for a year, decade or century), `%` by two;
+    an unqualified date stays as it is. Only --fuzzy asks for this; without it a qualifier
+    widens nothing."""
     mark = qualifier_of(period)
     if not mark:
         return period
@@ -389,8 +440,9 @@ def parse_filter_date(text: str) -> Period:
     try:
         parsed = parse_edtf(stripped)
     except DateError as error:
-        if _EDTF().fullmatch(stripped) or "/" in stripped or (_LEVEL2().search(stripped) and any(
-                c.isdigit() for c in stripped)):
+        if _EDTF().fullmatch(stripped) or "/" in stripped or _SEASON_WORD().fullmatch(
+                stripped) or _ERA().fullmatch(stripped) or (is_level_2(stripped) and (any(
+                c.isdigit() for c in stripped) or _ANY_X().fullmatch(stripped))):
             raise  # well formed but impossible, such as 2015-02-30, or refused with a reason
         if _TIME().match(stripped) or re.fullmatch(r"[-+]\d+(?:-.*)?|\d{5,}(?:-.*)?", stripped):
             raise DateError(f"{error}") from None
@@ -531,8 +583,9 @@ def parse_month_day(text: str) -> tuple[int, int, int | None]:
 
 def label_order(label: str) -> str:
     """A period label as text that sorts in time order: `-0100` before `-0043` before `0476`."""
-    if label.startswith("-") and label[1:5].isdigit():
-        return f"!{9999 - int(label[1:5]):04d}{label[5:]}"
+    if label.startswith("-") and re.fullmatch(r"[\dX]{4}", label[1:5]):
+        # A decade or century (-199X) sorts by its earliest year, -1999.
+        return f"!{9999 - int(label[1:5].replace('X', '9')):04d}{label[5:]}"
     return label
 
 

@@ -70,11 +70,13 @@ class Query:
         if self.fuzzy and not self.within:
             # An event touches the range when its fuzzy span does. With --within its span as
             # written must lie inside (a wider span would fit fewer ranges, never more).
+            # Each date widens by its own qualifier only: an unqualified end stays as written,
+            # even when it lies inside the start's period (2015/2015-06 ends in June). An
+            # unknown end (2015-09~/) is the start's period, so it widens as the start does.
             first = fuzzy_period(event.date)
-            last = fuzzy_period(event.end).end if event.end else first.end
-            return (start is None or start <= max(first.end, last)) and (
-                end is None or first.start <= end
-            )
+            known_end = event.end is not None and not event.end.unknown
+            last = fuzzy_period(event.end).end if event.end and known_end else first.end
+            return (start is None or start <= last) and (end is None or first.start <= end)
         if self.within:
             return (start is None or start <= event.first_day) and (
                 end is None or event.last_day <= end
