@@ -3,6 +3,8 @@
 # No `from __future__ import annotations`: see app.py.
 
 import os
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -36,8 +38,33 @@ def cache(
     folder = cache_dir()
     shown = os.fsencode(folder).decode("utf-8", "backslashreplace") if folder else "(none)"
     if clear:
+        left = _timeline_leftovers(entry.source for entry in cache_entries())
         removed = clear_cache()
         note(f"removed {removed} {'index' if removed == 1 else 'indexes'} from {shown}")
+        swept = 0
+        for leftover in left:  # a killed write's temporary files: nobody holds them
+            try:
+                leftover.unlink()
+                swept += 1
+            except OSError:
+                continue
+        if swept:
+            note(f"removed {swept} temporary {'file' if swept == 1 else 'files'} a killed "
+                 "write left beside a timeline")
         return
-    leftovers = [(str(path), path.stat().st_size) for path in orphans(folder) if path.exists()]
-    deliver(output.settings(), Kind.REPORT, cache_report(shown, cache_entries(), leftovers))
+    entries = cache_entries()
+    found = [*orphans(folder), *_timeline_leftovers(entry.source for entry in entries)]
+    leftovers = [(str(path), path.stat().st_size) for path in found if path.exists()]
+    deliver(output.settings(), Kind.REPORT, cache_report(shown, entries, leftovers))
+
+
+def _timeline_leftovers(sources: Iterable[str]) -> list[Path]:
+    """Temporary files that a killed write left beside the timelines the cache knows (the
+    next write to the same file removes them)."""
+    from relations_cli.store.atomic import leftovers
+
+    found = []
+    for source in sorted(set(sources)):
+        path = Path(source)
+        found.extend(leftovers(path.parent, path.name))
+    return found

@@ -40,8 +40,12 @@ def replace_atomically(target: Path, mode: int, *, binary: bool = False,
     except BaseException:
         deferred.__exit__(None, None, None)
         raise
+    holder = -1
     try:
         _hold(fd)
+        # The lock lives as long as one descriptor of the file is open: this one keeps it
+        # until the rename, after the stream is closed.
+        holder = os.dup(fd)
         deferred.__exit__(None, None, None)
         os.fchmod(fd, mode)
         stream: IO[Any] = (os.fdopen(fd, "wb") if binary
@@ -57,6 +61,9 @@ def replace_atomically(target: Path, mode: int, *, binary: bool = False,
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+    finally:
+        if holder >= 0:
+            os.close(holder)
     _sync_directory(directory)
 
 

@@ -37,6 +37,24 @@ _DASH_ALONE = re.compile(r"[ \t]*-[ \t]*(?:#.*)?$")
 _DASH_LINE = re.compile(r"[ \t]*-(?:[ \t]|$)")
 
 
+# Every byte but the last of NEL (C2 85), LS (E2 80 A8) and PS (E2 80 A9) in UTF-8.
+_NOT_LAST_OF_ODD = bytes(byte for byte in range(256) if byte not in (0x85, 0xA8, 0xA9))
+_STEP = 1 << 20
+
+
+def _odd_breaks(chunk: bytes) -> bool:
+    """Whether the bytes hold a line break that PyYAML counts and LF counting does not: a
+    lone CR, NEL, LS or PS. A megabyte at a time, a quick pass drops every byte that cannot
+    end one of them, and only where some remain is each sequence looked for."""
+    if b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n"):
+        return True
+    for at in range(0, len(chunk), _STEP):
+        part = chunk[at : at + _STEP + 2]  # (2 more: a sequence across the boundary)
+        if part.translate(None, _NOT_LAST_OF_ODD) and any(odd in part for odd in _ODD_BREAKS):
+            return True
+    return False
+
+
 class NotHere(Exception):
     """The fast path cannot answer this for this file: take the whole-text path."""
 
@@ -119,9 +137,7 @@ class Located:
             chunk = os.pread(fd, _CHUNK, offset)
             if not chunk:
                 raise NotHere
-            if b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n"):
-                raise NotHere
-            if any(odd in chunk for odd in _ODD_BREAKS):
+            if _odd_breaks(chunk):
                 raise NotHere
             newlines = chunk.count(b"\n")
             if at_line + newlines >= line:

@@ -59,7 +59,7 @@ _WORDS = frozenset({
     "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "=", "<<", ".inf",
     ".nan", "-.inf", "+.inf",
 })  # fmt: skip
-_DATE_TEXT = re.compile(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?")
+_DATE_TEXT = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0",
             "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
 
