@@ -466,8 +466,7 @@ def test_edit_set_in_place_keeps_the_event_s_comments(tmp_path: Path) -> None:
 
 
 def test_edit_set_a_list_or_a_new_field(tmp_path: Path) -> None:
-    text = set_fields(FLOW, "gamma", {"tags": "a, b", "place": "Moscow"},
-                      _event(FLOW, "gamma"))
+    text = set_fields(FLOW, "gamma", {"tags": "a, b", "place": "Moscow"})
     event = _event(text, "gamma")
     assert (event.tags, event.place) == (("a", "b"), "Moscow")
     assert text.startswith(FLOW[: FLOW.index("  - id: gamma")])
@@ -612,16 +611,15 @@ def test_on_a_terminal_missing_fields_are_asked_for(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("written", ["2015-09/", "2015-09/..", "2015-09/2016-03"])
 def test_rewriting_an_event_keeps_an_open_or_unknown_end(written: str) -> None:
-    # A new field rewrites the whole event from its model: the end written inside the date
-    # (EDTF's `2015-09/`, `2015-09/..`) must come back as written, not as an empty `end`.
+    # A new field is added beside the others: the end written inside the date (EDTF's
+    # `2015-09/`, `2015-09/..`) stays as written, not as an empty `end`.
     text = f'events:\n  - id: talks\n    date: "{written}"\n    title: Talks\n'
-    rewritten = set_fields(text, "talks", {"place": "Moscow", "tags": "a, b"},
-                           _event(text, "talks"))
+    rewritten = set_fields(text, "talks", {"place": "Moscow", "tags": "a, b"})
     event = _event(rewritten, "talks")
     assert (event.when, event.place) == (written.replace("/2016", "..2016"), "Moscow")
 
 
 def test_setting_an_end_replaces_one_written_inside_the_date() -> None:
     text = 'events:\n  - id: talks\n    date: "2015-09/"\n    title: Talks\n'
-    rewritten = set_fields(text, "talks", {"end": "2016-03"}, _event(text, "talks"))
+    rewritten = set_fields(text, "talks", {"end": "2016-03"})
     assert _event(rewritten, "talks").when == "2015-09..2016-03"

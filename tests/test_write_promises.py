@@ -395,9 +395,13 @@ def test_a_fresh_index_spares_the_reading(tmp_path: Path,
     assert "ides" in _events(path)
 
 
-def test_odd_line_breaks_take_the_whole_text_path_with_the_same_result(tmp_path: Path) -> None:
+@pytest.mark.parametrize("indexed", [True, False])
+def test_odd_line_breaks_take_the_whole_text_path_with_the_same_result(tmp_path: Path,
+                                                                        indexed: bool) -> None:
     # A raw LS in a quoted title: PyYAML counts it as a line break, LF counting does not.
     path = _file(tmp_path, ORDERED.replace("title: Event 3", 'title: "Event\u2028three"'))
+    if indexed:
+        _index(path)
     expected = set_fields(_text(path), "e9", {"place": "Omsk"})
     outcome = changes.edit(path, "e9", {"place": "Omsk"})
     assert not outcome.fast
@@ -622,7 +626,7 @@ def test_an_os_error_about_a_file_names_the_file_not_standard_output(
     def refused(*_: object) -> None:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(changes, "locked_snapshot", refused)
+    monkeypatch.setattr(changes, "opened_snapshot", refused)
     outcome = invoke("add", "--data", str(path), "--date", "2016", "--title", "X")
     assert outcome.status == 2, outcome
     assert outcome.stderr == f"relations: error: {path}: permission denied\n"
@@ -685,3 +689,65 @@ def test_cache_clear_removes_a_timeline_s_leftovers(tmp_path: Path) -> None:
     assert not leftover.exists()
     assert "removed 1 temporary file" in outcome.stderr
     assert path.read_text() == STYLES
+
+
+# -- the lock, held only while writing -------------------------------------------------------------
+
+
+def test_a_dry_run_never_waits_for_the_lock(tmp_path: Path) -> None:
+    import fcntl
+
+    path = _file(tmp_path, ORDERED)
+    with open(path, "rb") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # another write in progress
+        outcome = run("add", "--data", str(path), "--date", "2015-05-05", "--title", "Planned",
+                      "--dry-run", timeout=30)
+    assert outcome.status == 0, outcome
+    assert "+  - id: planned" in outcome.stdout
+
+
+def test_a_change_that_lands_while_a_write_is_planned_is_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _file(tmp_path, ORDERED)
+    real = changes._planned
+    landed: list[bool] = []
+
+    def meanwhile(snapshot: Any, fast: Any) -> Any:
+        planned = real(snapshot, fast)
+        if not landed:  # another write lands between this one's planning and its lock
+            landed.append(True)
+            changes.add(path, [{"id": "other", "date": "2015-07-07", "title": "Other"}])
+        return planned
+
+    monkeypatch.setattr(changes, "_planned", meanwhile)
+    changes.add(path, [{"id": "mine", "date": "2015-03-03", "title": "Mine"}])
+    assert {"mine", "other"} <= set(_events(path))
+
+
+def test_several_events_at_once_land_in_their_places_with_the_whole_text_s_bytes(
+        tmp_path: Path) -> None:
+    path = _file(tmp_path, ORDERED)
+    drafts = [{"id": f"new{n}", "date": date, "title": f"New {n}"}
+              for n, date in enumerate(["2015-06-15", "2014", "2016", "2015-06-20",
+                                        "2015-01"])]
+    expected = add_events(_text(path), [dict(d) for d in drafts])
+    outcome = changes.add(path, drafts)
+    assert outcome.fast
+    assert _text(path) == expected
+    assert outcome.diff.count("+++ b/") == 1
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (b"a\nb\nc\n", 3), (b"a\r\nb\r\n", 2), (b"a\rb\n", -1), ("a\u2028b\n".encode(), -1),
+    ("a\x85b\n".encode(), -1), ("a\u2029\n".encode(), -1), ("Жа–б\n".encode(), 1), (b"", 0),
+])
+@pytest.mark.parametrize("chunk", [2, 3, 1 << 23])
+def test_an_index_notes_whether_lf_counting_finds_the_lines(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw: bytes, expected: int,
+        chunk: int) -> None:
+    import relations_cli.store.locate as locate
+
+    monkeypatch.setattr(locate, "_CHUNK", chunk)  # sequences cut between chunks too
+    path = tmp_path / "raw.yaml"
+    path.write_bytes(raw * 3)
+    assert locate.lf_newlines(path) == (expected * 3 if expected >= 0 else -1)

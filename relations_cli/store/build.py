@@ -135,11 +135,14 @@ def build_index(db: sqlite3.Connection, source: Path,
         _empty(db)
         built = _sequential(db, source, progress)
     header, count, packer = built
+    from relations_cli.store.locate import write_facts
+
     _finish(db, header, count, packer, {
         **stamp,
         "source_bytes": os.fsencode(source.resolve()).hex(),
         "built_ns": str(built_ns),
         "racy_hash": racy_hash(source, built_ns),
+        **write_facts(db, source),
     })
 
 

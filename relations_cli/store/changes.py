@@ -1,11 +1,15 @@
 """The three writes to a timeline file, add, remove and edit, at any size.
 
-Each takes the file's lock, then asks its fresh index where the events concerned are and
-reads only a window there (store/locate), checks the change alone (the new or changed
-event's text with the strict loader, ids against the index) and copies the file around it;
-with no fresh index it changes the whole text and checks all of it. Either way the bytes
-written are the same (tests/test_write.py compares them), and `Outcome` carries what a dry
-run shows: the diff of what would change.
+A write is planned on the file as it is, without a lock: what is known of its events (their
+ids, lines and days, in file order) comes from its fresh index, or from one reading of the
+file as `validate` reads it (store/locate). Either proves the file valid, so only the change
+is checked: the new or changed event's text with the strict loader, its id against the
+others. Only windows around the events concerned are read and parsed, and the file is copied
+around the change. A file whose line breaks LF counting would miscount, or an events list too
+short to learn its style from, takes the whole-text path (read, change and check it all),
+which writes the same bytes (tests/test_write_promises.py compares them). Then, under the
+file's lock, the write is installed if the file is still the one planned on; else it is
+planned again. `Outcome` carries what a dry run shows: the diff of what would change.
 """
 
 from __future__ import annotations
@@ -20,10 +24,11 @@ from relations_cli.store.install import (
     check,
     commit,
     copy_with_splices,
-    locked_snapshot,
+    held,
+    opened_snapshot,
     read_text,
 )
-from relations_cli.store.layout import Item, layout
+from relations_cli.store.layout import Item, blank_between, layout
 from relations_cli.store.locate import Located, NotHere, Row, Window, from_index, from_reading
 from relations_cli.store.write import (
     Draft,
@@ -50,7 +55,7 @@ class Outcome:
 
     ids: tuple[str, ...]
     diff: str
-    fast: bool  # answered through the index, reading windows only
+    fast: bool  # planned on windows of the file, not on its whole text
 
 
 def add(path: Path, drafts: Sequence[Draft], dry_run: bool = False) -> Outcome:
@@ -77,45 +82,80 @@ def edit(path: Path, event_id: str, changes: dict[str, str], dry_run: bool = Fal
 
 
 @dataclass
-class _Planned:
-    """A change planned on a window (or the whole text): its splice, the text before and
-    after, and where that text starts in the file."""
+class _Part:
+    """One change planned on a window of the file: its splice in the window's text."""
 
-    window: Window | None
-    before: str
+    window: Window
     splice: Splice
+
+    def byte_splice(self) -> tuple[int, int, bytes]:
+        return (self.window.byte_at(self.splice.start), self.window.byte_at(self.splice.end),
+                self.splice.text.encode("utf-8"))
+
+
+@dataclass
+class _Planned:
+    """A write planned on windows of the file, and the ids it concerns."""
+
+    parts: list[_Part]
     ids: tuple[str, ...]
-    first_line: int = 1
+
+    def byte_splices(self) -> list[tuple[int, int, bytes]]:
+        return sorted(part.byte_splice() for part in self.parts)
+
+    def diff(self, name: str) -> str:
+        """The parts' diffs as one, with the line numbers of the file before and after."""
+        shown: list[str] = []
+        added = 0
+        for part in sorted(self.parts, key=lambda p: p.byte_splice()[0]):
+            before = part.window.text
+            after = apply(before, part.splice)
+            first = _line_of(part.window, before, 0)
+            shown.append(diff(before, after, name, first, first + added, headers=not shown))
+            added += _lines(part.splice.text) - _lines(before[part.splice.start :
+                                                              part.splice.end])
+        return "".join(shown)
 
 
 _Fast = Callable[[Located], _Planned]
 _Whole = Callable[[Snapshot], tuple[str, str, tuple[str, ...]]]
+_TRIES = 8
 
 
 def _write(path: Path, dry_run: bool, fast: _Fast, whole: _Whole) -> Outcome:
+    """Plan the write on the file as it is, without a lock; then, under the lock, install it
+    if the file is still the one planned on (else plan again): the lock is held only while
+    writing."""
     name = str(path)
-    with locked_snapshot(path) as snapshot:
-        planned = _planned(snapshot, fast)
-        if planned is not None and planned.window is not None:
-            window = planned.window
-            after = apply(planned.before, planned.splice)
-            shown = diff(planned.before, after, path.name, planned.first_line)
-            if not dry_run:
-                start = window.byte_at(planned.splice.start)
-                end = window.byte_at(planned.splice.end)
-                copy_with_splices(snapshot, [(start, end, planned.splice.text.encode("utf-8"))])
-            return Outcome(planned.ids, shown, True)
-        full = read_text(snapshot)
-        before, after, ids = whole(full)
-        check(after, name)
-        if not dry_run:
-            commit(full, after, checked=True)
-        return Outcome(ids, diff(before, after, path.name), False)
+    for _ in range(_TRIES):
+        with opened_snapshot(path) as snapshot:
+            planned = _planned(snapshot, fast)
+            rewritten: tuple[Snapshot, str] | None = None  # the whole path's new text
+            if planned is not None:
+                shown, ids, quick = planned.diff(path.name), planned.ids, True
+            else:
+                full = read_text(snapshot)
+                before, after, ids = whole(full)
+                check(after, name)
+                shown, quick = diff(before, after, path.name), False
+                rewritten = (full, after)
+            if dry_run:
+                return Outcome(ids, shown, quick)
+            with held(snapshot) as same:
+                if not same:
+                    continue  # changed meanwhile (another write landed): plan again
+                if rewritten is not None:
+                    commit(*rewritten, checked=True)
+                elif planned is not None:
+                    copy_with_splices(snapshot, planned.byte_splices())
+            return Outcome(ids, shown, quick)
+    raise WriteError(f"{path}: changed on disk {_TRIES} times while this write was planned; "
+                     "nothing written (run the command again)")
 
 
 def _planned(snapshot: Snapshot, fast: _Fast) -> _Planned | None:
-    """The change planned on windows of the file: what its fresh index knows, else what a
-    reading of it finds; None when only the whole text can take it."""
+    """The write planned on windows of the file: from what its fresh index knows, else from
+    what a reading of it finds; None when only the whole text can take it."""
     located = from_index(snapshot)
     if located is None:
         located = from_reading(snapshot)
@@ -196,47 +236,62 @@ def _sort_key(draft: Draft) -> tuple[int, object]:
 
 
 def _add_fast(located: Located, drafts: Sequence[Draft]) -> _Planned:
-    if len(drafts) != 1 or located.count() < 2:
-        raise NotHere  # several at once, or a list too short to learn its style from
-    draft = drafts[0]
+    if located.count() < 2:
+        raise NotHere  # a list too short to learn its style from
     _assign_ids(drafts, located.has_id)
-    if located.has_id(str(draft["id"])):
-        raise WriteError(f"{_name_of(located)}: duplicate id '{draft['id']}' (an event "
-                         "already has it); refused, nothing written")
+    for draft in drafts:
+        if located.has_id(str(draft["id"])):
+            raise WriteError(f"{_name_of(located)}: duplicate id '{draft['id']}' (an event "
+                             "already has it); refused, nothing written")
     first = located.first()
     assert first is not None
     head_window, head = located.window(first, 2)
     if len(head) < 2:
         raise NotHere
-    from relations_cli.store.layout import _blank_between
-
-    blank = _blank_between(head_window.text, head[0], head[1])
+    blank = blank_between(head_window.text, head[0], head[1])
     newline = located.newline()
-    key = order_key(str(draft.get("date") or ""), str(draft.get("end") or ""))
-    later = located.first_later(key) if key is not None and located.in_date_order() else None
+    ordered = located.in_date_order()
+    # Each draft goes before the first event that sorts after it (None: at the end); drafts
+    # bound for one place go together, in date order.
+    groups: dict[int, tuple[Row | None, list[Draft]]] = {}
+    for draft in sorted(drafts, key=_sort_key):
+        key = order_key(str(draft.get("date") or ""), str(draft.get("end") or ""))
+        later = located.first_later(key) if key is not None and ordered else None
+        place = later.n if later is not None else -1
+        groups.setdefault(place, (later, []))[1].append(draft)
+    parts = [_insertion(located, later, group, head[0], blank, newline)
+             for later, group in groups.values()]
+    return _Planned(parts, tuple(str(draft["id"]) for draft in drafts))
+
+
+def _insertion(located: Located, later: Row | None, drafts: list[Draft], style: Item,
+               blank: bool, newline: str) -> _Part:
+    """New events inserted just before the event `later` (None: after the last), checked
+    in their window."""
+    blocks = [render_event(draft, style.dash, style.indent, newline) for draft in drafts]
+    new_ids = [str(draft["id"]) for draft in drafts]
     previous = located.before(later) if later is not None else located.last()
-    block = render_event(draft, head[0].dash, head[0].indent, newline)
     if previous is None:  # first of all
         assert later is not None
         window, items = located.window(later, 1)
-        splice = insertion_splice(window.text, None, items[0], [block], blank, newline)
-        expected = [str(draft["id"]), later.id]
+        splice = insertion_splice(window.text, None, items[0], blocks, blank, newline)
+        expected = [*new_ids, later.id]
         verify_from = splice.start
     else:
         window, items = located.window(previous, 2)
         after_item = items[1] if len(items) > 1 else None
         if later is not None and (after_item is None or after_item.id != later.id):
             raise NotHere
-        splice = insertion_splice(window.text, items[0], after_item, [block], blank, newline)
-        expected = [previous.id, str(draft["id"])] + ([after_item.id] if after_item else [])
+        splice = insertion_splice(window.text, items[0], after_item, blocks, blank, newline)
+        expected = [previous.id, *new_ids] + ([after_item.id] if after_item else [])
         verify_from = items[0].start
     new_text = apply(window.text, splice)
     found = _verify(new_text, verify_from, expected)
-    new_item = found[expected.index(str(draft["id"]))]
-    _check_item(located, new_text, new_item, newline,
-                _line_of(window, new_text, new_item.start))
-    return _Planned(window, window.text, splice, (str(draft["id"]),),
-                    _line_of(window, window.text, 0))
+    for item in found[: len(expected)]:
+        if item.id in new_ids:
+            _check_item(located, new_text, item, newline,
+                        _line_of(window, new_text, item.start))
+    return _Part(window, splice)
 
 
 def _add_whole(snapshot: Snapshot, drafts: Sequence[Draft]) -> tuple[str, str,
@@ -278,8 +333,7 @@ def _remove_fast(located: Located, event_id: str) -> _Planned:
     expected = ([previous.id] if previous else []) + ([following.id] if following else [])
     start = items[0].start if previous else _mapped(items[1].start, splice)
     _verify(new_text, start, expected)
-    return _Planned(window, window.text, splice, (event_id,),
-                    _line_of(window, window.text, 0))
+    return _Planned([_Part(window, splice)], (event_id,))
 
 
 def _remove_whole(snapshot: Snapshot, event_id: str) -> tuple[str, str, tuple[str, ...]]:
@@ -305,8 +359,7 @@ def _edit_fast(located: Located, event_id: str, changes: dict[str, str]) -> _Pla
     expected = [new_id] + ([following.id] if following else [])
     found = _verify(new_text, item.start, expected)
     _check_item(located, new_text, found[0], newline, _line_of(window, new_text, found[0].start))
-    return _Planned(window, window.text, splice, (new_id,),
-                    _line_of(window, window.text, 0))
+    return _Planned([_Part(window, splice)], (new_id,))
 
 
 def _edit_whole(snapshot: Snapshot, event_id: str,

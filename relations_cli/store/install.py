@@ -29,8 +29,8 @@ from typing import IO
 
 from relations_cli.core.errors import TimelineError, WriteError
 
-__all__ = ["Snapshot", "check", "commit", "copy_with_splices", "locked_snapshot",
-           "read_snapshot", "read_text"]
+__all__ = ["Snapshot", "check", "commit", "copy_with_splices", "held", "locked_snapshot",
+           "opened_snapshot", "read_snapshot", "read_text"]
 
 _BOM = b"\xef\xbb\xbf"
 _GRANULARITY_NS = 2_000_000_000  # as the index cache's (store/cache.GRANULARITY_NS)
@@ -166,6 +166,34 @@ def _replace(snapshot: Snapshot, **changes: object) -> Snapshot:
 
 
 @contextlib.contextmanager
+def opened_snapshot(path: Path) -> Iterator[Snapshot]:
+    """The file, opened (not locked) until the block ends; its text is not read."""
+    fd, info, real = _open_checked(path)
+    try:
+        yield _snapshot(path, real, fd, info)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def held(snapshot: Snapshot) -> Iterator[bool]:
+    """The snapshot's file locked (exclusively) until the block ends, and whether it is still
+    the file at the path, unchanged since the snapshot was taken. Another write holds the
+    lock while it writes: one that waited for it finds the file replaced."""
+    _lock(snapshot.fd)
+    yield _same(snapshot)
+
+
+def _same(snapshot: Snapshot) -> bool:
+    try:
+        info = os.stat(snapshot.real)
+        return fingerprint_of(info) == snapshot.fingerprint and (
+            not snapshot.content_hash or _hash_path(snapshot.real) == snapshot.content_hash)
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
 def locked_snapshot(path: Path) -> Iterator[Snapshot]:
     """The file, opened and locked (exclusively) until the block ends; its text is not read.
 
@@ -213,13 +241,7 @@ def check(text: str, name: str, first_line: int = 1) -> None:
 
 def unchanged(snapshot: Snapshot) -> None:
     """Raise unless the file at the path is still the one that was read."""
-    try:
-        info = os.stat(snapshot.real)
-        same = fingerprint_of(info) == snapshot.fingerprint and (
-            not snapshot.content_hash or _hash_path(snapshot.real) == snapshot.content_hash)
-    except OSError:
-        same = False
-    if not same:
+    if not _same(snapshot):
         raise WriteError(f"{snapshot.path}: changed on disk since it was read; nothing "
                          "written (run the command again)")
 

@@ -24,8 +24,8 @@ from typing import Any
 
 from relations_cli.core.errors import Problem, TimelineError, WriteError
 
-__all__ = ["BREAK", "Field", "Item", "Layout", "comments_between", "items_at", "layout",
-           "line_after", "line_start"]
+__all__ = ["BREAK", "Field", "Item", "Layout", "blank_between", "comments_between", "items_at",
+           "layout", "line_after", "line_start", "newline_of"]
 
 # Every line break YAML 1.1 knows (PyYAML counts each as a line).
 BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
@@ -145,11 +145,13 @@ def layout(text: str, name: str = "<timeline>") -> Layout:
         items, empty_at, empty_dash, key_end = _walk(_parse(text), text, position, y)
     except y.YAMLError as error:
         raise _problem(error, name) from None
-    blank = len(items) > 1 and _blank_between(text, items[0], items[1])
+    except WriteError as error:
+        raise WriteError(f"{name}: {error}") from None
+    blank = len(items) > 1 and blank_between(text, items[0], items[1])
     return Layout(items, newline_of(text), blank, empty_at, empty_dash, key_end)
 
 
-def _blank_between(text: str, first: Item, second: Item) -> bool:
+def blank_between(text: str, first: Item, second: Item) -> bool:
     gap = text[first.end : second.lead]
     return any(not line.strip() for line in BREAK.split(gap)[:-1]) or (
         bool(gap) and not gap.strip())
@@ -159,7 +161,7 @@ def items_at(window: str, count: int, start: int = 0) -> list[Item]:
     """The first `count` events of the window from `start`, the line of an event's '-'
     (fewer when the list ends first). The window may end anywhere after them: what follows
     is not read. The text before `start` is there for the first event's comments above.
-    Raises WriteError when the window does not start at an event."""
+    None when the window does not start at an event."""
     y = _yaml()
     position = _Positions(window, start)
     events = _parse(window[start:])
@@ -169,9 +171,9 @@ def items_at(window: str, count: int, start: int = 0) -> list[Item]:
             if isinstance(event, y.SequenceStartEvent):
                 break
             if not isinstance(event, (y.StreamStartEvent, y.DocumentStartEvent)):
-                raise WriteError("the index and the file disagree on where an event starts")
+                return []  # the window does not start at an event
         else:
-            raise WriteError("the index and the file disagree on where an event starts")
+            return []
         while len(items) < count:
             event = next(events)
             if isinstance(event, y.SequenceEndEvent):

@@ -26,7 +26,7 @@ from relations_cli.store.install import Snapshot
 from relations_cli.store.layout import Item, items_at, newline_of
 
 __all__ = ["FromIndex", "FromReading", "Located", "NotHere", "Row", "Window", "from_index",
-           "from_reading"]
+           "from_reading", "in_date_order", "lf_newlines", "write_facts"]
 
 _CHUNK = 1 << 23
 _CONTEXT = 1 << 13  # bytes read above a window, for the comments of its first event
@@ -127,9 +127,14 @@ class Located:
 
     # -- reading the file
 
+    lf_newlines = -1  # the file's LFs, when its build found LF counting exact (else -1)
+
     def offset_of_line(self, line: int) -> int:
         """The byte offset where a line starts, counting LFs from the nearest line start
-        already met."""
+        already met, or back from the end when that is nearer and the file's LFs are known
+        to be its only line breaks."""
+        if self.lf_newlines >= 0 and line - 1 > self.lf_newlines // 2:
+            return self._offset_from_end(line)
         fd = self.snapshot.fd
         at = bisect.bisect_right(self._marks_line, line) - 1
         offset, at_line = self._marks_at[at], self._marks_line[at]
@@ -137,7 +142,7 @@ class Located:
             chunk = os.pread(fd, _CHUNK, offset)
             if not chunk:
                 raise NotHere
-            if _odd_breaks(chunk):
+            if self.lf_newlines < 0 and _odd_breaks(chunk):
                 raise NotHere
             newlines = chunk.count(b"\n")
             if at_line + newlines >= line:
@@ -153,6 +158,26 @@ class Located:
             else:
                 offset += len(chunk)
         return offset
+
+    def _offset_from_end(self, line: int) -> int:
+        """As offset_of_line, counting LFs back from the end: the line starts just after
+        the (k+1)th LF from the end, k being the LFs at or after its start."""
+        wanted = self.lf_newlines - (line - 1) + 1
+        if wanted > self.lf_newlines:
+            return 0
+        fd, end = self.snapshot.fd, self.snapshot.size
+        while end > 0:
+            start = max(0, end - _CHUNK)
+            chunk = os.pread(fd, end - start, start)
+            found = chunk.count(b"\n")
+            if found >= wanted:
+                position = len(chunk)
+                for _ in range(wanted):
+                    position = chunk.rindex(b"\n", 0, position)
+                return start + position + 1
+            wanted -= found
+            end = start
+        raise NotHere  # fewer LFs than the index counted: not the file it was built from
 
     def newline(self) -> str:
         head = os.pread(self.snapshot.fd, 1 << 16, 0)
@@ -205,16 +230,23 @@ class Located:
 
 
 class FromIndex(Located):
-    """The questions answered by the file's fresh index."""
+    """The questions answered by the file's fresh index (and the facts its build noted for
+    writes: see `write_facts`)."""
 
     def __init__(self, snapshot: Snapshot, db: sqlite3.Connection) -> None:
         super().__init__(snapshot)
         self.db = db
+        self.meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN "
+                                    "('count', 'in_date_order', 'lf_newlines')"))
+        newlines = self.meta.get("lf_newlines", "")
+        self.lf_newlines = int(newlines) if newlines.lstrip("-").isdigit() else -1
 
     def close(self) -> None:
         self.db.close()
 
     def count(self) -> int:
+        if self.meta.get("count", "").isdigit():
+            return int(self.meta["count"])
         return int(self.db.execute("SELECT count(*) FROM events").fetchone()[0])
 
     def _row(self, sql: str, *args: object) -> Row | None:
@@ -238,15 +270,18 @@ class FromIndex(Located):
         return self._row("WHERE n < ? ORDER BY n DESC LIMIT 1", row.n)
 
     def in_date_order(self) -> bool:
-        found = self.db.execute(
-            "SELECT 1 FROM (SELECT first_day, lead(last_day) OVER (ORDER BY n) AS next_last "
-            "FROM events) WHERE next_last < first_day LIMIT 1").fetchone()
-        return found is None
+        if self.meta.get("in_date_order") in ("0", "1"):
+            return bool(self.meta["in_date_order"] == "1")
+        return in_date_order(self.db)
 
     def first_later(self, key: tuple[Day, Day]) -> Row | None:
+        # Both halves read only the (first_day, last_day, line) index, never the rows.
         first, last = key[0].toordinal(), key[1].toordinal()
-        return self._row("WHERE first_day > ? OR (first_day = ? AND last_day > ?) "
-                         "ORDER BY n LIMIT 1", first, first, last)
+        found = self.db.execute(
+            "SELECT min(n) FROM (SELECT min(n) AS n FROM events WHERE first_day > ? "
+            "UNION ALL SELECT min(n) FROM events WHERE first_day = ? AND last_day > ?)",
+            (first, first, last)).fetchone()[0]
+        return None if found is None else self._row("WHERE n = ?", found)
 
 
 class FromReading(Located):
@@ -283,6 +318,43 @@ class FromReading(Located):
         first, last = key[0].toordinal(), key[1].toordinal()
         return next((row for row in self.rows
                      if row.first > first or (row.first == first and row.last > last)), None)
+
+_IN_DATE_ORDER = ("SELECT 1 FROM (SELECT first_day, lead(last_day) OVER (ORDER BY n) AS "
+                  "next_last FROM events) WHERE next_last < first_day LIMIT 1")
+
+
+def in_date_order(db: sqlite3.Connection) -> bool:
+    """As store/write.in_date_order, over an index's events: no event ends before the one
+    above it starts."""
+    return db.execute(_IN_DATE_ORDER).fetchone() is None
+
+
+def lf_newlines(path: Path) -> int:
+    """How many LFs the file holds, when they are its only line breaks (so counting them
+    finds PyYAML's lines); -1 when it holds a lone CR, NEL, LS or PS."""
+    total = 0
+    with open(path, "rb") as handle:
+        carried = b""
+        while True:
+            data = handle.read(_CHUNK)
+            chunk = carried + data
+            if data:  # whole lines only: no sequence is cut between two chunks
+                cut = chunk.rfind(b"\n") + 1
+                chunk, carried = chunk[:cut], chunk[cut:]
+            if _odd_breaks(chunk):
+                return -1
+            total += chunk.count(b"\n")
+            if not data:
+                return total
+
+
+def write_facts(db: sqlite3.Connection, source: Path) -> dict[str, str]:
+    """What a build notes in the index's meta for the writes that will use it: whether the
+    events run in date order, and how many LFs the file holds when they are its only line
+    breaks ("-1" otherwise). A write then asks neither of the file."""
+    return {"in_date_order": "1" if in_date_order(db) else "0",
+            "lf_newlines": str(lf_newlines(source))}
+
 
 def from_index(snapshot: Snapshot) -> Located | None:
     """The file with its index, when the cache holds a fresh one; else None."""

@@ -398,33 +398,36 @@ def edit_splice(text: str, item: Item, changes: dict[str, str], newline: str) ->
     for _, splice in ordered:
         start, end = splice.start - item.start, splice.end - item.start
         body = body[:start] + splice.text + body[end:]
-    lead_start = min([item.start] + [s.start for s in splices])
-    if lead_start < item.start:  # pragma: no cover - splices stay inside the event
-        raise WriteError("an edit reached outside its event")
     return Splice(item.start, item.end, body)
 
 
 def set_fields(text: str, event_id: str, changes: dict[str, str],
-               current: Event | None = None, name: str = "<timeline>") -> str:
+               name: str = "<timeline>") -> str:
     """`text` with some fields of one event changed (an empty value removes the field)."""
     where = layout(text, name)
     item = where.items[find_item(where.items, event_id, name)]
     return apply(text, edit_splice(text, item, changes, where.newline))
 
 
-def diff(before: str, after: str, name: str, first_line: int = 1) -> str:
+def diff(before: str, after: str, name: str, first_line: int = 1,
+         new_first_line: int | None = None, headers: bool = True) -> str:
     """A unified diff of two versions of a file, or of a stretch of it that starts at line
-    `first_line` (the hunks then name the file's own line numbers)."""
-    lines = difflib.unified_diff(before.splitlines(keepends=True),
-                                 after.splitlines(keepends=True), f"a/{name}", f"b/{name}")
-    if first_line == 1:
+    `first_line` before and `new_first_line` after (the hunks then name the file's own line
+    numbers); `headers` off leaves out the `---`/`+++` lines, for a second stretch."""
+    lines = list(difflib.unified_diff(before.splitlines(keepends=True),
+                                      after.splitlines(keepends=True), f"a/{name}",
+                                      f"b/{name}"))
+    if not headers:
+        lines = lines[2:]
+    old_shift = first_line - 1
+    new_shift = (first_line if new_first_line is None else new_first_line) - 1
+    if not old_shift and not new_shift:
         return "".join(lines)
-    shift = first_line - 1
 
     def moved(match: re.Match[str]) -> str:
         old, old_count, new, new_count = match.groups()
-        return (f"@@ -{int(old) + shift}{old_count or ''} +{int(new) + shift}{new_count or ''}"
-                " @@")
+        return (f"@@ -{int(old) + old_shift}{old_count or ''} "
+                f"+{int(new) + new_shift}{new_count or ''} @@")
 
     return "".join(_HUNK.sub(moved, line, count=1) if line.startswith("@@") else line
                    for line in lines)
