@@ -19,7 +19,7 @@ import pytest
 from relations_cli.core.dates import time_of_day
 from relations_cli.core.model import Day, Period
 from relations_cli.render.safe import visible
-from tests.helpers import FIXTURES, ROOT, invoke
+from tests.helpers import BUNDLED, FIXTURES, ROOT, invoke
 from tests.publish_forms import TIMELINE_TITLE, Form, forms, write_forms
 
 STAMP = "1458000000"
@@ -260,3 +260,37 @@ def test_svg_of_every_form_and_title_is_well_formed(tmp_path: Path) -> None:
         assert "\uffff" not in result.stdout
         text = " ".join("".join(t.itertext()) for t in root.iter())
         assert "noncharacters \\ufffe and \\uffff here" in text
+
+
+# -- colors -------------------------------------------------------------------------------------
+
+
+def _page_colors(*args: str) -> dict[str, str]:
+    import re
+
+    result = invoke("timeline", "--data", str(BUNDLED), "--format", "html", *args)
+    assert result.status == 0, result
+    found = re.findall(r'data-id="([^"]+)" style="--c: (#[0-9A-Fa-f]{6})"', result.stdout)
+    assert found
+    return dict(found)
+
+
+def test_a_category_has_one_color_in_every_export() -> None:
+    """A filtered page colors each event as the full page does (issue 23), and the chart's
+    SVG agrees."""
+    events = {str(e["id"]): str(e["category"]) for e in json.loads(invoke(
+        "timeline", "--data", str(BUNDLED), "--format", "json").stdout)}
+    full = _page_colors()
+    by_category = {events[key]: color for key, color in full.items()}
+    assert all(by_category[events[key]] == color for key, color in full.items())
+    for category in sorted(set(events.values())):
+        filtered = _page_colors("--category", category)
+        assert set(filtered.values()) == {by_category[category]}, category
+    filtered = _page_colors("--since", "2016-03")
+    assert all(full[key] == color for key, color in filtered.items())
+    svg = ET.fromstring(invoke("chart", "--data", str(BUNDLED), "--format", "svg").stdout)
+    legend = svg.find("{http://www.w3.org/2000/svg}g[@class='legend']")
+    assert legend is not None
+    swatches = list(legend)
+    for rect, text in zip(swatches[::2], swatches[1::2], strict=True):
+        assert rect.get("fill") == by_category[text.text or ""], text.text
