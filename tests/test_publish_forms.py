@@ -243,6 +243,8 @@ def test_ics_open_and_unknown_ends_are_said(published: tuple[Path, str, str]) ->
     by_date = {f.date: f.id for f in forms() if f.end is None}
     assert "Open end" in str(entries[by_date["2015-09/.."]]["description"])
     assert "Unknown end" in str(entries[by_date["2015-09/"]]["description"])
+    assert "Time as written: 1969-07-20T20:17:00+05:30 (given here in UTC)" in str(
+        entries[by_date["1969-07-20T20:17:00+05:30"]]["description"])
 
 
 # -- SVG ----------------------------------------------------------------------------------------

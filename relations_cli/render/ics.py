@@ -116,6 +116,10 @@ def _description(event: Event, people: tuple[Person, ...] = ()) -> str:
               for p in (event.date, event.end) if p and p.precision in _PRECISION_NOTE]
     if coarse:
         parts.append(f"Date: {event.when} ({'; '.join(coarse)}, so the whole period is shown)")
+    zones = [p.text for p in (event.date, event.end)
+             if p is not None and (time_of_day(p) or (0, 0, 0, ""))[3] not in ("", "Z")]
+    if zones:
+        parts.append(f"Time as written: {' to '.join(zones)} (given here in UTC)")
     if event.date_note:
         parts.append(f"Date note: {event.date_note}")
     if event.end is not None and event.end.text == "..":
