@@ -301,7 +301,7 @@ def test_mermaid_gantt_draws_each_period_whole_by_category() -> None:
     assert lines == [
         "gantt", "    title T#58; x", "    dateFormat YYYY-MM-DD", "    axisFormat %Y-%m",
         "    section (none)",
-        "    %% left out (outside years 1 to 9999): bce -0043-03-15",
+        "    %% left out (before year 100): bce -0043-03-15",
         "    #116;itle page :2016-01-01, 2017-01-01",
         "    section a",
         "    A span :2015-12-20, 2016-02-01",  # to the end of January: exclusive end

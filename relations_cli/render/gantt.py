@@ -4,12 +4,19 @@ A span runs from its first day to its end's last day, and a date known only to t
 the year covers that month or year; an event of one day is a milestone. Mermaid's gantt end
 dates are exclusive, so a bar ends the day after its last day. Text is made safe as for the
 `timeline` diagram (render/mermaid.py), and a name that begins with one of the chart's
-keywords (`title`, `section`, `click`...) has its first letter written as an entity code.
-Mermaid dates are years 1 to 9999: an event outside them is named in a `%%` comment.
+keywords (`title`, `section`, `click`...) or with a date (`2016-03-27 talks`, which the chart
+reads as a date) has its first character written as an entity code.
+
+Mermaid reads a year below 100 as one of the 1900s and draws a bar of no length there, and
+has no year before 1: an event that starts before year 100 is left out, named in a `%%`
+comment and in a note on stderr. A bar that ends on 31 December 9999 ends by its length in
+days (`365d`), since the day after it cannot be written.
 """
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Iterator, Sequence
 
 from relations_cli.core.model import Day, Event
@@ -28,16 +35,20 @@ KEYWORDS = ("accdescr", "acctitle", "axisformat", "click", "dateformat", "exclud
             "todaymarker", "topaxis", "weekday", "weekend")
 
 
+_DATE_START = re.compile(r"\d{4}-\d\d-\d\d")
+FIRST_YEAR = 100
+
+
 def gantt_name(text: str) -> str:
     """A task or section name safe on a gantt line."""
     safe = mermaid_text(text)
-    if safe.casefold().startswith(KEYWORDS):
+    if safe.casefold().startswith(KEYWORDS) or _DATE_START.match(safe):
         safe = f"#{ord(safe[0])};{safe[1:]}"
     return safe
 
 
 def _drawable(day: Day) -> bool:
-    return 1 <= day.year <= 9999
+    return FIRST_YEAR <= day.year <= 9999
 
 
 def _task(event: Event) -> str | None:
@@ -49,6 +60,8 @@ def _task(event: Event) -> str | None:
                           else "")
     if first == last and event.end is None:
         return f"    {gantt_name(name)} :milestone, {first.isoformat()}, 0d\n"
+    if last.year == 9999 and (last.month, last.day) == (12, 31):
+        return f"    {gantt_name(name)} :{first.isoformat()}, {last - first + 1}d\n"
     after = Day(int(last) + 1)
     return f"    {gantt_name(name)} :{first.isoformat()}, {after.isoformat()}\n"
 
@@ -68,7 +81,10 @@ def render_gantt(events: Sequence[Event], context: Publication) -> Iterator[str]
             task = _task(event)
             if task is None:
                 shown = " ".join(visible(f"{event.id} {event.when}").split()).replace("%", "")
-                yield f"    %% left out (outside years 1 to 9999): {shown}\n"
+                print(f"relations: note: a Mermaid gantt chart cannot draw a date before year "
+                      f"{FIRST_YEAR}; left out {visible(event.id)} ({visible(event.when)})",
+                      file=sys.stderr)
+                yield f"    %% left out (before year {FIRST_YEAR}): {shown}\n"
             else:
                 yield task
 

@@ -2,8 +2,15 @@
 
 A date keeps its precision: a month-dated event covers the whole month, a year-dated one the
 whole year, a span runs to its end's last day; DTEND is exclusive, so it is the day after.
-A time of day is kept (DTSTART as a date-time); iCalendar cannot hold a date before 1 CE, so
-such an event is left out with a note on stderr.
+A period that runs to 31 December 9999 has no day after it that iCalendar can write, so it
+is given as a DURATION instead. An open end (`2015-09/..`) covers its start's period, as every
+chart draws it, and an unknown one (`2015-09/`) too; DESCRIPTION says which.
+
+A time of day is kept (DTSTART as a date-time): in UTC when it has a zone (an offset such as
+`+05:30` has no VTIMEZONE to name, and readers take an unknown TZID as floating time), floating
+without one. An event with a time and an end day ends at the start of the day after it, in
+the same zone; one with a time and no end is an instant. iCalendar cannot hold a date before
+1 CE, so such an event is left out with a note on stderr.
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ import sys
 from collections.abc import Iterator, Sequence
 
 from relations_cli.core.dates import time_of_day
-from relations_cli.core.model import Event, Period, Precision
+from relations_cli.core.model import Event, Period, Person, Precision
+from relations_cli.core.people import people_of
 from relations_cli.render.detail import EventView
 from relations_cli.render.formats import Look
 from relations_cli.render.publish import Publication, link_target, publication, stable_key
@@ -32,26 +40,62 @@ _PRECISION_NOTE = {
 }
 
 
+def _zone(zone: str) -> dt.tzinfo | None:
+    if not zone:
+        return None
+    if zone == "Z":
+        return dt.timezone.utc
+    sign = -1 if zone[0] == "-" else 1
+    digits = zone[1:].replace(":", "")
+    return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0)))
+
+
 def _moment(period: Period) -> dt.date | dt.datetime:
-    """A date, or the date-time as written when it has a time of day (floating without zone)."""
+    """A date, or the date-time when it has a time of day: in UTC when it has a zone (the same
+    instant), floating without one."""
     day = period.start.to_date()
     time = time_of_day(period)
     if time is None:
         return day
     hour, minute, second, zone = time
-    tz: dt.tzinfo | None = None
-    if zone == "Z":
-        tz = dt.timezone.utc
-    elif zone:
-        sign = -1 if zone[0] == "-" else 1
-        digits = zone[1:].replace(":", "")
-        tz = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0)))
-    return dt.datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=tz)
+    moment = dt.datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=_zone(zone))
+    return moment if moment.tzinfo is None else moment.astimezone(dt.timezone.utc)
 
 
-def exclusive_end(event: Event) -> dt.date:
-    """DTEND of an all-day event: the day after its last day."""
-    return dt.date.fromordinal(event.last_day + 1)
+def _ends_open(event: Event) -> bool:
+    return event.end is not None and (event.end.text == ".." or event.end.unknown)
+
+
+def _last_day(event: Event) -> int:
+    """The last day the calendar shows: an open or unknown end shows its start's period."""
+    return event.date.end if _ends_open(event) else event.last_day
+
+
+def exclusive_end(event: Event) -> dt.date | None:
+    """DTEND of an all-day event: the day after its last day; None when that is past 9999."""
+    after = _last_day(event) + 1
+    return dt.date.fromordinal(after) if after <= dt.date.max.toordinal() else None
+
+
+def _end(event: Event, start: dt.date | dt.datetime) -> tuple[str, object] | None:
+    """("dtend", value) or ("duration", value) for the event, or None for an instant."""
+    if not isinstance(start, dt.datetime):
+        after = exclusive_end(event)
+        if after is not None:
+            return "dtend", after
+        return "duration", dt.timedelta(days=_last_day(event) - event.first_day + 1)
+    if event.end is None or _ends_open(event):
+        return None  # a time and no end: an instant
+    if time_of_day(event.end):
+        return "dtend", _moment(event.end)
+    # An end day: the event runs to the start of the day after it, in the start's own zone,
+    # which is the time as written plus the days and hours left.
+    hour, minute, second, _ = time_of_day(event.date) or (0, 0, 0, "")
+    left = dt.timedelta(days=event.end.end - event.first_day + 1) - dt.timedelta(
+        hours=hour, minutes=minute, seconds=second)
+    if event.end.end < dt.date.max.toordinal():
+        return "dtend", start + left
+    return "duration", left
 
 
 def uid(event: Event, key: str) -> str:
@@ -64,7 +108,7 @@ def _text(value: str) -> str:
     return visible(value, keep_newlines=True)
 
 
-def _description(event: Event) -> str:
+def _description(event: Event, people: tuple[Person, ...] = ()) -> str:
     parts: list[str] = []
     if event.summary:
         parts.append(event.summary)
@@ -72,8 +116,26 @@ def _description(event: Event) -> str:
               for p in (event.date, event.end) if p and p.precision in _PRECISION_NOTE]
     if coarse:
         parts.append(f"Date: {event.when} ({'; '.join(coarse)}, so the whole period is shown)")
+    zones = [p.text for p in (event.date, event.end)
+             if p is not None and (time_of_day(p) or (0, 0, 0, ""))[3] not in ("", "Z")]
+    if zones:
+        parts.append(f"Time as written: {' to '.join(zones)} (given here in UTC)")
     if event.date_note:
         parts.append(f"Date note: {event.date_note}")
+    if event.end is not None and event.end.text == "..":
+        parts.append("Open end: it has not ended (the calendar shows its start's period)")
+    elif event.end is not None and event.end.unknown:
+        parts.append("Unknown end (the calendar shows its start's period)")
+    registry = people_of(people)
+    named = []
+    for name in event.named_people:
+        person = registry.get(name)
+        named.append(name + (f" ({person.role})" if person and person.role else ""))
+    if named:
+        parts.append(f"People: {', '.join(named)}")
+    for quote in event.quotes:
+        by = f" — {quote.by}" if quote.by else ""
+        parts.append(f"Quote: “{quote.text}”{by}")
     for source in event.sources:
         described = ", ".join(x for x in (source.title, source.publisher, source.date) if x)
         parts.append(f"Source: {described}" + (f" <{source.url}>" if source.url else ""))
@@ -90,7 +152,8 @@ def render_ics(events: Sequence[Event], context: Publication) -> Iterator[str]:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     if context.timeline.title:
-        calendar.add("x-wr-calname", _text(context.timeline.title))
+        # A calendar's name is one line.
+        calendar.add("x-wr-calname", visible(" ".join(context.timeline.title.split())))
     key = stable_key(context.timeline)
     for event in events:
         if event.first_day.year < 1:
@@ -102,15 +165,11 @@ def render_ics(events: Sequence[Event], context: Publication) -> Iterator[str]:
         entry.add("dtstamp", context.stamp)
         start = _moment(event.date)
         entry.add("dtstart", start)
-        if event.end is not None and event.end.text == "..":
-            pass  # an open end: no DTEND
-        elif isinstance(start, dt.datetime):
-            if event.end is not None and time_of_day(event.end):
-                entry.add("dtend", _moment(event.end))
-        else:
-            entry.add("dtend", exclusive_end(event))
+        end = _end(event, start)
+        if end is not None:
+            entry.add(*end)
         entry.add("summary", _text(event.title))
-        description = _description(event)
+        description = _description(event, context.timeline.people)
         if description:
             entry.add("description", _text(description))
         if event.place:

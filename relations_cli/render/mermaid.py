@@ -28,10 +28,11 @@ def mermaid_text(text: str) -> str:
 
 
 def period_label(event: Event) -> str:
-    """The event's period as written: `2015-09`, or `2015-12-20 to 2016-01-10` for a span."""
+    """The event's period as written: `2015-09`, or `2015-12-20 to 2016-01-10` for a span,
+    made safe as any text is (a time of day's `:` would start an event)."""
     if event.end is None or event.end.unknown:
-        return event.when  # `2015-09`, or an unknown end as written, `2015-09/`
-    return f"{event.date.text} to {event.end.text}"
+        return mermaid_text(event.when)  # `2015-09`, or an unknown end as written, `2015-09/`
+    return mermaid_text(f"{event.date.text} to {event.end.text}")
 
 
 def render_mermaid(events: Sequence[Event], context: Publication) -> Iterator[str]:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Publication",
+    "category_color",
     "category_colors",
     "describe_query",
     "link_target",
@@ -32,7 +33,7 @@ __all__ = [
 ]
 
 # Okabe and Ito's palette, distinct for the common kinds of color blindness, then a few more;
-# categories take them in alphabetical order, so a category keeps its color across formats.
+# the grey at the end is for events without a category.
 PALETTE = (
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C6D31", "#6A3D9A",
     "#B15928", "#33A02C", "#666666",
@@ -40,10 +41,21 @@ PALETTE = (
 NO_CATEGORY = "(none)"
 
 
+def category_color(name: str) -> str:
+    """A category's color, from its name alone (issue 23): the same in every export of every
+    timeline, filtered or not, whatever other categories it holds. Two categories may share
+    one; the legend and each event name their category."""
+    if name == NO_CATEGORY:
+        return PALETTE[-1]
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    return PALETTE[int.from_bytes(digest[:4], "big") % (len(PALETTE) - 1)]
+
+
 def category_colors(events: Sequence[Event]) -> dict[str, str]:
-    """A color for each category of the events (and for events without one)."""
+    """A color for each category of the events (and for events without one), in the
+    categories' alphabetical order."""
     names = sorted({event.category or NO_CATEGORY for event in events}, key=str.casefold)
-    return {name: PALETTE[number % len(PALETTE)] for number, name in enumerate(names)}
+    return {name: category_color(name) for name in names}
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",

@@ -10,10 +10,11 @@ from typing import Any
 __all__ = ["json_dumps", "json_safe", "json_shown_as_is", "neutralise_formula", "visible"]
 
 # C0 and C1 controls, DEL, zero-width and bidi controls, line/paragraph separators, the BOM,
-# interlinear annotation marks and lone surrogates: none may reach a terminal raw.
+# interlinear annotation marks, lone surrogates and the noncharacters U+FFFE and U+FFFF (which
+# XML may not hold): none may reach a terminal, or a document, raw.
 _UNSAFE_REST = (
     "\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069"
-    "\ufeff\ufff9-\ufffb\ud800-\udfff"
+    "\ufeff\ufff9-\ufffb\ufffe\uffff\ud800-\udfff"
 )
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\x1b": "\\e"}
 

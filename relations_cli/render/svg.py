@@ -15,7 +15,7 @@ from relations_cli.core.dates import cached_event_date
 from relations_cli.core.model import Day, Period, Precision, year_text
 from relations_cli.render.chart import ChartView, chart_document
 from relations_cli.render.formats import Look
-from relations_cli.render.publish import NO_CATEGORY, PALETTE
+from relations_cli.render.publish import NO_CATEGORY, category_color
 from relations_cli.render.safe import visible
 
 __all__ = ["COLUMN_PX", "render_svg"]
@@ -36,7 +36,7 @@ def _text(value: str, limit: int) -> str:
 def _colors(lanes: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     names = sorted({e["category"] or NO_CATEGORY for lane in lanes for e in lane["events"]},
                    key=str.casefold)
-    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+    return {name: category_color(name) for name in names}
 
 
 def _ticks(start: Day, end: Day, room: int) -> list[tuple[Day, str]]:

@@ -21,12 +21,15 @@ __all__ = ["date_object", "display_date", "era_object", "render_timelinejs",
 
 def date_object(period: Period) -> dict[str, str]:
     """A TimelineJS date with only the parts written: a year date has no month; years before
-    the common era are negative and a time of day is given as TimelineJS takes it."""
+    the common era are negative and a time of day is given as TimelineJS takes it. A season
+    or a quarter starts at its first month (so winter 2015 comes after September 2015), and
+    its `display_date` names it."""
     from relations_cli.core.dates import qualifier_of, time_of_day
 
     start = period.start
     parts = {"year": str(start.year)}
-    if period.precision in (Precision.MONTH, Precision.DAY):
+    if period.precision in (Precision.MONTH, Precision.DAY, Precision.SEASON,
+                            Precision.QUARTER):
         parts["month"] = str(start.month)
     if period.precision is Precision.DAY:
         parts["day"] = str(start.day)
@@ -106,7 +109,8 @@ def timelinejs_document(events: Sequence[Event], context: Publication,
     }
     for event in events:
         slide: dict[str, Any] = {"start_date": date_object(event.date)}
-        if event.end is not None and event.end.unknown:
+        if event.end is not None and (event.end.unknown or event.end.text == ".."):
+            # No end TimelineJS could draw: the start alone, and the end said in words.
             slide["display_date"] = display_date(event)
         elif event.end is not None and event.end.text != "..":
             # The end's own precision: a span to 2016-01 ends with January 2016.
