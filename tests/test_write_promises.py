@@ -525,12 +525,14 @@ def test_a_write_killed_by_sigkill_leaves_a_leftover_the_next_write_sweeps(
         "main()\n")
     process = subprocess.Popen([sys.executable, "-c", script], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    assert process.stdout.readline().strip() == "ready"
-    held = leftovers(tmp_path, path.name)
-    assert held == []  # its writer still holds it: not a leftover yet
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "ready"
+        held = leftovers(tmp_path, path.name)
+        assert held == []  # its writer still holds it: not a leftover yet
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
     left = leftovers(tmp_path, path.name)
     assert len(left) == 1
     assert left[0].name.startswith(f".{path.name}.")
