@@ -3,18 +3,19 @@
 The strict loader (store/loader) composes the YAML parser's events in Python, one node at a
 time; on a large file that is most of the time an index takes to build. Most timelines use a
 small part of YAML: `- id: ...` items, `key: value` lines, plain or quoted one-line text,
-long text folded over lines (`summary: >`), lists in block or `[a, b]` style. This reader takes the `events:` list a chunk at a time with
-one compiled regular expression that sorts every line, and builds each event as the strict
-loader's builder does.
+long text folded over lines (`summary: >`), lists in block or `[a, b]` style. This reader
+takes the `events:` list a chunk at a time with one compiled regular expression that sorts
+every line, and builds each event as the strict loader's builder does.
 
 It answers only when it can prove the file is within that part and has no problem at all.
 A line of any other shape (a tag, an anchor or alias, multi-line plain or quoted text, a
-literal block (`|`), a folded block with a blank or more-indented line in it, an escape, a comment after a value, a key it does not know or meets twice, other indentation,
-keys after the list), a tab, a control character, and anything the strict loader would
-report (a missing title, a bad date, a duplicate id): it gives up, and the caller reads the
-file with the strict loader, which alone words problems with FILE:LINE:COL. The top-level
-keys before `events:` are read by the strict loader itself. tests/test_fastread.py checks
-that both give the same answers on every test file and on generated timelines.
+literal block (`|`), a folded block with a blank or more-indented line in it, an escape, a
+comment after a value, a key it does not know or meets twice, other indentation, keys
+after the list), a tab, a control character, and anything the strict loader would report
+(a missing title, a bad date, a duplicate id): it gives up, and the caller reads the file
+with the strict loader, which alone words problems with FILE:LINE:COL. The top-level keys
+before `events:` are read by the strict loader itself. tests/test_fastread.py checks that
+both give the same answers on every test file and on generated timelines.
 """
 
 from __future__ import annotations
