@@ -35,6 +35,20 @@ SLOW = (
     "tests/test_fastread.py::test_generated_timelines_read_the_same",
     "tests/test_grammar.py::test_every_format_prints_a_figure_value_as_written",
     "tests/test_pager.py",
+    # A second or more each: split builds, concurrent processes, Hypothesis over engines.
+    "tests/test_index.py::test_a_split_build",
+    "tests/test_index.py::test_any_combination_of_filters_agrees",
+    "tests/test_index.py::test_two_concurrent_first_runs_are_safe",
+    "tests/test_index.py::test_an_index_damaged_past_its_header_is_rebuilt_mid_query",
+    "tests/test_index.py::test_the_engines_agree_on_line_breaks_in_terms_and_case_variants",
+    "tests/test_edtf.py::test_fuzzy_only_widens_and_the_engines_agree",
+    "tests/test_edtf.py::test_ordering_follows_start_then_end",
+    "tests/test_edtf.py::test_a_year_before_the_common_era_as_a_real_command_line",
+    "tests/test_fastpath.py::test_records_format_like_events_on_any_text",
+    "tests/test_fastpath.py::test_fast_and_careful_records_mixed_in_one_batch",
+    "tests/test_split.py::test_a_cut_inside_a_block_scalar_is_refused",
+    "tests/test_publish.py::test_ics_start_and_exclusive_end_cover_each_period",
+    "tests/test_write.py::test_concurrent_adds_in_processes_all_land",
 )
 
 

@@ -100,6 +100,8 @@ _NONE: tuple[str, ...] = ()
 # A key whose value is a folded block (`summary: >`, or `>-`): its text is on the lines
 # below, more indented. Hand-written timelines (the bundled one too) write long text so.
 _FOLDED = re.compile(r"^(\ *)(-\ )?[a-z_]+:\ +>-?\ *\n", re.M)
+# Blank lines, and the indentation of the line after them.
+_GAP = re.compile(r"(?:\ *\n)*(\ *)")
 
 
 class _GiveUp(Exception):
@@ -127,9 +129,8 @@ def _unfold(text: str) -> str:
             content = line.lstrip(" ")
             size = len(line) - len(content)
             if not line:  # blank: the block must end here (a line break inside it else)
-                following = len(text) - len(text[at:].lstrip("\n"))
-                if following < len(text) and text[following] == " " and \
-                        len(text) - following - len(text[following:].lstrip(" ")) > column:
+                gap = _GAP.match(text, at)
+                if gap is None or len(gap.group(1)) > column:
                     raise _GiveUp
                 break
             if indent < 0:
