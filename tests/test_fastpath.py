@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from relations_cli.core.dates import parse_filter_date
 from relations_cli.core.engine import MemoryEngine
 from relations_cli.core.errors import TimelineError
 from relations_cli.core.query import Query
-from relations_cli.render.formats import FORMATS, Kind, Look
+from relations_cli.render.formats import FORMATS, Kind, Look, Written
 from relations_cli.render.present import OutputSettings, deliver
 from relations_cli.store.index import StoredEvents, open_index
 from relations_cli.store.loader import load_timeline
@@ -32,11 +31,20 @@ LOOKS = [
 ]
 
 
+def written(fmt: str) -> Written:
+    """A text format's renderers, from the registry."""
+    renderers = FORMATS[fmt].load()
+    assert isinstance(renderers, Written)
+    return renderers
+
+
 def _both(fmt: str, events: object, look: Look) -> tuple[str, str]:
-    module = importlib.import_module(FORMATS[fmt].module)
+    renderers = written(fmt)
     assert isinstance(events, StoredEvents)
-    fast = "".join(getattr(module, f"{fmt}_records")(events.records(), look))
-    slow = "".join(getattr(module, f"{fmt}_events")(list(events), look))
+    assert renderers.records is not None
+    assert renderers.events is not None
+    fast = "".join(renderers.records(events.records(), look))
+    slow = "".join(renderers.events(list(events), look))
     return fast, slow
 
 
@@ -51,7 +59,8 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> tuple[MemoryEngine, obj
 def test_records_format_like_events_for_every_query(engines: tuple[MemoryEngine, object],
                                                     fmt: str) -> None:
     memory, index = engines
-    module = importlib.import_module(FORMATS[fmt].module)
+    module = written(fmt)
+    assert module.events is not None
     for query in QUERIES:
         selected = index.select(query)  # type: ignore[attr-defined]
         if not isinstance(selected, StoredEvents):
@@ -59,7 +68,7 @@ def test_records_format_like_events_for_every_query(engines: tuple[MemoryEngine,
         for look in LOOKS:
             fast, slow = _both(fmt, selected, look)
             assert fast == slow
-            assert fast == "".join(getattr(module, f"{fmt}_events")(memory.select(query), look))
+            assert fast == "".join(module.events(memory.select(query), look))
 
 
 def test_a_listing_from_the_index_is_delivered_as_from_memory(
@@ -135,12 +144,12 @@ def test_records_format_like_events_on_any_text(
     stored = open_index(path, use_cache=False).select(Query())
     assert isinstance(stored, StoredEvents)
     for fmt in FORMAT_NAMES:
-        module = importlib.import_module(FORMATS[fmt].module)
+        module = written(fmt)
+        assert module.events is not None
         for look in LOOKS:
             fast, slow = _both(fmt, stored, look)
             assert fast == slow
-            assert fast == "".join(getattr(module, f"{fmt}_events")(memory.select(Query()),
-                                                                     look))
+            assert fast == "".join(module.events(memory.select(Query()), look))
 
 
 def test_open_and_unknown_ends_read_the_same_from_records_and_events(tmp_path: Path) -> None:
@@ -223,8 +232,9 @@ def test_fast_and_careful_records_mixed_in_one_batch(tmp_path: Path, fmt: str,
         return loads(text)
 
     monkeypatch.setattr(json, "loads", counted)
-    module = importlib.import_module(FORMATS[fmt].module)
-    "".join(getattr(module, f"{fmt}_records")(stored.records(), Look()))
+    records = written(fmt).records
+    assert records is not None
+    "".join(records(stored.records(), Look()))
     assert 0 < len(calls) < len(stored) or fmt in ("json", "jsonl")
 
 

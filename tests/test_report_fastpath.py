@@ -4,7 +4,6 @@ every format, look and query."""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from hypothesis import strategies as st
 from relations_cli.core.engine import MemoryEngine
 from relations_cli.core.query import Query
 from relations_cli.core.summary import figure_table, quote_cells, quote_table
-from relations_cli.render.formats import FORMATS, Look
+from relations_cli.render.formats import FORMATS, Look, Written
 from relations_cli.render.reports import (
     figures_report,
     figures_streamed,
@@ -198,8 +197,13 @@ def test_the_index_answers_with_cells_unless_sql_cannot_check_the_query(tricky: 
 
 
 def _rendered(fmt: str, report: Any, look: Look, streamed: bool) -> str:
-    module = importlib.import_module(FORMATS[fmt].module)
-    return "".join(getattr(module, f"{fmt}_{'rows' if streamed else 'report'}")(report, look))
+    renderers = FORMATS[fmt].load()
+    assert isinstance(renderers, Written)
+    if streamed:
+        assert renderers.rows is not None
+        return "".join(renderers.rows(report, look))
+    assert renderers.report is not None
+    return "".join(renderers.report(report, look))
 
 
 LOOKS = [Look(), Look(header=False), Look(fields=("date", "event")), Look(fields=("event",)),

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from relations_cli.core.dates import time_of_day
 from relations_cli.core.model import Event, Period, Precision
 from relations_cli.render.detail import EventView
-from relations_cli.render.formats import Look
+from relations_cli.render.formats import Look, Written
 from relations_cli.render.publish import Publication, link_target, publication, stable_key
 from relations_cli.render.safe import visible
 
@@ -133,3 +133,7 @@ def ics_events(events: Sequence[Event], look: Look) -> Iterator[str]:
 def ics_event(view: EventView, look: Look) -> Iterator[str]:
     """The registry's entry point for `show`: the one event, in full."""
     return render_ics([view.event], publication(look.timeline, detail=True))
+
+
+# This module's entries of the format registry (render/formats.FORMATS).
+ICS = Written(events=ics_events, event=ics_event)
