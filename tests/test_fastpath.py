@@ -250,3 +250,37 @@ def test_csv_line_is_what_csv_writer_writes(texts_: list[str]) -> None:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(cells)
     assert csv_line(cells) + "\n" == buffer.getvalue()
+
+
+def test_the_record_pattern_follows_the_stored_record_s_fields() -> None:
+    """render/delimited reads stored records by group numbers tied to the order of
+    core/records.event_record's keys: a key added, removed or moved fails here, not by the
+    fast path silently never being taken (issue 24 item 2)."""
+    import json
+
+    from relations_cli.core.dates import cached_event_date
+    from relations_cli.core.model import Event, Source
+    from relations_cli.core.records import event_record
+    from relations_cli.render.delimited import ROW_PIECES, record_pattern
+
+    event = Event(id="e-1", date=cached_event_date("2015-09-03"),
+                  end=cached_event_date("2015-10"), title="Title", summary="Summary",
+                  category="trade", actors=("China", "Russia"), people=("Xi Jinping",),
+                  place="Moscow", tags=("a", "b"), quotes=(), figures=(),
+                  sources=(Source("First", "", "", ""), Source("Second", "", "", "")),
+                  date_note="Note", line=3)
+    record = event_record(event)
+    text = json.dumps(record, ensure_ascii=False)
+    found = record_pattern(False).fullmatch(text)
+    assert found is not None, text
+    groups = found.groups()
+    for field in ("id", "date", "end", "title", "summary", "category", "place", "date_note"):
+        piece = ROW_PIECES[field]
+        assert piece.template % tuple(groups[i] for i in piece.groups) == record[field], field
+    for field in ("actors", "people", "tags"):
+        assert groups[ROW_PIECES[field].groups[0]] == '", "'.join(record[field]), field
+    assert groups[ROW_PIECES["sources"].groups[0]] == "First"
+    short = record_pattern(False, to_category=True).fullmatch(text)
+    assert short is not None
+    assert (short.group(1), short.group(2), short.group(4), short.group(5), short.group(6)) \
+        == (record["id"], record["date"], record["end"], record["title"], record["category"])
