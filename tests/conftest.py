@@ -49,6 +49,9 @@ SLOW = (
     "tests/test_split.py::test_a_cut_inside_a_block_scalar_is_refused",
     "tests/test_publish.py::test_ics_start_and_exclusive_end_cover_each_period",
     "tests/test_write.py::test_concurrent_adds_in_processes_all_land",
+    # Real processes on pseudo-terminals and pipes: a third of a second each, 30 s in all.
+    "tests/test_terminal_views.py",
+    "tests/test_process.py",
 )
 
 
