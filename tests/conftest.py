@@ -3,7 +3,9 @@ environment and a fixed width for every test."""
 
 from __future__ import annotations
 
+import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,63 @@ from tests.helpers import LEAKY_VARIABLES
 # child, as a terminal's Ctrl-C expects.
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+# Tests known to take many seconds of CPU or of waiting (measured with --durations): marked
+# `slow` here, in one list, so that `-m "not slow"` is the quick loop of editing, and started
+# first, so that on several workers (pytest-xdist) they run beside the rest, not after it.
+SLOW = (
+    "tests/browser/",  # a real Chromium
+    "tests/test_signals.py::test_fault_injection_on_a_large_build",
+    "tests/test_signals.py::test_a_stopped_build_leaves_nothing_behind",
+    "tests/test_browse.py",  # Textual, and tmux
+    "tests/test_properties.py",
+    "tests/test_report_fastpath.py",
+    "tests/test_report_engines.py",
+    "tests/test_split.py::test_every_cut_reads_as_the_sequential_reading",
+    "tests/test_fastread.py::test_generated_timelines_read_the_same",
+    "tests/test_grammar.py::test_every_format_prints_a_figure_value_as_written",
+    "tests/test_pager.py",
+    # A second or more each: split builds, concurrent processes, Hypothesis over engines.
+    "tests/test_index.py::test_a_split_build",
+    "tests/test_index.py::test_any_combination_of_filters_agrees",
+    "tests/test_index.py::test_two_concurrent_first_runs_are_safe",
+    "tests/test_index.py::test_an_index_damaged_past_its_header_is_rebuilt_mid_query",
+    "tests/test_index.py::test_the_engines_agree_on_line_breaks_in_terms_and_case_variants",
+    "tests/test_edtf.py::test_fuzzy_only_widens_and_the_engines_agree",
+    "tests/test_edtf.py::test_ordering_follows_start_then_end",
+    "tests/test_edtf.py::test_a_year_before_the_common_era_as_a_real_command_line",
+    "tests/test_fastpath.py::test_records_format_like_events_on_any_text",
+    "tests/test_fastpath.py::test_fast_and_careful_records_mixed_in_one_batch",
+    "tests/test_split.py::test_a_cut_inside_a_block_scalar_is_refused",
+    "tests/test_publish.py::test_ics_start_and_exclusive_end_cover_each_period",
+    "tests/test_write.py::test_concurrent_adds_in_processes_all_land",
+    # Real processes on pseudo-terminals and pipes: a third of a second each, 30 s in all.
+    "tests/test_terminal_views.py",
+    "tests/test_process.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    slow = pytest.mark.slow
+    for item in items:
+        if item.nodeid.startswith(SLOW):
+            item.add_marker(slow)
+    # Stable: the slow ones first, each group in its own order.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def worker_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A cache folder of each worker's own, for what runs before a test's own environment is
+    set (module-scoped fixtures that open an index): never the user's, never shared."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("worker-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
 
 
 @pytest.fixture(autouse=True)

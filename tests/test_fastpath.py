@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from relations_cli.core.dates import parse_filter_date
 from relations_cli.core.engine import MemoryEngine
 from relations_cli.core.errors import TimelineError
 from relations_cli.core.query import Query
-from relations_cli.render.formats import FORMATS, Kind, Look
+from relations_cli.render.formats import FORMATS, Kind, Look, Written
 from relations_cli.render.present import OutputSettings, deliver
 from relations_cli.store.index import StoredEvents, open_index
 from relations_cli.store.loader import load_timeline
@@ -32,11 +31,20 @@ LOOKS = [
 ]
 
 
+def written(fmt: str) -> Written:
+    """A text format's renderers, from the registry."""
+    renderers = FORMATS[fmt].load()
+    assert isinstance(renderers, Written)
+    return renderers
+
+
 def _both(fmt: str, events: object, look: Look) -> tuple[str, str]:
-    module = importlib.import_module(FORMATS[fmt].module)
+    renderers = written(fmt)
     assert isinstance(events, StoredEvents)
-    fast = "".join(getattr(module, f"{fmt}_records")(events.records(), look))
-    slow = "".join(getattr(module, f"{fmt}_events")(list(events), look))
+    assert renderers.records is not None
+    assert renderers.events is not None
+    fast = "".join(renderers.records(events.records(), look))
+    slow = "".join(renderers.events(list(events), look))
     return fast, slow
 
 
@@ -51,7 +59,8 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> tuple[MemoryEngine, obj
 def test_records_format_like_events_for_every_query(engines: tuple[MemoryEngine, object],
                                                     fmt: str) -> None:
     memory, index = engines
-    module = importlib.import_module(FORMATS[fmt].module)
+    module = written(fmt)
+    assert module.events is not None
     for query in QUERIES:
         selected = index.select(query)  # type: ignore[attr-defined]
         if not isinstance(selected, StoredEvents):
@@ -59,7 +68,7 @@ def test_records_format_like_events_for_every_query(engines: tuple[MemoryEngine,
         for look in LOOKS:
             fast, slow = _both(fmt, selected, look)
             assert fast == slow
-            assert fast == "".join(getattr(module, f"{fmt}_events")(memory.select(query), look))
+            assert fast == "".join(module.events(memory.select(query), look))
 
 
 def test_a_listing_from_the_index_is_delivered_as_from_memory(
@@ -135,12 +144,12 @@ def test_records_format_like_events_on_any_text(
     stored = open_index(path, use_cache=False).select(Query())
     assert isinstance(stored, StoredEvents)
     for fmt in FORMAT_NAMES:
-        module = importlib.import_module(FORMATS[fmt].module)
+        module = written(fmt)
+        assert module.events is not None
         for look in LOOKS:
             fast, slow = _both(fmt, stored, look)
             assert fast == slow
-            assert fast == "".join(getattr(module, f"{fmt}_events")(memory.select(Query()),
-                                                                     look))
+            assert fast == "".join(module.events(memory.select(Query()), look))
 
 
 def test_open_and_unknown_ends_read_the_same_from_records_and_events(tmp_path: Path) -> None:
@@ -223,8 +232,9 @@ def test_fast_and_careful_records_mixed_in_one_batch(tmp_path: Path, fmt: str,
         return loads(text)
 
     monkeypatch.setattr(json, "loads", counted)
-    module = importlib.import_module(FORMATS[fmt].module)
-    "".join(getattr(module, f"{fmt}_records")(stored.records(), Look()))
+    records = written(fmt).records
+    assert records is not None
+    "".join(records(stored.records(), Look()))
     assert 0 < len(calls) < len(stored) or fmt in ("json", "jsonl")
 
 
@@ -240,3 +250,37 @@ def test_csv_line_is_what_csv_writer_writes(texts_: list[str]) -> None:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(cells)
     assert csv_line(cells) + "\n" == buffer.getvalue()
+
+
+def test_the_record_pattern_follows_the_stored_record_s_fields() -> None:
+    """render/delimited reads stored records by group numbers tied to the order of
+    core/records.event_record's keys: a key added, removed or moved fails here, not by the
+    fast path silently never being taken (issue 24 item 2)."""
+    import json
+
+    from relations_cli.core.dates import cached_event_date
+    from relations_cli.core.model import Event, Source
+    from relations_cli.core.records import event_record
+    from relations_cli.render.delimited import ROW_PIECES, record_pattern
+
+    event = Event(id="e-1", date=cached_event_date("2015-09-03"),
+                  end=cached_event_date("2015-10"), title="Title", summary="Summary",
+                  category="trade", actors=("China", "Russia"), people=("Xi Jinping",),
+                  place="Moscow", tags=("a", "b"), quotes=(), figures=(),
+                  sources=(Source("First", "", "", ""), Source("Second", "", "", "")),
+                  date_note="Note", line=3)
+    record = event_record(event)
+    text = json.dumps(record, ensure_ascii=False)
+    found = record_pattern(False).fullmatch(text)
+    assert found is not None, text
+    groups = found.groups()
+    for field in ("id", "date", "end", "title", "summary", "category", "place", "date_note"):
+        piece = ROW_PIECES[field]
+        assert piece.template % tuple(groups[i] for i in piece.groups) == record[field], field
+    for field in ("actors", "people", "tags"):
+        assert groups[ROW_PIECES[field].groups[0]] == '", "'.join(record[field]), field
+    assert groups[ROW_PIECES["sources"].groups[0]] == "First"
+    short = record_pattern(False, to_category=True).fullmatch(text)
+    assert short is not None
+    assert (short.group(1), short.group(2), short.group(4), short.group(5), short.group(6)) \
+        == (record["id"], record["date"], record["end"], record["title"], record["category"])

@@ -66,6 +66,33 @@ def test_every_test_file_reads_the_same(path: Path) -> None:
     check_same(path)
 
 
+def test_the_bundled_timeline_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its long texts are folded blocks (`summary: >`), which the fast reader takes: a cold
+    run reads it once, not a fast attempt and then the strict loader (issue 24)."""
+    assert fast_alone(ROOT / "data" / "events.yaml") is not None
+
+    def strict(*args: object) -> None:
+        raise AssertionError("the strict loader read the bundled timeline")
+
+    monkeypatch.setattr("relations_cli.store.build.stream_timeline", strict, raising=False)
+    monkeypatch.setattr(fastread, "stream_timeline", strict)
+    events: list[Event] = []
+    read_timeline(ROOT / "data" / "events.yaml", events.append)
+    assert len(events) > 20
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("x >\n      a  \n      b\n", "x 'a   b'"),
+    ("x >-\n      it's\n      #1: ok\n\n", "x 'it''s #1: ok'"),
+])
+def test_a_folded_block_reads_as_one_line_of_text(text: str, value: str) -> None:
+    text = text.replace("x ", "    summary: ", 1)
+    value = value.replace("x ", "    summary: ", 1)
+    unfolded = fastread._unfold(text)
+    assert unfolded.splitlines()[0] == value
+    assert unfolded.count("\n") == text.count("\n")  # lines keep their numbers
+
+
 def test_a_plain_timeline_is_read_fast(tmp_path: Path) -> None:
     path = tmp_path / "plain.yaml"
     path.write_text(generated(300), encoding="utf-8")
@@ -91,9 +118,10 @@ CLEAN_DATES = ["2015", "2015-09", "2015-09-03", "2015?", "1200~", "2015-09-03T10
 def scalar(draw: st.DrawFn, text: str | None = None, clean: bool = False) -> str:
     """Text written in one of YAML's ways, valid or not."""
     value = draw(CLEAN_TEXT if clean else TEXT) if text is None else text
-    styles = ["plain", "plain", "single", "double", "raw-double"]
+    styles = ["plain", "plain", "single", "double", "raw-double", "folded", "folded-lines"]
     if not clean:
-        styles += ["folded", "tagged", "anchored", "alias", "comment", "multi"]
+        styles += ["tagged", "anchored", "alias", "comment", "multi", "folded-strip",
+                   "folded-blank", "folded-deeper", "folded-shallow", "literal"]
     style = draw(st.sampled_from(styles))
     if style == "single":
         return "'" + value.replace("'", "''") + "'"
@@ -103,6 +131,18 @@ def scalar(draw: st.DrawFn, text: str | None = None, clean: bool = False) -> str
         return f'"{value}"'
     if style == "folded":
         return f">\n        {value}"
+    if style == "folded-lines":  # folded into one line of text, joined by spaces
+        return f">\n        {value}\n        more {value}  \n        end"
+    if style == "folded-strip":
+        return f">-  \n        {value}\n        x\n\n"
+    if style == "folded-blank":  # a blank line inside is a line break
+        return f">\n        {value}\n\n        more"
+    if style == "folded-deeper":  # a more-indented line keeps its line breaks
+        return f">\n        {value}\n          more\n        end"
+    if style == "folded-shallow":
+        return f">\n          {value}\n         more"
+    if style == "literal":
+        return f"|\n        {value}\n        more"
     if style == "tagged":
         return f"!!str {value}"
     if style == "anchored":
@@ -249,7 +289,8 @@ def test_a_late_surprise_hands_over_to_the_strict_loader(tmp_path: Path) -> None
     gives the rest: the same events, once each, and its own problems."""
     text = generated(50)
     for tail, count, problem in (
-            ("  - id: z\n    date: 2015\n    title: >\n      T\n", 51, ""),
+            ("  - id: z\n    date: 2015\n    title: |\n      T\n", 51, ""),
+            ("  - id: z\n    date: 2015\n    title: >\n      T\n\n      U\n", 51, ""),
             ("  - id: z\n    date: 2015\n    title: T # note\n", 51, ""),
             ("  - id: z\n    date: 2015\n    title: !!int 5\n", 50, "tag !!int"),
             ("  - id: e-3\n    date: 2015\n    title: T\n", 50, "duplicate id")):

@@ -4,7 +4,6 @@ found with hints, and every command writing every format it offers validly."""
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import json
 import os
@@ -19,7 +18,7 @@ from hypothesis import strategies as st
 from relations_cli.core.errors import NotFoundError, RelationsError
 from relations_cli.core.model import Person
 from relations_cli.core.people import People
-from relations_cli.render.formats import FORMATS, Kind, format_for_path, names_for
+from relations_cli.render.formats import Kind, format_for_path, names_for
 from relations_cli.render.markdown import markdown_text
 from tests.helpers import FIXTURES, invoke, write
 
@@ -45,15 +44,6 @@ LISTINGS = ("timeline", "search", "people", "quotes", "figures", "on-this-day", 
 
 
 # -- the registry -----
-
-
-@pytest.mark.parametrize("name", sorted(FORMATS))
-def test_every_format_renders_each_kind_it_claims(name: str) -> None:
-    fmt = FORMATS[name]
-    module = importlib.import_module(fmt.module)
-    for kind in fmt.kinds:
-        function = f"{name.replace('-', '_')}_{kind.value}"
-        assert callable(getattr(module, function, None)), (name, kind)
 
 
 def test_output_extensions_come_from_the_registry() -> None:

@@ -24,6 +24,7 @@ from relations_cli.core.text import own_search_text
 from relations_cli.store.index import _index_path, cache_entries, clear_cache, open_index
 from relations_cli.store.loader import load_timeline
 from tests.helpers import BUNDLED, FIXTURES, LEAKY_VARIABLES, ROOT, invoke, write
+from tests.strategies import queries
 
 NAMES = ["Xi Jinping", "Hu Hao", "Huang Songping", "Анна Петрова", "王毅", "Kerry"]
 
@@ -265,35 +266,16 @@ def test_the_fixture_timelines_index_like_they_load() -> None:
             assert answers(index, query) == answers(memory, query)
 
 
-periods = st.sampled_from(["2003", "2005-06", "2010-02-14", "2012Q3", "2020", "2001-01"])
+# Every field of Query is drawn (tests/strategies.py); these are the texts of some.
+QUERY_VALUES = {
+    "categories": ["trade", "diplomacy", "x"], "tags": ["a", "b", "no"],
+    "actors": ["china", "States", "united"], "people": [*NAMES, "Xi", "习近平", "Петрова"],
+    "places": ["york", "Beijing"], "terms": ["event 1", "KERRY", "i", "习", "grain"],
+}
 
 
-@st.composite
-def any_query(draw: st.DrawFn) -> Query:
-    since = draw(st.none() | periods)
-    until = draw(st.none() | periods)
-    if since and until and parse_filter_date(since).start > parse_filter_date(until).end:
-        since, until = until, since
-    return Query(
-        since=parse_filter_date(since) if since else None,
-        until=parse_filter_date(until) if until else None,
-        on=parse_filter_date(draw(periods)) if draw(st.booleans()) and not (since or until)
-        else None,
-        within=draw(st.booleans()),
-        categories=tuple(draw(st.lists(st.sampled_from(["trade", "diplomacy", "x"]),
-                                       max_size=2))),
-        tags=tuple(draw(st.lists(st.sampled_from(["a", "b", "no"]), max_size=2))),
-        actors=tuple(draw(st.lists(st.sampled_from(["china", "States", "united"]),
-                                   max_size=1))),
-        people=tuple(draw(st.lists(st.sampled_from([*NAMES, "Xi", "习近平", "Петрова"]),
-                                   max_size=1))),
-        places=tuple(draw(st.lists(st.sampled_from(["york", "Beijing"]), max_size=1))),
-        terms=tuple(draw(st.lists(st.sampled_from(["event 1", "KERRY", "i", "习", "grain"]),
-                                  max_size=2))),
-        any_term=draw(st.booleans()),
-        limit=draw(st.none() | st.integers(min_value=1, max_value=40)),
-        reverse=draw(st.booleans()),
-    )
+def any_query() -> st.SearchStrategy[Query]:
+    return queries(QUERY_VALUES)
 
 
 @pytest.fixture(scope="module")

@@ -116,3 +116,35 @@ def test_the_core_imports_neither_typer_nor_rich() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+# -- what is in force, told once (issue 24 item 4) -------------------------------------------
+
+
+def test_every_field_of_a_query_is_told() -> None:
+    """A new filter needs a line in core/query._TOLD, which every place that tells the user
+    (browse's status line, the html page) reads: otherwise this fails."""
+    import dataclasses
+
+    from relations_cli.core.query import _TOLD
+
+    told = [entry[0] for entry in _TOLD]
+    assert len(told) == len(set(told))
+    assert set(told) == {f.name for f in dataclasses.fields(Query)}
+
+
+def test_describe_tells_each_filter_in_force_in_one_order() -> None:
+    from relations_cli.browse.app import _describe
+    from relations_cli.render.publish import describe_query
+
+    query = Query(since=parse_filter_date("1960~"), within=True, fuzzy=True,
+                  categories=("trade", "security"), terms=("Kerry", "Putin"), any_term=True,
+                  limit=3, reverse=True)
+    assert describe_query(query) == [
+        ("search (any)", "Kerry Putin"), ("since", "1960~"), ("within", "yes"),
+        ("fuzzy", "yes"), ("category", "trade, security"), ("limit", "3"),
+        ("order", "newest first")]
+    assert _describe(query) == ("--since 1960~ --within --fuzzy --category trade "
+                                "--category security --limit 3 --reverse")
+    assert Query().describe() == ()
+    assert describe_query(None) == []

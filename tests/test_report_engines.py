@@ -35,10 +35,18 @@ from relations_cli.render.chart import ChartView
 from relations_cli.store.index import IndexEngine, open_index
 from relations_cli.store.loader import load_timeline
 from relations_cli.store.source import open_engine
-from tests.test_properties import make_query, queries, to_yaml, written
+from tests.strategies import queries as query_strategy
+from tests.test_properties import to_yaml, written
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+# Every field of Query is drawn (tests/strategies.py), with these texts and dates.
+queries = query_strategy(
+    {"categories": ["trade", "security"], "tags": ["a", "no"], "people": ["Xi", "习近平", "Hu"],
+     "terms": ["e", "a", "x"], "actors": ["China", "Russia"], "places": ["Moscow", "x"]},
+    periods=["1950", "2000-06", "2015-09-03", "2016Q1", "2020", "2050-06", "2100-12-31",
+             "2016~"])
 
 # Registry names, an alias, names no registry lists (one in two cases), and a blank speaker.
 NAMES = ["Xi Jinping", "习近平", "Hu Hao", "hu hao", "Kerry", "kerry", "Анна"]
@@ -109,8 +117,7 @@ def _stats(engine: Any, query: Query) -> list[tuple[Any, ...]]:
 @SETTINGS
 @given(timelines(), queries)
 def test_the_index_reports_like_the_loaded_timeline(document: dict[str, Any],
-                                                   fields: dict[str, object]) -> None:
-    query = make_query(fields)
+                                                   query: Query) -> None:
     memory, index = both_engines(document)
     assert _counted(index.name_counts(query)) == _counted(memory.name_counts(query))
     assert _listed(index.quotes(query)) == _listed(memory.quotes(query))
@@ -150,9 +157,8 @@ def _first_spellings(names: list[str]) -> dict[str, str]:
 @SETTINGS
 @given(timelines("a"), timelines("b"), queries, st.booleans())
 def test_several_files_report_as_the_merge_of_their_events(
-        first: dict[str, Any], second: dict[str, Any], fields: dict[str, object],
+        first: dict[str, Any], second: dict[str, Any], query: Query,
         use_cache: bool) -> None:
-    query = make_query(fields)
     with tempfile.TemporaryDirectory() as folder:
         paths = []
         for name, document in (("a.yaml", first), ("b.yaml", second)):
@@ -186,8 +192,7 @@ def test_several_files_report_as_the_merge_of_their_events(
 @SETTINGS
 @given(timelines(), queries, st.sampled_from([20, 41, 80, 100, 200]))
 def test_the_index_counts_a_chart_as_the_events_draw_it(
-        document: dict[str, Any], fields: dict[str, object], width: int) -> None:
-    query = make_query(fields)
+        document: dict[str, Any], query: Query, width: int) -> None:
     memory, index = both_engines(document)
     counted = index.chart_counts(query, "category")
     events = memory.select(query)
@@ -241,3 +246,27 @@ def test_a_split_build_reports_and_charts_as_the_loaded_timeline(
             chart_lanes(events, "category", memory.people)).layout(90)
         assert _stats(index, query) == _stats(memory, query)
         assert _listed(index.quotes(query)) == _listed(memory.quotes(query))
+
+
+# Each question the Engine protocol asks with a Query, and the test above that holds the
+# index to the in-memory engine on it: a new one fails here until it is compared.
+COMPARED = {
+    "select": "test_index.test_any_combination_of_filters_agrees",
+    "summarize": "test_index.test_the_engines_agree_on_line_breaks_in_terms_and_case_variants",
+    "name_counts": "test_the_index_reports_like_the_loaded_timeline",
+    "quotes": "test_the_index_reports_like_the_loaded_timeline",
+    "figures": "test_the_index_reports_like_the_loaded_timeline",
+    "quote_cells": "test_report_fastpath.test_rows_write_like_reports_on_any_text",
+    "figure_cells": "test_report_fastpath.test_rows_write_like_reports_on_any_text",
+    "chart_counts": "test_the_index_counts_a_chart_as_the_events_draw_it",
+}
+
+
+def test_every_question_of_an_engine_is_compared() -> None:
+    import inspect
+
+    from relations_cli.core.engine import Engine
+
+    asked = {name for name, member in inspect.getmembers(Engine, inspect.isfunction)
+             if "query" in inspect.signature(member).parameters}
+    assert asked == set(COMPARED)

@@ -56,18 +56,15 @@ INTERRUPTED = 130
 
 
 def _describe(query: Query) -> str:
-    """The active filters, written as the options that would give them."""
+    """The active filters, written as the options that would give them (the search terms
+    are shown apart)."""
     parts: list[str] = []
-    for option, period in (("--since", query.since), ("--until", query.until),
-                           ("--on", query.on)):
-        if period is not None:
-            parts.append(f"{option} {period.text}")
-    if query.within:
-        parts.append("--within")
-    for option, values in (("--category", query.categories), ("--tag", query.tags),
-                           ("--actor", query.actors), ("--person", query.people),
-                           ("--place", query.places)):
-        parts += [f"{option} {visible(v)}" for v in values]
+    for active in query.describe():
+        if not active.option:
+            continue
+        if not active.values:
+            parts.append(active.option)
+        parts += [f"{active.option} {visible(value)}" for value in active.values]
     return " ".join(parts)
 
 

@@ -270,6 +270,11 @@ class Deferred(Sequence[Event]):
             self._events = self._select()
         return self._events
 
+    def records(self) -> list[str] | None:
+        """The events' stored records (JSON text, core/records.event_record's keys), when
+        they come from a store that keeps them; None otherwise."""
+        return None
+
     def __len__(self) -> int:
         return len(self._read())
 

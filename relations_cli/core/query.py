@@ -11,7 +11,44 @@ from relations_cli.core.errors import QueryError
 from relations_cli.core.model import Day, Event, Period
 from relations_cli.core.text import fold_dashes, holds_words, words
 
-__all__ = ["Query"]
+__all__ = ["Active", "Query"]
+
+
+@dataclass(frozen=True)
+class Active:
+    """One filter or setting of a Query in force, as the user is told of it: the option
+    that gives it (`--since`; `""` for the search terms, which are no option), the values as
+    written (none for a switch such as `--within`), and the label and text of a page
+    (`since`, `2015`)."""
+
+    field: str
+    option: str
+    values: tuple[str, ...]
+    label: str
+    text: str
+
+
+# Each field of Query, in the order the user is told of them: its option, its label on a
+# page, and for a switch the text of the page. tests/test_query.py holds the fields named
+# here to dataclasses.fields(Query), so a new filter is told everywhere (browse's status
+# line, the html page) or a test fails. --any is told with the terms it qualifies.
+_TOLD: tuple[tuple[str, str, str, str], ...] = (
+    ("terms", "", "search", ""),
+    ("any_term", "--any", "", ""),
+    ("since", "--since", "since", ""),
+    ("until", "--until", "until", ""),
+    ("on", "--on", "on", ""),
+    ("within", "--within", "within", "yes"),
+    ("fuzzy", "--fuzzy", "fuzzy", "yes"),
+    ("categories", "--category", "category", ""),
+    ("tags", "--tag", "tag", ""),
+    ("actors", "--actor", "actor", ""),
+    ("people", "--person", "person", ""),
+    ("places", "--place", "place", ""),
+    ("limit", "--limit", "limit", ""),
+    ("reverse", "--reverse", "order", "newest first"),
+)
+
 
 @dataclass(frozen=True)
 class Query:
@@ -106,6 +143,27 @@ class Query:
             if not (any(found) if self.any_term else all(found)):
                 return False
         return True
+
+    def describe(self) -> tuple[Active, ...]:
+        """What is in force, in one order, for every place that tells the user (browse's
+        status line, the html page): each field set away from its default."""
+        active: list[Active] = []
+        for field, option, label, switched in _TOLD:
+            value = getattr(self, field)
+            if field == "any_term" or value is None or value is False or value == ():
+                continue
+            if field == "terms":
+                label = "search (any)" if self.any_term else label
+                active.append(Active(field, option, value, label, " ".join(value)))
+            elif isinstance(value, Period):
+                active.append(Active(field, option, (value.text,), label, value.text))
+            elif isinstance(value, tuple):
+                active.append(Active(field, option, value, label, ", ".join(value)))
+            elif value is True:
+                active.append(Active(field, option, (), label, switched))
+            else:
+                active.append(Active(field, option, (str(value),), label, str(value)))
+        return tuple(active)
 
     def order(self, events: Iterable[Event]) -> list[Event]:
         """Apply --reverse and --limit to events already in chronological order."""

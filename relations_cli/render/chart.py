@@ -219,11 +219,13 @@ def _put(lane: Lane, col: int, mark: str, category: str) -> None:
         lane.categories[col] = category
 
 
-def _boundaries(start: Day, end: Day, unit: str, step: int) -> list[Day]:
+def _boundaries(start: Day, end: Day, unit: str, step: int,
+                limit: int = 10_000) -> list[Day]:
+    """The first days of each `step` units from `start` to `end`, at most `limit` of them."""
     found: list[Day] = []
     if unit == "day":
         ordinal = int(start)
-        while ordinal <= end and len(found) < 10_000:
+        while ordinal <= end and len(found) < limit:
             found.append(Day(ordinal))
             ordinal += step
         return found
@@ -234,7 +236,7 @@ def _boundaries(start: Day, end: Day, unit: str, step: int) -> list[Day]:
         year = -(-start.year // step) * step if step > 1 else start.year
         if Day.of(year, 1, 1) < start:
             year += step
-        while year <= end.year and len(found) < 10_000:
+        while year <= end.year and len(found) < limit:
             found.append(Day.of(year, 1, 1))
             year += step
         return found
@@ -243,7 +245,7 @@ def _boundaries(start: Day, end: Day, unit: str, step: int) -> list[Day]:
     index = -(-index // months) * months if start.day != 1 or index % months else index
     while True:
         year, month = divmod(index, 12)
-        if year > end.year or year > 9999 or len(found) >= 10_000:
+        if year > end.year or year > 9999 or len(found) >= limit:
             break
         day = Day.of(year, month + 1, 1)
         if day > end:
@@ -273,9 +275,15 @@ def _ticks(start: Day, end: Day, width: int,
            column: Callable[[Day], int]) -> list[tuple[int, str]]:
     """The finest ticks whose labels all fit side by side under the axis."""
     chosen: list[tuple[int, str]] = [(column(start), _label(start, "day"))]
+    # A label takes two columns at least (one and a gap): more ticks than columns never fit,
+    # so no unit is counted past that (over ten thousand years, days would be millions).
+    limit = min(10_000, width + 1)
     for unit, step in _UNITS:
-        days = _boundaries(start, end, unit, step)
+        days = _boundaries(start, end, unit, step, limit)
         if not days:
+            continue
+        if len(days) > width:
+            chosen = [(column(days[0]), _label(days[0], unit))]
             continue
         labelled = [(column(day), _label(day, unit)) for day in days]
         if _place(labelled, width)[1]:

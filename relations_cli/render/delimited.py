@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from relations_cli.core.model import Event, written_span
 from relations_cli.render.fields import CSV_COLUMNS, LIST_SEPARATOR, event_row, pick_fields
-from relations_cli.render.formats import Look
+from relations_cli.render.formats import Look, Written
 from relations_cli.render.safe import json_shown_as_is, neutralise_formula, visible
 
 if TYPE_CHECKING:  # an event's view and reports load only when one is written: start-up time
@@ -454,3 +454,12 @@ def csv_report(report: Report, look: Look) -> Iterator[str]:
 
 def tsv_report(report: Report, look: Look) -> Iterator[str]:
     return _report(report, look, "tsv")
+
+
+# This module's entries of the format registry (render/formats.FORMATS).
+CSV = Written(
+    events=csv_events, event=csv_event, report=csv_report, rows=csv_rows, records=csv_records,
+)
+TSV = Written(
+    events=tsv_events, event=tsv_event, report=tsv_report, rows=tsv_rows, records=tsv_records,
+)

@@ -2,14 +2,15 @@
 select it and which kinds of result it renders; everything else is derived from it.
 
 `--format`'s choices, completion and help for a command come from `names_for(kind)`, and
-`--output`'s extension from `format_for_path`. The registry imports no renderer: a format's
-module is imported when it is used, and holds one function per kind it renders, named
-`{format}_{kind}` (`csv_events`, `json_report`, `mermaid_gantt_events`: a `-` is a `_`). A
-text renderer takes the result and a `Look` and yields text; a drawn one (`drawn=True`) takes
-a Rich console first.
+`--output`'s extension from `format_for_path`. The registry imports no renderer: each entry
+holds a function that imports its module and returns the format's renderers, a `Written`
+(text renderers: the result and a `Look` in, text out) or a `Drawn` (Rich views: a console
+first), with one typed field per kind of result, so mypy checks every renderer against the
+kind it serves. A `Written` with `records` writes a listing's stored records as they are,
+without building events.
 
-Adding a format is one module plus one entry in FORMATS (tests/test_formats.py checks that
-every entry's module has a function for each kind it claims).
+Adding a format is one module with its renderers plus one entry in FORMATS
+(tests/test_formats.py checks that every entry renders exactly the kinds it claims).
 """
 
 from __future__ import annotations
@@ -20,15 +21,24 @@ from typing import TYPE_CHECKING
 from relations_cli.core.errors import OutputError
 
 if TYPE_CHECKING:
-    from relations_cli.core.model import Timeline
+    from collections.abc import Callable, Iterable, Sequence
+
+    from rich.console import Console
+
+    from relations_cli.core.model import Event, Timeline
     from relations_cli.core.query import Query
+    from relations_cli.render.chart import ChartView
+    from relations_cli.render.detail import EventView
+    from relations_cli.render.tables import Report, RowReport
     from relations_cli.store.eras import Era
 
 __all__ = [
     "FORMATS",
+    "Drawn",
     "Format",
     "Kind",
     "Look",
+    "Written",
     "format_for_path",
     "names_for",
 ]
@@ -75,19 +85,62 @@ class _Frozen:
         return f"{type(self).__name__}({shown})"
 
 
-class Format(_Frozen):
-    """An output format: its name, the extensions that select it, what it renders, and where."""
+class Written:
+    """A text format's renderers, one a kind of result (None: the format does not write it).
+    Each takes the result and a Look and gives text; `rows` writes a report of text rows
+    (render/tables.RowReport) as they are, `records` a listing of the index's stored records
+    (core/model.Deferred.records)."""
 
-    __slots__ = ("drawn", "extensions", "kinds", "module", "name")
+    __slots__ = ("chart", "event", "events", "records", "report", "rows")
+
+    def __init__(
+        self, *,
+        events: Callable[[Sequence[Event], Look], Iterable[str]] | None = None,
+        event: Callable[[EventView, Look], Iterable[str]] | None = None,
+        report: Callable[[Report, Look], Iterable[str]] | None = None,
+        chart: Callable[[ChartView, Look], Iterable[str]] | None = None,
+        rows: Callable[[RowReport, Look], Iterable[str]] | None = None,
+        records: Callable[[Sequence[str], Look], Iterable[str]] | None = None,
+    ) -> None:
+        self.events = events
+        self.event = event
+        self.report = report
+        self.chart = chart
+        self.rows = rows
+        self.records = records
+
+
+class Drawn:
+    """A drawn format's views (Rich, laid out for a width), one a kind of result."""
+
+    __slots__ = ("chart", "event", "events", "report")
+
+    def __init__(
+        self, *,
+        events: Callable[[Console, Sequence[Event], Look], None] | None = None,
+        event: Callable[[Console, EventView, Look], None] | None = None,
+        report: Callable[[Console, Report, Look], None] | None = None,
+        chart: Callable[[Console, ChartView, Look], None] | None = None,
+    ) -> None:
+        self.events = events
+        self.event = event
+        self.report = report
+        self.chart = chart
+
+
+class Format(_Frozen):
+    """An output format: its name, the extensions that select it, what it renders, and the
+    function that loads its renderers."""
+
+    __slots__ = ("extensions", "kinds", "load", "name")
     name: str
     extensions: tuple[str, ...]
     kinds: frozenset[Kind]
-    module: str
-    drawn: bool  # laid out for a width with Rich: pretty and table
+    load: Callable[[], Written | Drawn]
 
     def __init__(self, name: str, extensions: tuple[str, ...], kinds: frozenset[Kind],
-                 module: str, drawn: bool = False) -> None:
-        self._set(name=name, extensions=extensions, kinds=kinds, module=module, drawn=drawn)
+                 load: Callable[[], Written | Drawn]) -> None:
+        self._set(name=name, extensions=extensions, kinds=kinds, load=load)
 
     def renders(self, kind: Kind) -> bool:
         return kind in self.kinds
@@ -119,30 +172,113 @@ class Look(_Frozen):
 _ALL = frozenset(Kind)
 _ROWS = frozenset({Kind.EVENTS, Kind.EVENT, Kind.REPORT})
 _PUBLISHED = frozenset({Kind.EVENTS, Kind.EVENT})
-_RENDER = "relations_cli.render."
+
+
+# Each imports its renderer's module only when called: start-up time.
+def _pretty() -> Drawn:
+    from relations_cli.render.terminal import PRETTY
+
+    return PRETTY
+
+
+def _table() -> Drawn:
+    from relations_cli.render.terminal import TABLE
+
+    return TABLE
+
+
+def _plain() -> Written:
+    from relations_cli.render.plain import PLAIN
+
+    return PLAIN
+
+
+def _json() -> Written:
+    from relations_cli.render.jsonfmt import JSON
+
+    return JSON
+
+
+def _jsonl() -> Written:
+    from relations_cli.render.jsonfmt import JSONL
+
+    return JSONL
+
+
+def _csv() -> Written:
+    from relations_cli.render.delimited import CSV
+
+    return CSV
+
+
+def _tsv() -> Written:
+    from relations_cli.render.delimited import TSV
+
+    return TSV
+
+
+def _markdown() -> Written:
+    from relations_cli.render.markdown import MARKDOWN
+
+    return MARKDOWN
+
+
+def _html() -> Written:
+    from relations_cli.render.html import HTML
+
+    return HTML
+
+
+def _ics() -> Written:
+    from relations_cli.render.ics import ICS
+
+    return ICS
+
+
+def _timelinejs() -> Written:
+    from relations_cli.render.timelinejs import TIMELINEJS
+
+    return TIMELINEJS
+
+
+def _mermaid() -> Written:
+    from relations_cli.render.mermaid import MERMAID
+
+    return MERMAID
+
+
+def _gantt() -> Written:
+    from relations_cli.render.gantt import MERMAID_GANTT
+
+    return MERMAID_GANTT
+
+
+def _svg() -> Written:
+    from relations_cli.render.svg import SVG
+
+    return SVG
+
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("pretty", (), _ALL, _RENDER + "terminal", drawn=True),
-        Format("plain", (".txt",), _ALL, _RENDER + "plain"),
-        Format("table", (), frozenset({Kind.EVENTS, Kind.REPORT, Kind.CHART}),
-               _RENDER + "terminal", drawn=True),
-        Format("json", (".json",), _ALL, _RENDER + "jsonfmt"),
-        Format("jsonl", (".jsonl",), _ALL, _RENDER + "jsonfmt"),
-        Format("csv", (".csv",), _ROWS, _RENDER + "delimited"),
-        Format("tsv", (".tsv", ".tab"), _ROWS, _RENDER + "delimited"),
+        Format("pretty", (), _ALL, _pretty),
+        Format("plain", (".txt",), _ALL, _plain),
+        Format("table", (), frozenset({Kind.EVENTS, Kind.REPORT, Kind.CHART}), _table),
+        Format("json", (".json",), _ALL, _json),
+        Format("jsonl", (".jsonl",), _ALL, _jsonl),
+        Format("csv", (".csv",), _ROWS, _csv),
+        Format("tsv", (".tsv", ".tab"), _ROWS, _tsv),
         Format("markdown", (".md", ".markdown"), frozenset({Kind.EVENTS, Kind.EVENT,
-                                                           Kind.REPORT}),
-               _RENDER + "markdown"),
+                                                           Kind.REPORT}), _markdown),
         # Publishing (issue 11): each checked in its real consumer; their libraries (Jinja2,
         # icalendar) load only when one of them is asked for.
-        Format("html", (".html", ".htm"), _PUBLISHED, _RENDER + "html"),
-        Format("ics", (".ics",), _PUBLISHED, _RENDER + "ics"),
-        Format("timelinejs", (".timelinejs.json",), _PUBLISHED, _RENDER + "timelinejs"),
-        Format("mermaid", (".mmd", ".mermaid"), _PUBLISHED, _RENDER + "mermaid"),
-        Format("mermaid-gantt", (), _PUBLISHED, _RENDER + "gantt"),
-        Format("svg", (".svg",), frozenset({Kind.CHART}), _RENDER + "svg"),
+        Format("html", (".html", ".htm"), _PUBLISHED, _html),
+        Format("ics", (".ics",), _PUBLISHED, _ics),
+        Format("timelinejs", (".timelinejs.json",), _PUBLISHED, _timelinejs),
+        Format("mermaid", (".mmd", ".mermaid"), _PUBLISHED, _mermaid),
+        Format("mermaid-gantt", (), _PUBLISHED, _gantt),
+        Format("svg", (".svg",), frozenset({Kind.CHART}), _svg),
     )
 }
 

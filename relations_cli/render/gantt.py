@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 
 from relations_cli.core.model import Day, Event
 from relations_cli.render.detail import EventView
-from relations_cli.render.formats import Look
+from relations_cli.render.formats import Look, Written
 from relations_cli.render.mermaid import mermaid_text
 from relations_cli.render.publish import NO_CATEGORY, Publication, publication
 from relations_cli.render.safe import visible
@@ -97,3 +97,7 @@ def mermaid_gantt_events(events: Sequence[Event], look: Look) -> Iterator[str]:
 def mermaid_gantt_event(view: EventView, look: Look) -> Iterator[str]:
     """The registry's entry point for `show`: the one event."""
     return render_gantt([view.event], publication(look.timeline, detail=True))
+
+
+# This module's entries of the format registry (render/formats.FORMATS).
+MERMAID_GANTT = Written(events=mermaid_gantt_events, event=mermaid_gantt_event)

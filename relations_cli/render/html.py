@@ -15,7 +15,7 @@ from typing import Any
 from relations_cli.core.model import Event, Period, Precision
 from relations_cli.core.people import people_of
 from relations_cli.render.detail import EventView
-from relations_cli.render.formats import Look
+from relations_cli.render.formats import Look, Written
 from relations_cli.render.publish import (
     NO_CATEGORY,
     Publication,
@@ -186,3 +186,7 @@ def html_events(events: Sequence[Event], look: Look) -> Iterator[str]:
 def html_event(view: EventView, look: Look) -> Iterator[str]:
     """The registry's entry point for `show`: the one event, in full."""
     return render_html([view.event], publication(look.timeline, detail=True))
+
+
+# This module's entries of the format registry (render/formats.FORMATS).
+HTML = Written(events=html_events, event=html_event)

@@ -23,7 +23,7 @@ from relations_cli.core.dates import time_of_day
 from relations_cli.core.model import Event, Period, Person, Precision
 from relations_cli.core.people import people_of
 from relations_cli.render.detail import EventView
-from relations_cli.render.formats import Look
+from relations_cli.render.formats import Look, Written
 from relations_cli.render.publish import Publication, link_target, publication, stable_key
 from relations_cli.render.safe import visible
 
@@ -192,3 +192,7 @@ def ics_events(events: Sequence[Event], look: Look) -> Iterator[str]:
 def ics_event(view: EventView, look: Look) -> Iterator[str]:
     """The registry's entry point for `show`: the one event, in full."""
     return render_ics([view.event], publication(look.timeline, detail=True))
+
+
+# This module's entries of the format registry (render/formats.FORMATS).
+ICS = Written(events=ics_events, event=ics_event)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from relations_cli.core.model import Event
 from relations_cli.core.records import event_record
 from relations_cli.render.detail import EventView
-from relations_cli.render.formats import Look
+from relations_cli.render.formats import Look, Written
 from relations_cli.render.safe import json_dumps, json_safe
 from relations_cli.render.tables import Report, RowReport
 
@@ -131,3 +131,14 @@ def jsonl_chart(view: ChartView, look: Look) -> Iterator[str]:
     from relations_cli.render.chart import chart_document
 
     return _document(chart_document(view.lanes), True)
+
+
+# This module's entries of the format registry (render/formats.FORMATS).
+JSON = Written(
+    events=json_events, event=json_event, report=json_report, chart=json_chart, rows=json_rows,
+    records=json_records,
+)
+JSONL = Written(
+    events=jsonl_events, event=jsonl_event, report=jsonl_report, chart=jsonl_chart, rows=jsonl_rows,
+    records=jsonl_records,
+)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from relations_cli.core.model import Event
 from relations_cli.render.detail import EventView, source_details
 from relations_cli.render.fields import MARKDOWN_COLUMNS, event_row, pick_fields
-from relations_cli.render.formats import Look
+from relations_cli.render.formats import Look, Written
 from relations_cli.render.safe import visible
 from relations_cli.render.tables import Report, cell_text
 
@@ -78,3 +78,7 @@ def markdown_report(report: Report, look: Look) -> Iterator[str]:
             yield f"### {markdown_text(table.title)}\n\n"
         yield from _table(table.columns if look.header else None,
                           ([cell_text(c) for c in row] for row in table.rows))
+
+
+# This module's entries of the format registry (render/formats.FORMATS).
+MARKDOWN = Written(events=markdown_events, event=markdown_event, report=markdown_report)

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 
 from relations_cli.core.model import Event, year_text
 from relations_cli.render.detail import EventView
-from relations_cli.render.formats import Look
+from relations_cli.render.formats import Look, Written
 from relations_cli.render.publish import Publication, publication
 from relations_cli.render.safe import visible
 
@@ -62,3 +62,7 @@ def mermaid_events(events: Sequence[Event], look: Look) -> Iterator[str]:
 def mermaid_event(view: EventView, look: Look) -> Iterator[str]:
     """The registry's entry point for `show`: the one event, in full."""
     return render_mermaid([view.event], publication(look.timeline, detail=True))
+
+
+# This module's entries of the format registry (render/formats.FORMATS).
+MERMAID = Written(events=mermaid_events, event=mermaid_event)

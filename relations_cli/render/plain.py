@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from relations_cli.core.model import Event
 from relations_cli.render.fields import event_row, pick_fields
-from relations_cli.render.formats import Look
+from relations_cli.render.formats import Look, Written
 from relations_cli.render.safe import visible
 
 if TYPE_CHECKING:  # each loads only when its kind of result is written: start-up time
@@ -191,3 +191,10 @@ def plain_chart(view: ChartView, look: Look) -> Iterator[str]:
     for line in legend:
         for part in textwrap.wrap(line, look.width, break_on_hyphens=False) or [""]:
             yield part + "\n"
+
+
+# This module's entries of the format registry (render/formats.FORMATS).
+PLAIN = Written(
+    events=plain_events, event=plain_event, report=plain_report, chart=plain_chart, rows=plain_rows,
+    records=plain_records,
+)

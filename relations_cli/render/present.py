@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, cast
 
 from relations_cli.core.errors import QueryError
-from relations_cli.render.formats import FORMATS, Kind, Look, format_for_path
+from relations_cli.core.model import Deferred
+from relations_cli.render.formats import FORMATS, Drawn, Kind, Look, Written, format_for_path
 
 if TYPE_CHECKING:
     from relations_cli.core.model import Timeline
@@ -128,11 +129,9 @@ def _opened(settings: OutputSettings, kind: Kind, protected: Collection[Path]) -
 def deliver(settings: OutputSettings, kind: Kind, result: Any, *,
             protected: Collection[Path] = (), terms: Sequence[str] = (),
             timeline: Timeline | None = None, query: Query | None = None) -> None:
-    """Write a result of some kind in the chosen format and place: the format's module
-    renders it (render/formats.py says which module); --output never names one of the
-    `protected` files (the timelines being read)."""
-    import importlib
-
+    """Write a result of some kind in the chosen format and place: the format's renderer for
+    that kind writes it (render/formats.py); --output never names one of the `protected`
+    files (the timelines being read)."""
     with _opened(settings, kind, protected) as target:
         fmt = FORMATS[target.format]
         if (kind is Kind.EVENTS and fmt.name == "pretty" and not settings.format
@@ -146,39 +145,66 @@ def deliver(settings: OutputSettings, kind: Kind, result: Any, *,
         look = Look(color=target.color, width=_width(target, kind), terms=tuple(terms),
                     fields=settings.fields, header=settings.header, timeline=timeline,
                     query=query, eras=settings.eras)
-        suffix = kind.value
-        if kind is Kind.REPORT and callable(getattr(result, "full", None)):
-            # A report of text rows (render/tables.RowReport): data formats write its rows
-            # as they are, a few microseconds a row; the others draw the whole Report.
-            if fmt.name in _RECORD_FORMATS:
-                suffix = "rows"
-            else:
-                result = result.full()
-        render = getattr(importlib.import_module(fmt.module),
-                         f"{fmt.name.replace('-', '_')}_{suffix}")
+        renderers = fmt.load()
         with _paged(target, settings.pager) as target:
-            records = _stored_records(kind, fmt.name, result)
-            if records is not None:
-                # A listing answered from the index: its stored records are formatted as
-                # they are, without building events (a few microseconds an event).
-                render = getattr(importlib.import_module(fmt.module), f"{fmt.name}_records")
-                _write_data(target.stream, fmt.name, render(records, look))
-            elif fmt.drawn:
-                _draw(target, look, lambda console: render(console, result, look))
+            if isinstance(renderers, Drawn):
+                _draw(target, look, _drawing(renderers, kind, result, look))
             else:
-                _write_data(target.stream, fmt.name, render(result, look))
+                _write_data(target.stream, fmt.name, _text(renderers, kind, result, look))
 
 
-_RECORD_FORMATS = ("plain", "json", "jsonl", "csv", "tsv")
+def _missing(kind: Kind) -> QueryError:
+    return QueryError(f"this format cannot write {kind.value}")  # the registry prevents it
 
 
-def _stored_records(kind: Kind, name: str, result: Any) -> list[str] | None:
-    """The stored records of a result that has them (store/index.StoredEvents), when the
-    format can write records (its module has `{format}_records`)."""
-    if kind is not Kind.EVENTS or name not in _RECORD_FORMATS:
-        return None
-    records = getattr(result, "records", None)
-    return records() if callable(records) else None
+def _text(renderers: Written, kind: Kind, result: Any, look: Look) -> Iterable[str]:
+    """The text of a result by its kind's renderer."""
+    if kind is Kind.EVENTS:
+        # A listing answered from the index: its stored records are formatted as they are,
+        # without building events (a few microseconds an event).
+        if renderers.records is not None and isinstance(result, Deferred):
+            records = result.records()
+            if records is not None:
+                return renderers.records(records, look)
+        if renderers.events is not None:
+            return renderers.events(result, look)
+    elif kind is Kind.EVENT and renderers.event is not None:
+        return renderers.event(result, look)
+    elif kind is Kind.REPORT:
+        from relations_cli.render.tables import RowReport
+
+        if isinstance(result, RowReport):
+            # A report of text rows: data formats write its rows as they are, a few
+            # microseconds a row; the others draw the whole Report.
+            if renderers.rows is not None:
+                return renderers.rows(result, look)
+            result = result.full()
+        if renderers.report is not None:
+            return renderers.report(result, look)
+    elif kind is Kind.CHART and renderers.chart is not None:
+        return renderers.chart(result, look)
+    raise _missing(kind)
+
+
+def _drawing(renderers: Drawn, kind: Kind, result: Any, look: Look,
+             ) -> Callable[[Any], object]:
+    """The Rich view of a result by its kind's renderer, for a console."""
+    if kind is Kind.EVENTS and renderers.events is not None:
+        events = renderers.events
+        return lambda console: events(console, result, look)
+    if kind is Kind.EVENT and renderers.event is not None:
+        event = renderers.event
+        return lambda console: event(console, result, look)
+    if kind is Kind.REPORT and renderers.report is not None:
+        from relations_cli.render.tables import RowReport
+
+        report = renderers.report
+        whole = result.full() if isinstance(result, RowReport) else result
+        return lambda console: report(console, whole, look)
+    if kind is Kind.CHART and renderers.chart is not None:
+        chart = renderers.chart
+        return lambda console: chart(console, result, look)
+    raise _missing(kind)
 
 
 @contextlib.contextmanager

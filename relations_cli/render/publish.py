@@ -129,27 +129,8 @@ def stable_key(timeline: Timeline) -> str:
 
 
 def describe_query(query: Query | None) -> list[tuple[str, str]]:
-    """The filters used on the command line, as (option, value) pairs to show on a page."""
-    if query is None:
-        return []
-    shown: list[tuple[str, str]] = []
-    if query.terms:
-        shown.append(("search" if not query.any_term else "search (any)", " ".join(query.terms)))
-    for label, period in (("since", query.since), ("until", query.until), ("on", query.on)):
-        if period is not None:
-            shown.append((label, period.text))
-    if query.within:
-        shown.append(("within", "yes"))
-    for label, values in (("category", query.categories), ("tag", query.tags),
-                          ("actor", query.actors), ("person", query.people),
-                          ("place", query.places)):
-        if values:
-            shown.append((label, ", ".join(values)))
-    if query.limit is not None:
-        shown.append(("limit", str(query.limit)))
-    if query.reverse:
-        shown.append(("order", "newest first"))
-    return shown
+    """The filters used on the command line, as (label, value) pairs to show on a page."""
+    return [] if query is None else [(active.label, active.text) for active in query.describe()]
 
 
 @dataclass(frozen=True)

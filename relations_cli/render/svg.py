@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 from relations_cli.core.dates import cached_event_date
 from relations_cli.core.model import Day, Period, Precision, year_text
 from relations_cli.render.chart import ChartView, chart_document
-from relations_cli.render.formats import Look
+from relations_cli.render.formats import Look, Written
 from relations_cli.render.publish import NO_CATEGORY, category_color
 from relations_cli.render.safe import visible
 
@@ -155,3 +155,7 @@ def svg_chart(view: ChartView, look: Look) -> Iterator[str]:
                     first_day=min(e.first_day for e in events).isoformat(),
                     last_day=max(e.last_day for e in events).isoformat())
     return render_svg(document, look.width)
+
+
+# This module's entries of the format registry (render/formats.FORMATS).
+SVG = Written(chart=svg_chart)

@@ -20,7 +20,7 @@ from relations_cli.core.people import people_of
 from relations_cli.core.text import fold_dashes, holds_words, own_search_text, words
 from relations_cli.render.chart import LEGEND, Chart, ChartView
 from relations_cli.render.detail import EventView
-from relations_cli.render.formats import Look
+from relations_cli.render.formats import Drawn, Look
 from relations_cli.render.safe import visible
 from relations_cli.render.tables import (
     Report,
@@ -554,3 +554,8 @@ def print_chart(console: Console, chart: Chart, lanes_are_categories: bool) -> N
             legend.append(visible(category) + "   ")
         legend.rstrip()
         console.print(legend, overflow="fold")
+
+
+# This module's entries of the format registry (render/formats.FORMATS).
+PRETTY = Drawn(events=pretty_events, event=pretty_event, report=pretty_report, chart=pretty_chart)
+TABLE = Drawn(events=table_events, report=table_report, chart=table_chart)

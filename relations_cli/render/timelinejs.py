@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from relations_cli.core.model import Event, Period, Precision
 from relations_cli.core.people import people_of
 from relations_cli.render.detail import EventView
-from relations_cli.render.formats import Look
+from relations_cli.render.formats import Look, Written
 from relations_cli.render.publish import Publication, link_target, publication, readable_period
 from relations_cli.render.safe import json_dumps, visible
 
@@ -139,3 +139,7 @@ def timelinejs_events(events: Sequence[Event], look: Look) -> Iterator[str]:
 def timelinejs_event(view: EventView, look: Look) -> Iterator[str]:
     """The registry's entry point for `show`: the one event, in full."""
     return render_timelinejs([view.event], publication(look.timeline, detail=True), look.eras)
+
+
+# This module's entries of the format registry (render/formats.FORMATS).
+TIMELINEJS = Written(events=timelinejs_events, event=timelinejs_event)

@@ -3,18 +3,19 @@
 The strict loader (store/loader) composes the YAML parser's events in Python, one node at a
 time; on a large file that is most of the time an index takes to build. Most timelines use a
 small part of YAML: `- id: ...` items, `key: value` lines, plain or quoted one-line text,
-lists in block or `[a, b]` style. This reader takes the `events:` list a chunk at a time with
-one compiled regular expression that sorts every line, and builds each event as the strict
-loader's builder does.
+long text folded over lines (`summary: >`), lists in block or `[a, b]` style. This reader
+takes the `events:` list a chunk at a time with one compiled regular expression that sorts
+every line, and builds each event as the strict loader's builder does.
 
 It answers only when it can prove the file is within that part and has no problem at all.
-A line of any other shape (a tag, an anchor or alias, a multi-line or block scalar, an
-escape, a comment after a value, a key it does not know or meets twice, other indentation,
-keys after the list), a tab, a control character, and anything the strict loader would
-report (a missing title, a bad date, a duplicate id): it gives up, and the caller reads the
-file with the strict loader, which alone words problems with FILE:LINE:COL. The top-level
-keys before `events:` are read by the strict loader itself. tests/test_fastread.py checks
-that both give the same answers on every test file and on generated timelines.
+A line of any other shape (a tag, an anchor or alias, multi-line plain or quoted text, a
+literal block (`|`), a folded block with a blank or more-indented line in it, an escape, a
+comment after a value, a key it does not know or meets twice, other indentation, keys
+after the list), a tab, a control character, and anything the strict loader would report
+(a missing title, a bad date, a duplicate id): it gives up, and the caller reads the file
+with the strict loader, which alone words problems with FILE:LINE:COL. The top-level keys
+before `events:` are read by the strict loader itself. tests/test_fastread.py checks that
+both give the same answers on every test file and on generated timelines.
 """
 
 from __future__ import annotations
@@ -78,14 +79,15 @@ _LINES = re.compile(r"""
     ^(\ *)(-\ )?(?:([a-z_]+):(?=[\ \n]))?\ *
     (?: ("[^"\\\n]*")
       | ('[^'\n]*(?:''[^'\n]*)*')
-      | (\[[^\[\]{}"'\#:\n]*\])
+      | (\[[^\[\]{}\#:\n]*\])
       | ((?:[^\ \n\#:\-?,\[\]{}&*!|>'"%@`]|[-?:](?=[^\ \n]))
          [^\ :\n]*(?:(?::(?=[^\ \n])|\ +(?=[^\ \#\n]))[^\ :\n]*)*)
     )?\ *\n
   | ^([^\n]*)\n""", re.X | re.M)
 # In the inside of a flow list, an item that is empty or starts with an indicator (`?`
-# always starts a key there, `-` only before a space).
-_FLOW_ODD = re.compile(r"(?:\A|,)\ *(?:[,?&*!|>%@`]|-(?:[\ ,]|\Z)|\Z)")
+# always starts a key there, `-` only before a space, a quote starts quoted text; inside an
+# item a quote is text: `[People's Liberation Army]`).
+_FLOW_ODD = re.compile(r"(?:\A|,)\ *(?:[,?&*!|>%@`'\"]|-(?:[\ ,]|\Z)|\Z)")
 _MAPPINGS = {
     "quotes": frozenset(QUOTE_FIELDS),
     "figures": frozenset(FIGURE_FIELDS),
@@ -95,10 +97,60 @@ _TEXTS = frozenset(("actors", "people", "tags"))
 _LISTS = _TEXTS | frozenset(_MAPPINGS)
 _EVENT_FIELDS = frozenset(EVENT_FIELDS)
 _NONE: tuple[str, ...] = ()
+# A key whose value is a folded block (`summary: >`, or `>-`): its text is on the lines
+# below, more indented. Hand-written timelines (the bundled one too) write long text so.
+_FOLDED = re.compile(r"^(\ *)(-\ )?[a-z_]+:\ +>-?\ *\n", re.M)
+# Blank lines, and the indentation of the line after them.
+_GAP = re.compile(r"(?:\ *\n)*(\ *)")
 
 
 class _GiveUp(Exception):
     """The file is outside what this reader can prove: read it with the strict loader."""
+
+
+def _unfold(text: str) -> str:
+    """`text` with each folded block written as the one-line single-quoted text YAML reads
+    from it, followed by as many blank lines as the block had, so that lines keep their
+    numbers. Only the simplest blocks: every line at one indentation deeper than the key,
+    none blank or more indented (YAML folds those into line breaks); a block that ends in
+    blank lines drops them, as YAML's default chomping does, and the strip every value gets
+    drops the final line break (`>-` or not). Anything else gives up."""
+    parts: list[str] = []
+    done = 0
+    found = _FOLDED.search(text)
+    while found is not None:
+        column = len(found.group(1)) + (2 if found.group(2) else 0)
+        at = found.end()
+        indent = -1
+        lines: list[str] = []
+        while at < len(text):
+            stop = text.index("\n", at)  # the text ends with a newline
+            line = text[at:stop]
+            content = line.lstrip(" ")
+            size = len(line) - len(content)
+            if not line:  # blank: the block must end here (a line break inside it else)
+                gap = _GAP.match(text, at)
+                if gap is None or len(gap.group(1)) > column:
+                    raise _GiveUp
+                break
+            if indent < 0:
+                indent = size
+            if size < indent:
+                if size > column or not content:
+                    raise _GiveUp  # between the key's column and the block's, or spaces
+                break
+            if size > indent or not content:
+                raise _GiveUp  # a more-indented line keeps its line break
+            lines.append(content)
+            at = stop + 1
+        if indent <= column or not lines:
+            raise _GiveUp  # an empty block
+        joined = " ".join(lines).replace("'", "''")
+        head = text[found.start():found.end()].rstrip("\n -").rstrip(">").rstrip(" ")
+        parts += [text[done:found.start()], head, " '", joined, "'\n", "\n" * len(lines)]
+        done = at
+        found = _FOLDED.search(text, at)
+    return "".join(parts) + text[done:] if parts else text
 
 
 def _value(double: str, single: str, flow: str) -> Any:
@@ -161,6 +213,8 @@ class _Reader:
         """Read whole items: `text` ends with a newline and its first line is `line` + 1."""
         if "\r" in text:
             text = text.replace("\r\n", "\n")
+        if ">" in text:
+            text = _unfold(text)
         indent = self.indent
         key_indent = indent + 2
         event: dict[str, Any] | None = None

@@ -154,6 +154,7 @@ class StoredEvents(Deferred):
         self._packer = packer
 
     def records(self) -> list[str]:
+        """Each event's record as stored, without building the event."""
         record = self._packer.record
         return [record(blob) for blob, _ in self._rows]
 
