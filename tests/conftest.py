@@ -49,6 +49,14 @@ SLOW = (
     "tests/test_split.py::test_a_cut_inside_a_block_scalar_is_refused",
     "tests/test_publish.py::test_ics_start_and_exclusive_end_cover_each_period",
     "tests/test_write.py::test_concurrent_adds_in_processes_all_land",
+    # Hypothesis over every field and style of a write; real processes for FIFOs, editors,
+    # SIGKILL and the lock.
+    "tests/test_write_promises.py::test_any_text",
+    "tests/test_write_promises.py::test_adds_keep_an_ordered_file_ordered",
+    "tests/test_write_promises.py::test_a_write_killed_by_sigkill",
+    "tests/test_write_promises.py::test_the_edited_copy_is_kept",
+    "tests/test_publish_forms.py",  # one timeline of every date form in four calendar readers
+    "tests/test_schema_agreement.py",
     # Real processes on pseudo-terminals and pipes: a third of a second each, 30 s in all.
     "tests/test_terminal_views.py",
     "tests/test_process.py",
