@@ -291,8 +291,12 @@ def test_year_jump() -> None:
     run_async(body)
 
 
-def test_export_writes_atomically_and_asks_before_replacing(tmp_path: Path) -> None:
-    target = tmp_path / "out.csv"
+def test_export_writes_atomically_and_asks_before_replacing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Typed relative to the working folder: each key is a round trip through the app, and
+    # a temporary folder's full path is some eighty of them, three times over.
+    monkeypatch.chdir(tmp_path)
+    target = Path("out.csv")
 
     async def body() -> None:
         async with _browser() as pilot:
