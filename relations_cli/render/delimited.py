@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from relations_cli.core.model import Event, written_span
 from relations_cli.render.fields import CSV_COLUMNS, LIST_SEPARATOR, event_row, pick_fields
-from relations_cli.render.formats import Look, Written
+from relations_cli.render.renderers import Look, Written
 from relations_cli.render.safe import json_shown_as_is, neutralise_formula, visible
 
 if TYPE_CHECKING:  # an event's view and reports load only when one is written: start-up time

@@ -21,9 +21,9 @@ from collections.abc import Iterator, Sequence
 
 from relations_cli.core.model import Day, Event
 from relations_cli.render.detail import EventView
-from relations_cli.render.formats import Look, Written
 from relations_cli.render.mermaid import mermaid_text
 from relations_cli.render.publish import NO_CATEGORY, Publication, publication
+from relations_cli.render.renderers import Look, Written
 from relations_cli.render.safe import visible
 
 __all__ = ["gantt_name", "render_gantt"]

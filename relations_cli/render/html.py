@@ -15,7 +15,6 @@ from typing import Any
 from relations_cli.core.model import Event, Period, Precision
 from relations_cli.core.people import people_of
 from relations_cli.render.detail import EventView
-from relations_cli.render.formats import Look, Written
 from relations_cli.render.publish import (
     NO_CATEGORY,
     Publication,
@@ -24,6 +23,7 @@ from relations_cli.render.publish import (
     publication,
     readable_period,
 )
+from relations_cli.render.renderers import Look, Written
 from relations_cli.render.safe import visible
 
 __all__ = ["page_data", "render_html", "script_json"]

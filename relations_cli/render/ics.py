@@ -23,8 +23,8 @@ from relations_cli.core.dates import time_of_day
 from relations_cli.core.model import Event, Period, Person, Precision
 from relations_cli.core.people import people_of
 from relations_cli.render.detail import EventView
-from relations_cli.render.formats import Look, Written
 from relations_cli.render.publish import Publication, link_target, publication, stable_key
+from relations_cli.render.renderers import Look, Written
 from relations_cli.render.safe import visible
 
 __all__ = ["exclusive_end", "render_ics", "uid"]

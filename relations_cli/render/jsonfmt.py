@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from relations_cli.core.model import Event
 from relations_cli.core.records import event_record
 from relations_cli.render.detail import EventView
-from relations_cli.render.formats import Look, Written
+from relations_cli.render.renderers import Look, Written
 from relations_cli.render.safe import json_dumps, json_safe
 from relations_cli.render.tables import Report, RowReport
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from relations_cli.core.model import Event
 from relations_cli.render.detail import EventView, source_details
 from relations_cli.render.fields import MARKDOWN_COLUMNS, event_row, pick_fields
-from relations_cli.render.formats import Look, Written
+from relations_cli.render.renderers import Look, Written
 from relations_cli.render.safe import visible
 from relations_cli.render.tables import Report, cell_text
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator, Sequence
 
 from relations_cli.core.model import Event, year_text
 from relations_cli.render.detail import EventView
-from relations_cli.render.formats import Look, Written
 from relations_cli.render.publish import Publication, publication
+from relations_cli.render.renderers import Look, Written
 from relations_cli.render.safe import visible
 
 __all__ = ["mermaid_text", "period_label", "render_mermaid"]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from relations_cli.core.model import Event
 from relations_cli.render.fields import event_row, pick_fields
-from relations_cli.render.formats import Look, Written
+from relations_cli.render.renderers import Look, Written
 from relations_cli.render.safe import visible
 
 if TYPE_CHECKING:  # each loads only when its kind of result is written: start-up time

@@ -14,8 +14,8 @@ from xml.sax.saxutils import escape, quoteattr
 from relations_cli.core.dates import cached_event_date
 from relations_cli.core.model import Day, Period, Precision, year_text
 from relations_cli.render.chart import ChartView, chart_document
-from relations_cli.render.formats import Look, Written
 from relations_cli.render.publish import NO_CATEGORY, category_color
+from relations_cli.render.renderers import Look, Written
 from relations_cli.render.safe import visible
 
 __all__ = ["COLUMN_PX", "render_svg"]

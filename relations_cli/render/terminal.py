@@ -20,7 +20,7 @@ from relations_cli.core.people import people_of
 from relations_cli.core.text import fold_dashes, holds_words, own_search_text, words
 from relations_cli.render.chart import LEGEND, Chart, ChartView
 from relations_cli.render.detail import EventView
-from relations_cli.render.formats import Drawn, Look
+from relations_cli.render.renderers import Drawn, Look
 from relations_cli.render.safe import visible
 from relations_cli.render.tables import (
     Report,

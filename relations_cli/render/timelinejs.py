@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from relations_cli.core.model import Event, Period, Precision
 from relations_cli.core.people import people_of
 from relations_cli.render.detail import EventView
-from relations_cli.render.formats import Look, Written
 from relations_cli.render.publish import Publication, link_target, publication, readable_period
+from relations_cli.render.renderers import Look, Written
 from relations_cli.render.safe import json_dumps, visible
 
 if TYPE_CHECKING:
