@@ -312,12 +312,11 @@ def test_a_file_with_several_hard_links_is_refused_not_split(tmp_path: Path) -> 
 def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)
-    started = time.monotonic()
+    # A hang would end in run()'s timeout (an error), never in a timed assertion.
     outcome = run("add", "--data", str(fifo), "--date", "2016", "--title", "X", timeout=20)
     assert outcome.status == 2, outcome
     assert "not a regular file" in outcome.stderr
     assert str(fifo) in outcome.stderr
-    assert time.monotonic() - started < 20  # (the bound is the timeout: no hang)
 
 
 @pytest.mark.parametrize("command", [["add", "--date", "2016", "--title", "X"],

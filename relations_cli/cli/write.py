@@ -268,8 +268,9 @@ def _sources(ctx: Any, given: dict[str, list[str] | None]) -> list[dict[str, str
     order = [_SOURCE_OPTIONS[name] for name in ctx.meta.get("relations.option_order", [])
              if name in _SOURCE_OPTIONS]
     values = {key: list(items or ()) for key, items in given.items()}
-    if sum(len(items) for items in values.values()) != len(order):  # pragma: no cover
-        order = ["title"] * len(values["title"])  # (defaults or an unusual parser)
+    if sum(len(items) for items in values.values()) != len(order):
+        raise WriteError("the order of the --source-* options could not be read; nothing "
+                         "written")  # never expected: the command's parser records it
     sources: list[dict[str, str]] = []
     for key in order:
         value = values[key].pop(0).strip()

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from relations_cli.core.errors import TimelineError, WriteError
+from relations_cli.core.errors import WriteError
 
 __all__ = ["Snapshot", "check", "commit", "copy_with_splices", "held", "locked_snapshot",
            "opened_snapshot", "read_snapshot", "read_text"]
@@ -317,7 +317,3 @@ def _install(snapshot: Snapshot, write: object) -> None:
         from relations_cli.store.atomic import reason
 
         raise WriteError(f"{path}: cannot write: {reason(error)}; nothing written") from None
-
-
-def timeline_error_text(error: TimelineError) -> str:
-    return str(error.problems[0]) if error.problems else str(error)

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from relations_cli.core.dates import cached_event_date, cached_event_when
 from relations_cli.core.errors import DateError, WriteError
-from relations_cli.core.model import Day, Event
+from relations_cli.core.model import Day
 from relations_cli.store.layout import (
     BREAK,
     Field,
@@ -57,7 +57,6 @@ __all__ = [
     "add_events",
     "apply",
     "diff",
-    "draft_from_event",
     "edit_splice",
     "event_id_for",
     "find_item",
@@ -87,23 +86,6 @@ def apply(text: str, splice: Splice) -> str:
 
 
 # -- ids and drafts ---------------------------------------------------------------------------
-
-
-def draft_from_event(event: Event) -> Draft:
-    """An event of the model as a draft (every field the format has). An open or unknown end
-    (`2015-09/..`, `2015-09/`) can only be written inside the date, as EDTF writes it."""
-    open_or_unknown = event.end is not None and event.end.text in ("..", "")
-    return {
-        "id": event.id, "date": event.when if open_or_unknown else event.date.text,
-        "end": event.end.text if event.end and not open_or_unknown else "",
-        "title": event.title, "summary": event.summary, "category": event.category,
-        "actors": list(event.actors), "people": list(event.people), "place": event.place,
-        "tags": list(event.tags),
-        "quotes": [q._asdict() for q in event.quotes],
-        "figures": [f._asdict() for f in event.figures],
-        "sources": [s._asdict() for s in event.sources],
-        "date_note": event.date_note,
-    }  # fmt: skip
 
 
 def event_id_for(title: str, taken: Callable[[str], bool] | set[str] | frozenset[str]) -> str:
