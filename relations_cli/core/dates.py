@@ -22,6 +22,7 @@ from relations_cli.core.errors import DateError
 from relations_cli.core.model import Day, Period, Precision, year_text
 
 __all__ = [
+    "EVENT_DATE_HELP",
     "FILTER_DATE_HELP",
     "FUZZY_MAX_DAYS",
     "OPEN_END",
@@ -37,6 +38,7 @@ __all__ = [
     "parse_filter_date",
     "period",
     "qualifier_of",
+    "stored_date",
     "time_of_day",
     "unknown_end",
 ]
@@ -609,3 +611,34 @@ def bucket_label(day: Day | date, precision: Precision) -> str:
     if precision is Precision.MONTH:
         return f"{year_text(year)}-{day.month:02d}"
     return day.isoformat()
+
+
+EVENT_DATE_HELP = ("an EDTF date (2015, 2015-09, 2015-09-03, 1969-07-20T20:17Z, 1961~, 1961?, "
+                   "196X, 2016-21 or 'spring 2016', -0043 or '44 BC', 2015-09/2016-03 or "
+                   "2015-09/..) or any date a filter reads ('Sep 2015', 'July 20, 1969', "
+                   "2016Q1)")
+
+
+def stored_date(text: str) -> str:
+    """The text a written date is stored as: an EDTF or readable form the loader keeps is kept
+    as written; any other form a filter reads becomes its EDTF text (`July 20, 1969` is stored
+    as 1969-07-20, `2016Q1` as 2016-01/2016-03). DateError lists every accepted form."""
+    stripped = text.strip()
+    try:
+        parse_event_when(stripped)
+        return stripped
+    except DateError as error:
+        kept_error = error
+    try:
+        named = parse_filter_date(stripped)
+    except DateError as filter_error:
+        if "is not a date; write YYYY" not in str(kept_error):
+            raise kept_error from None  # well formed but impossible, such as 2016-02-30
+        if "(try " in str(filter_error):
+            raise DateError(f"'{stripped}' is not a date; write {EVENT_DATE_HELP}") from None
+        raise  # a reason of its own, such as a weekday that is not that day's
+    if named.precision is Precision.QUARTER:
+        first = period(named.start.year, named.start.month).text
+        last = period(named.end.year, named.end.month).text
+        return f"{first}/{last}"
+    return named.text
