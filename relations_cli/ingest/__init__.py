@@ -1,0 +1,1 @@
+"""Reading what users already have (sheets, calendars, Markwhen, JSON) as event drafts."""
