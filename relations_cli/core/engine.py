@@ -7,7 +7,13 @@ from dataclasses import replace
 from typing import Protocol
 
 from relations_cli.core.model import Event, Figure, Quote, Timeline
-from relations_cli.core.people import People, people_of, person_names, search_text
+from relations_cli.core.people import (
+    People,
+    people_of,
+    person_names,
+    resolved_timeline,
+    search_text,
+)
 from relations_cli.core.query import Query
 from relations_cli.core.summary import (
     ChartCounts,
@@ -70,7 +76,8 @@ class MemoryEngine:
     """Answers queries by scanning the loaded timeline."""
 
     def __init__(self, timeline: Timeline) -> None:
-        self.timeline = timeline
+        # Every name resolved once, so that no answer sees an alias (core/people).
+        self.timeline = timeline = resolved_timeline(timeline)
         self.registry = timeline
         self.people = people_of(timeline.people)
         self._haystacks: dict[str, str] = {}

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from relations_cli.core.errors import NotFoundError, QueryError
-from relations_cli.core.model import Event, Person, Timeline
+from relations_cli.core.model import Event, Person, Quote, Timeline
 from relations_cli.core.text import (
     did_you_mean,
     fold_dashes,
@@ -22,7 +22,7 @@ from relations_cli.core.text import (
     words,
 )
 
-__all__ = ["People", "people_of", "person_names", "search_text"]
+__all__ = ["People", "people_of", "person_names", "resolved_timeline", "search_text"]
 
 
 class People:
@@ -50,6 +50,28 @@ class People:
         """The registry name for a name or alias; an unlisted name stays as written."""
         person = self.get(name)
         return person.name if person else name
+
+    def changes(self, name: str) -> bool:
+        """Whether resolving `name` gives another text: an alias, or a registry name written in
+        another case."""
+        person = self.get(name)
+        return person is not None and person.name != name
+
+    def resolved(self, event: Event) -> Event:
+        """The event with every name it gives (people, quote speakers, and actors that are
+        registry people) written as the registry writes it, each person once: how every
+        report, listing and export sees it. The same event when nothing changes."""
+        if not self._by_name:
+            return event
+        changes = self.changes
+        if not (any(map(changes, event.people)) or any(changes(q.by) for q in event.quotes)
+                or any(map(changes, event.actors))):
+            return event
+        canonical = self.canonical
+        return event._replace(
+            people=tuple(dict.fromkeys(map(canonical, event.people))),
+            actors=tuple(dict.fromkeys(map(canonical, event.actors))),
+            quotes=tuple(Quote(canonical(q.by), q.text) for q in event.quotes))
 
     def role(self, name: str) -> str:
         person = self.get(name)
@@ -123,6 +145,15 @@ def _holds(person: Person, key: tuple[str, ...]) -> bool:
 def people_of(people: tuple[Person, ...]) -> People:
     """The registry for a timeline's people, built once per distinct list."""
     return People(people)
+
+
+def resolved_timeline(timeline: Timeline) -> Timeline:
+    """The timeline with each event's names resolved through its registry (People.resolved)."""
+    registry = people_of(timeline.people)
+    if not len(registry):
+        return timeline
+    events = tuple(map(registry.resolved, timeline.events))
+    return timeline._replace(events=events)
 
 
 def person_names(event: Event, timeline: Timeline) -> list[tuple[str, ...]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from relations_cli.core.errors import TimelineError
 from relations_cli.core.model import Precision
+from relations_cli.core.people import people_of
 from relations_cli.store.cache import (
     APPLICATION_ID,
     SCHEMA_VERSION,
@@ -217,6 +218,19 @@ def _empty(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO search(search) VALUES ('delete-all')")
 
 
+def _gives_aliases(db: sqlite3.Connection, header: Header) -> bool:
+    """Whether some event gives a name the registry writes otherwise (an alias, or a name in
+    another case): IndexEngine then resolves every event it reads. An actor is compared by
+    its words, which may say yes for an actor already written as the registry writes it."""
+    if not header.people:
+        return False
+    registry = people_of(header.people)
+    if any(registry.changes(name) for (name,) in db.execute("SELECT DISTINCT name FROM mentions")):
+        return True
+    people_words = {padded(name) for person in header.people for name in person.names}
+    return any(words in people_words for (words,) in db.execute("SELECT words FROM actor_names"))
+
+
 def _finish(db: sqlite3.Connection, header: Header, count: int, packer: Packer,
             stamp: dict[str, str]) -> None:
     aliases: list[tuple[str, str, str]] = []
@@ -226,6 +240,7 @@ def _finish(db: sqlite3.Connection, header: Header, count: int, packer: Packer,
             aliases.extend((key.casefold(), padded(name), names) for name in person.names)
     db.executemany("INSERT INTO aliases VALUES (?,?,?)", aliases)
     meta = {
+        "resolve": "1" if _gives_aliases(db, header) else "0",
         **stamp,
         "title": header.title,
         "description": header.description,

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from relations_cli.core.model import Day, Deferred, Event, Person, Precision, Timeline, year_text
 from relations_cli.core.people import people_of
 from relations_cli.core.query import Query
-from relations_cli.core.records import event_from_record
+from relations_cli.core.records import event_from_record, event_record
 from relations_cli.store.cache import (
     CacheEntry,
     cache_dir,
@@ -148,20 +148,28 @@ class StoredEvents(Deferred):
     formats the records themselves (render/present), which costs a few microseconds an event
     instead of forty."""
 
-    def __init__(self, rows: list[tuple[bytes, int]], packer: Packer) -> None:
+    def __init__(self, rows: list[tuple[bytes, int]], packer: Packer,
+                 resolve: Callable[[Event], Event] | None = None) -> None:
         super().__init__(self._built)
         self._rows = rows
         self._packer = packer
+        # Set when some stored name is an alias (IndexEngine.resolving): events then go
+        # through the registry, and records are made again from them.
+        self._resolve = resolve
 
     def records(self) -> list[str]:
         """Each event's record as stored, without building the event."""
+        if self._resolve is not None:
+            dumps = json.dumps
+            return [dumps(event_record(event), ensure_ascii=False) for event in self]
         record = self._packer.record
         return [record(blob) for blob, _ in self._rows]
 
     def _built(self) -> list[Event]:
         loads = json.loads
         record = self._packer.record
-        return [event_from_record(loads(record(blob)), line) for blob, line in self._rows]
+        built = [event_from_record(loads(record(blob)), line) for blob, line in self._rows]
+        return built if self._resolve is None else list(map(self._resolve, built))
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -197,6 +205,11 @@ class IndexEngine:
         self.registry = Timeline((), people, meta.get("title", ""),
                                  meta.get("description", ""), self.path)
         self.people = people_of(people)
+        # Whether an event gives a name the registry writes otherwise (an alias, another
+        # case): then every event is resolved on its way out, and the reports that SQL counts
+        # by name as written are counted from the resolved events instead.
+        self.resolving = meta.get("resolve", "1" if people else "0") == "1"
+        self._resolve = self.people.resolved if self.resolving else None
         self.total = int(meta.get("count", "0"))
         self.max_span = int(meta.get("max_span", "0"))
         self.shift = int(meta.get("pair_shift", "1"))
@@ -227,7 +240,7 @@ class IndexEngine:
         if query.limit and not chosen.terms_in_python:
             sql += " LIMIT ?"
             params.append(query.limit)
-        stored = StoredEvents(self._rows(sql, params), self.packer)
+        stored = StoredEvents(self._rows(sql, params), self.packer, self._resolve)
         if not chosen.terms_in_python:
             return stored
         events = self._with_terms(query, list(stored))
@@ -247,7 +260,8 @@ class IndexEngine:
         return self._event(rows[0]) if rows else None
 
     def _event(self, row: tuple[bytes, int]) -> Event:
-        return event_from_record(json.loads(self.packer.record(row[0])), row[1])
+        event = event_from_record(json.loads(self.packer.record(row[0])), row[1])
+        return event if self._resolve is None else self._resolve(event)
 
     def ids(self) -> list[str]:
         return [row[0] for row in self._rows("SELECT id FROM events")]
@@ -323,7 +337,12 @@ class IndexEngine:
                 found[n] = self._event((record, line))
         return found
 
-    def _report_selection(self, query: Query) -> Selection | None:
+    def _report_selection(self, query: Query, names: bool = False) -> Selection | None:
+        """The selection SQL answers a report from; None when the report is counted from the
+        events: SQL cannot check the query exactly, or the report counts names (`names`)
+        and some are aliases."""
+        if names and self.resolving:
+            return None
         chosen = self._selection(replace(query, limit=None, reverse=False))
         return None if chosen.terms_in_python else chosen
 
@@ -334,7 +353,7 @@ class IndexEngine:
         from relations_cli.core.summary import NameCount, name_counts
         from relations_cli.store.aggregates import extreme_event, mention_totals
 
-        chosen = self._report_selection(query)
+        chosen = self._report_selection(query, names=True)
         if chosen is None:
             return name_counts(self._events_of(query))
         where, params = chosen.where, chosen.params
@@ -361,7 +380,8 @@ class IndexEngine:
         chosen = self._report_selection(query)
         if chosen is None:
             return event_quotes(self._events_of(query))
-        return [(EventRef(event_id, when, (first, last, 0, line)), Quote(by, text))
+        speaker = self.people.canonical if self.resolving else str
+        return [(EventRef(event_id, when, (first, last, 0, line)), Quote(speaker(by), text))
                 for event_id, when, by, text, first, last, line
                 in quote_rows(self._rows, chosen.where, chosen.params)]
 
@@ -384,7 +404,13 @@ class IndexEngine:
         from relations_cli.store.aggregates import quote_cells
 
         chosen = self._report_selection(query)
-        return None if chosen is None else quote_cells(self._rows, chosen.where, chosen.params)
+        if chosen is None:
+            return None
+        cells = quote_cells(self._rows, chosen.where, chosen.params)
+        if not self.resolving:
+            return cells
+        speaker = self.people.canonical
+        return [(when, speaker(by), said, event_id) for when, by, said, event_id in cells]
 
     def figure_cells(self, query: Query) -> list[tuple[str, str, str, str, str, str]] | None:
         """The figures of the selection as the report prints them (aggregates.figure_cells);
@@ -401,6 +427,8 @@ class IndexEngine:
         from relations_cli.core.summary import named_in
         from relations_cli.store.aggregates import mentioned_events, names_given
 
+        if self.resolving:
+            return named_in(self._events_of(Query()))
         names = sorted(names_given(self._rows))
         spellings: dict[str, list[str]] = {}
         for name in names:
@@ -421,8 +449,8 @@ class IndexEngine:
         from relations_cli.store.aggregates import chart_days, chart_frame
 
         chosen = self._report_selection(query)
-        if by != "category" or chosen is None:
-            return None
+        if by != "category" or chosen is None or query.limit:
+            return None  # a limit charts the first N events: drawn from them
         where, params = chosen.where, chosen.params
         framed = chart_frame(self._rows, where, params, self.max_span)
         if framed is None:

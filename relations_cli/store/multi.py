@@ -26,10 +26,13 @@ from relations_cli.core.summary import (
     EventRef,
     NameCount,
     Summary,
+    event_quotes,
     merge_in_order,
     merge_name_counts,
     merge_summaries,
+    name_counts,
     named_in,
+    summarize,
 )
 
 __all__ = ["MultiEngine"]
@@ -61,6 +64,19 @@ class MultiEngine:
         self.registry = Timeline((), people, first.title, first.description,
                                  ", ".join(name for name, _ in self.engines))
         self.people = people_of(people)
+        self._resolving: bool | None = None
+
+    @property
+    def resolving(self) -> bool:
+        """Whether a file gives a name that only another file's registry resolves (an alias
+        listed elsewhere): then the merged registry resolves every event, and the reports
+        count from the resolved events. Worked out once, from the names each file gives."""
+        if self._resolving is None:
+            self._resolving = any(
+                engine.registry.people != self.people.people and any(
+                    map(self.people.changes, engine.named()))
+                for _, engine in self.engines)
+        return self._resolving
 
     def _check_ids(self, owners: dict[str, int]) -> list[Problem]:
         problems = []
@@ -99,7 +115,8 @@ class MultiEngine:
         streams = [self._tagged(number, name, engine.select(query))
                    for number, (name, engine) in enumerate(self.engines)]
         merged = heapq.merge(*streams, key=lambda pair: pair[0], reverse=query.reverse)
-        return [event for _, event in itertools.islice(merged, query.limit)]
+        chosen = [event for _, event in itertools.islice(merged, query.limit)]
+        return list(map(self.people.resolved, chosen)) if self.resolving else chosen
 
     @staticmethod
     def _tagged(number: int, name: str, events: Sequence[Event],
@@ -119,7 +136,8 @@ class MultiEngine:
         for name, engine in candidates:
             found = engine.event(event_id)
             if found is not None:
-                return found._replace(file=name)
+                found = found._replace(file=name)
+                return self.people.resolved(found) if self.resolving else found
         return None
 
     def ids(self) -> list[str]:
@@ -129,12 +147,19 @@ class MultiEngine:
 
     def summarize(self, query: Query, by: Sequence[str]) -> Summary:
         # Each file counts its own events (in SQL where its index can); the counts add up.
+        if self.resolving and "person" in by:
+            return summarize(self._all(query), by)
         return merge_summaries([engine.summarize(query, by) for _, engine in self.engines], by)
 
     # Reports: each file answers for its own events (in SQL where its index can), and the
     # answers merge as the events would, file by file in date order.
 
+    def _all(self, query: Query) -> list[Event]:
+        return self.select(replace(query, limit=None, reverse=False))
+
     def name_counts(self, query: Query) -> list[NameCount]:
+        if self.resolving:
+            return name_counts(self._all(query))
         parts = []
         for number, (name, engine) in enumerate(self.engines):
             parts.append([replace(
@@ -147,12 +172,16 @@ class MultiEngine:
         return merge_name_counts(parts)
 
     def quotes(self, query: Query) -> list[tuple[EventRef, Quote]]:
+        if self.resolving:
+            return event_quotes(self._all(query))
         return merge_in_order([engine.quotes(query) for _, engine in self.engines])
 
     def figures(self, query: Query) -> list[tuple[EventRef, Figure]]:
         return merge_in_order([engine.figures(query) for _, engine in self.engines])
 
     def named(self) -> list[str]:
+        if self.resolving:
+            return named_in(self.select(Query()))
         names = list(dict.fromkeys(n for _, engine in self.engines for n in engine.named()))
         if len({n.casefold() for n in names}) < len(names):
             # Spellings of one name in different cases: which comes first depends on the
