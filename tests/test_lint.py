@@ -112,3 +112,56 @@ def test_validate_warns_on_stderr_and_strict_fails(tmp_path: Path) -> None:
     strict = invoke("validate", str(path), "--strict")
     assert strict.status == 2, strict
     assert "1 warning in" in strict.stderr
+
+
+# -- accepting a warning (issue 21): `# relations: accept [KIND, ...]` on its line -----------
+
+NEAR = "events:\n" + event(1, tags="[crewed]") + event(2, tags="[crewed]")
+
+
+def test_a_comment_accepts_the_warning_on_its_line() -> None:
+    warned = NEAR + event(3, tags="[uncrewed]")
+    assert len(warnings_of(warned)) == 1
+    assert warnings_of(NEAR + event(3, tags="[uncrewed]  # relations: accept")) == []
+    assert warnings_of(NEAR + event(3, tags="[uncrewed]  # relations: accept near-miss")) == []
+
+
+def test_an_accept_names_the_kinds_it_accepts_and_only_its_line() -> None:
+    # Another kind named: the near-miss stays.
+    assert len(warnings_of(NEAR + event(3, tags="[uncrewed]  # relations: accept source-url"))) \
+        == 1
+    # The comment is on another line of the event: the warning stays.
+    assert len(warnings_of(NEAR + event(3, tags="[uncrewed]",
+                                        place="Moon  # relations: accept"))) == 1
+    # A '#' inside a value is not a comment.
+    assert len(warnings_of(NEAR + event(3, tags="[uncrewed]", place="'a#relations: accept'"))) \
+        == 1
+
+
+def test_strict_passes_a_file_whose_warnings_are_accepted(tmp_path: Path) -> None:
+    path = write(tmp_path, NEAR + event(3, tags="[uncrewed]"))
+    refused = invoke("validate", "--strict", "--data", str(path))
+    assert refused.status == 2
+    assert "did you mean 'crewed'" in refused.stderr
+    path.write_text(NEAR + event(3, tags="[uncrewed]  # relations: accept near-miss"),
+                    encoding="utf-8")
+    passed = invoke("validate", "--strict", "--data", str(path))
+    assert passed.status == 0, passed
+    assert "warning" not in passed.stderr
+
+
+def test_strict_flags_a_source_url_that_is_not_a_web_or_mail_address(tmp_path: Path) -> None:
+    def sourced(url: str) -> str:
+        return ("events:\n" + event(1) + "    sources:\n      - title: S\n"
+                f"        url: '{url}'\n")
+
+    for url in ("nasa.gov", "javascript:alert(1)", "ftp://example.org/x", "www.nasa.gov/x"):
+        warned = warnings_of(sourced(url))
+        assert len(warned) == 1, url
+        assert f"the URL '{url}' of source 'S' (event 'e1')" in warned[0]
+        assert warned[0].startswith("t.yaml:7:")  # the url line
+    for url in ("https://www.nasa.gov/", "http://example.org", "mailto:desk@example.org",
+                "HTTPS://EXAMPLE.ORG/a?b#c"):
+        assert warnings_of(sourced(url)) == [], url
+    path = write(tmp_path, sourced("javascript:alert(1)"))
+    assert invoke("validate", "--strict", "--data", str(path)).status == 2

@@ -3,7 +3,13 @@
 A valid timeline may still hold likely mistakes: a person the registry does not list, a
 registry entry no event names, a category, tag or place written once a little differently
 from a common one (`Trade` beside `trade`), a source with neither a URL nor a publisher, an
-event out of date order in a file otherwise in order. Each is a `LintWarning` at a FILE:LINE:COL.
+event out of date order in a file otherwise in order, a source URL that is not a web or mail
+address. Each is a `LintWarning` at a FILE:LINE:COL.
+
+A warning is accepted, as ruff's `noqa` accepts one, by a comment on the line it points at:
+`# relations: accept` (any warning on that line) or `# relations: accept near-miss,
+unknown-person` (those kinds only). An accepted warning is neither shown nor refused by
+`--strict`.
 
 Pure: events and the registry in, warnings out. Events are fed one at a time (`Linter.add`)
 so a long file is checked as it streams, keeping only a few values per event; `lint` does the
@@ -24,7 +30,8 @@ from typing import NamedTuple
 from relations_cli.core.errors import located
 from relations_cli.core.model import Day, Event, Person, Timeline
 
-__all__ = ["LintKind", "LintWarning", "Linter", "lint", "near_miss", "person_position"]
+__all__ = ["LintKind", "LintWarning", "Linter", "accepted", "lint", "near_miss",
+           "person_position", "url_problem"]
 
 # A value used once is a near-miss of another at least this similar (difflib's ratio) ...
 SIMILARITY = 0.85
@@ -40,6 +47,31 @@ class LintKind(str, Enum):
     NEAR_MISS = "near-miss"
     SOURCE = "incomplete-source"
     ORDER = "out-of-order"
+    URL = "source-url"
+
+
+# `# relations: accept` or `# relations: accept near-miss, source-url` in a YAML comment.
+_ACCEPT = re.compile(r"(?:^|\s)#.*?\brelations:\s*accept\b\s*([a-z-]+(?:\s*,\s*[a-z-]+)*)?")
+# What a source URL may be: a web page or a mail address, with its scheme.
+_URL = re.compile(r"(?:https?://[^\s/?#]+|mailto:[^\s]+)\S*", re.IGNORECASE)
+
+
+def accepted(line: str, kind: LintKind) -> bool:
+    """Whether a comment on `line` accepts a warning of this kind."""
+    match = _ACCEPT.search(line)
+    if match is None:
+        return False
+    kinds = match.group(1)
+    return kinds is None or kind.value in {k.strip() for k in kinds.split(",")}
+
+
+def url_problem(url: str) -> str | None:
+    """Why a source URL cannot be followed from a page or a terminal, if it cannot."""
+    if not url or _URL.fullmatch(url):
+        return None
+    if "://" not in url and not url.lower().startswith("mailto:"):
+        return "has no scheme (write https://...)"
+    return "is not a web (http, https) or mail (mailto) address"
 
 
 class LintWarning(NamedTuple):
@@ -112,6 +144,12 @@ class Linter:
                     _Seen(event.id, event.line, "sources"), source.title, LintKind.SOURCE,
                     f"source '{source.title}' of event '{event.id}' has no URL (nor a "
                     "publisher to find it by)"))
+            problem = url_problem(source.url)
+            if problem:
+                self._warnings.append((
+                    _Seen(event.id, event.line, "url"), source.url, LintKind.URL,
+                    f"the URL '{source.url}' of source '{source.title}' (event '{event.id}') "
+                    f"{problem}"))
 
     def _name(self, name: str, seen: _Seen) -> None:
         folded = name.casefold()
@@ -135,6 +173,8 @@ class Linter:
                 line, column = person_position(text, value) if text else (1, 1)
             else:
                 line, column = _position(text, ends, seen.line, seen.key, value)
+            if 0 < line <= len(text) and accepted(text[line - 1], kind):
+                continue
             warnings.append(LintWarning(self.path, line, column, kind, message))
         return sorted(warnings, key=lambda w: (w.line, w.column, w.message))
 
