@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -415,8 +416,35 @@ def test_without_textual_browse_says_what_to_install() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=_clean_env(), check=False)
     assert done.returncode == 2, done.stderr
-    assert done.stderr == ("relations: error: relations browse needs Textual: pip install "
-                           "'relations-cli[browse]' (or pipx inject relations-cli textual)\n")
+    # Installed from this checkout: the line installs the extra from it, with this Python.
+    assert done.stderr.startswith("relations: error: relations browse needs Textual: ")
+    line = done.stderr.removeprefix("relations: error: relations browse needs Textual: ")
+    assert line.startswith(f"{sys.executable} -m pip install ")
+    assert shlex.split(line)[-1] == f"{ROOT}[browse]"
+
+
+def test_the_install_line_follows_how_relations_was_installed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib import metadata
+
+    from relations_cli.cli.browse import install_hint
+
+    class Installed:
+        def __init__(self, direct_url: str | None) -> None:
+            self.direct_url = direct_url
+
+        def read_text(self, name: str) -> str | None:
+            return self.direct_url
+
+    for direct_url, wanted in (
+            ('{"url": "file:///home/me/relations", "dir_info": {"editable": true}}',
+             "-m pip install -e '/home/me/relations[browse]'"),
+            ('{"url": "file:///tmp/a%20b", "dir_info": {}}', "-m pip install '/tmp/a b[browse]'"),
+            (None, "-m pip install 'relations-cli[browse]'")):
+        monkeypatch.setattr(metadata, "distribution", lambda name, d=direct_url: Installed(d))
+        assert install_hint().endswith(wanted), (direct_url, install_hint())
+    monkeypatch.setattr(sys, "prefix", "/root/.local/share/pipx/venvs/relations-cli")
+    assert install_hint().endswith("pipx inject relations-cli textual")
 
 
 def test_browse_off_a_terminal_is_one_error_line() -> None:

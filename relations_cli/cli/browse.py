@@ -8,8 +8,32 @@ from relations_cli.cli.app import app
 from relations_cli.cli.options import FilterOptions, SourceOptions, with_options
 from relations_cli.core.errors import MissingExtra
 
-INSTALL_HINT = ("relations browse needs Textual: pip install 'relations-cli[browse]' "
-                "(or pipx inject relations-cli textual)")
+
+def install_hint() -> str:
+    """The install line that works for how relations itself was installed: from a checkout
+    (PEP 610's direct_url.json names its folder), by pipx, or from an index."""
+    import json
+    import shlex
+    import sys
+    from importlib import metadata
+    from urllib.parse import unquote, urlparse
+
+    python = shlex.quote(sys.executable)
+    try:
+        origin = json.loads(metadata.distribution("relations-cli").read_text(
+            "direct_url.json") or "{}")
+    except (metadata.PackageNotFoundError, ValueError):
+        origin = {}
+    url = urlparse(str(origin.get("url", "")))
+    if url.scheme == "file" and "dir_info" in origin:
+        editable = "-e " if origin["dir_info"].get("editable") else ""
+        folder = unquote(url.path)
+        line = f"{python} -m pip install {editable}{shlex.quote(folder + '[browse]')}"
+    elif "pipx" in sys.prefix.split("/"):
+        line = "pipx inject relations-cli textual"
+    else:
+        line = f"{python} -m pip install 'relations-cli[browse]'"
+    return f"relations browse needs Textual: {line}"
 
 
 @app.command()
@@ -25,7 +49,7 @@ def browse(filters: FilterOptions, source: SourceOptions) -> int:
       relations browse --data mine.yaml
     """
     if importlib.util.find_spec("textual") is None:
-        raise MissingExtra(INSTALL_HINT)
+        raise MissingExtra(install_hint())
     from relations_cli.browse.run import browse as run_browser
 
     return run_browser(filters.query(), source.engine, source.path())

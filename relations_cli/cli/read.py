@@ -104,15 +104,15 @@ def show(
       relations show palmyra-retaken
       relations show customs-2015-trade-figures --format json
     """
-    from relations_cli.core.text import did_you_mean
+    from relations_cli.core.text import not_found
     from relations_cli.render.detail import event_view
     from relations_cli.render.present import deliver
 
     engine = source.engine()
     event = engine.event(event_id)
     if event is None:
-        raise NotFoundError(f"no event with id '{event_id}'" + did_you_mean(
-            event_id, engine.ids(), "'relations timeline' lists the ids"))
+        raise NotFoundError(not_found("event with id", event_id, engine.ids(),
+                                      engine.registry.path, "'relations timeline' lists the ids"))
     deliver(output.settings(), Kind.EVENT, event_view(event, engine.people),
             protected=source.paths(), timeline=engine.registry)
 

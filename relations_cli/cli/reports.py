@@ -177,7 +177,7 @@ def people(
         exit_if_empty(stats, engine.count(), "people")
         return
     events = engine.select(filters.query())
-    person = engine.people.find_one(name, engine.named())
+    person = engine.people.find_one(name, engine.named(), engine.registry.path)
     own = _listed(person_events(engine.people, events, person), listing)
     report = person_report(person, own, quote_rows(engine.people, own, [person]))
     _deliver_rows(listing, output, report, own, source)
@@ -211,7 +211,8 @@ def quotes(
     cells = engine.quote_cells(query)
     # A wrong filter is told before a wrong speaker.
     quotes = engine.quotes(query) if cells is None else None
-    speakers = engine.people.find_all(speaker, engine.named()) if speaker else None
+    speakers = engine.people.find_all(speaker, engine.named(), engine.registry.path) \
+        if speaker else None
     if quotes is None:
         assert cells is not None
         rows: list[Any] = _listed(quote_cells(engine.people, cells, speakers), listing)

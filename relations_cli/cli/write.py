@@ -37,7 +37,7 @@ DataOpt = Annotated[list[str] | None, typer.Option(
     "--data", "-d", metavar="PATH", show_default=False,
     help="Timeline file to change [default: $RELATIONS_DATA; never the bundled timeline].")]
 DryRunOpt = Annotated[bool, typer.Option(
-    "--dry-run", "-n", help="Print the diff it would apply, and write nothing.")]
+    "--dry-run", help="Print the diff it would apply, and write nothing.")]
 _LIST = Annotated[list[str] | None, typer.Option(show_default=False)]
 
 
@@ -83,20 +83,74 @@ def _report(path: Path, shown_diff: str, dry_run: bool, done: str) -> None:
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$")
 
 
+# -- dates: one reading for every way a date is typed --------------------------------------------
+
+# The help of every option that takes a date to store (core/dates.EVENT_DATE_HELP says more).
+DATE_HELP = ("Any form a filter reads, stored as EDTF: 2016-03-27, 2016-03, 2016, 'July 20, "
+             "1969', 'Sep 2015', 2016Q1, 1961~, 196X, 'spring 2016', '44 BC', 2015-09/2016-03.")
+
+
+def _stored(typed: str, option: str) -> str:
+    """The date to store for one typed (EDTF kept as written, any other form a filter reads as
+    its EDTF text), said on stderr when it differs; a usage error naming the option if it is
+    no date."""
+    from relations_cli.core.dates import stored_date
+    from relations_cli.core.errors import DateError
+    from relations_cli.render.safe import visible
+
+    try:
+        stored = stored_date(typed)
+    except DateError as error:
+        raise typer.BadParameter(str(error), param_hint=option) from None
+    if stored != typed.strip():
+        note(f"stored '{visible(typed.strip())}' as {visible(stored)}")
+    return stored
+
+
+def _dates_stored(draft: dict[str, Any], json_event: int | None = None) -> None:
+    """The draft's dates (date, end, each source's date) as they are to be stored; a bad one
+    is named by its option, or by its field in the JSON event `json_event`."""
+    def option(key: str, flag: str) -> str:
+        return flag if json_event is None else f"--json (event {json_event}, {key})"
+
+    for key in ("date", "end"):
+        if draft.get(key):
+            draft[key] = _stored(draft[key], option(key, f"--{key}"))
+    for source in draft.get("sources") or ():
+        if source.get("date"):
+            source["date"] = _stored(source["date"], option("sources.date", "--source-date"))
+
+
 # -- add ------------------------------------------------------------------------------------------
 
 
-def _quote(text: str) -> dict[str, str]:
+def _quote(text: str, option: str = "--quote") -> dict[str, str]:
     who, colon, said = text.partition(":")
     if not colon or not who.strip() or not said.strip():
-        raise typer.BadParameter(f"'{text}' is not WHO: TEXT", param_hint="--quote")
+        raise typer.BadParameter(f"'{text}' is not WHO: TEXT", param_hint=option)
     return {"by": who.strip(), "text": said.strip()}
+
+
+FIGURE_FORM = "LABEL=VALUE [UNIT] [; CHANGE]"
+
+
+def _figure(text: str, option: str = "--figure") -> dict[str, str]:
+    """`Exports to Russia, 2015=32.9 billion USD; down a third`: the label up to the first
+    '=', the value up to the first space, the unit after it, the change after a ';'."""
+    label, equals, rest = text.partition("=")
+    measured, _, change = rest.partition(";")
+    value, _, unit = measured.strip().partition(" ")
+    if not equals or not label.strip() or not value.strip():
+        raise typer.BadParameter(f"'{text}' is not {FIGURE_FORM}", param_hint=option)
+    return {k: v for k, v in (("label", label.strip()), ("value", value.strip()),
+                               ("unit", unit.strip()), ("change", change.strip())) if v}
 
 
 def _asked(label: str, offered: list[str]) -> str:
     """A missing field, asked for on a terminal, with the values the timeline already uses."""
     if offered:
-        shown = ", ".join(offered[:12]) + (", ..." if len(offered) > 12 else "")
+        # '; ' as lists are typed: names and places may hold commas.
+        shown = "; ".join(offered[:12]) + ("; ..." if len(offered) > 12 else "")
         typer.echo(f"{label} in use: {shown}", err=True)
     # Not typer.prompt: it writes a space to stdout, which is for data alone.
     sys.stderr.write(f"{label}: ")
@@ -169,11 +223,12 @@ def add(
     data: DataOpt = None,
     date: Annotated[str | None, typer.Option(
         "--date", metavar="DATE", show_default=False,
-        help="When: YYYY, YYYY-MM or YYYY-MM-DD (required).")] = None,
+        help="When (required). " + DATE_HELP)] = None,
     title: Annotated[str | None, typer.Option(
         "--title", metavar="TEXT", show_default=False, help="What happened (required).")] = None,
     end: Annotated[str | None, typer.Option(
-        "--end", metavar="DATE", show_default=False, help="Last day of a span.")] = None,
+        "--end", metavar="DATE", show_default=False,
+        help="The end of a span, in any form --date takes.")] = None,
     summary: Annotated[str | None, typer.Option(
         "--summary", metavar="TEXT", show_default=False)] = None,
     category: Annotated[str | None, typer.Option(
@@ -188,6 +243,9 @@ def add(
         "--place", metavar="NAME", show_default=False)] = None,
     quote: Annotated[list[str] | None, typer.Option(
         "--quote", "-q", metavar="'WHO: TEXT'", show_default=False)] = None,
+    figure: Annotated[list[str] | None, typer.Option(
+        "--figure", metavar=f"'{FIGURE_FORM}'", show_default=False,
+        help="A figure, such as 'Exports=32.9 billion USD; down a third'.")] = None,
     source_title: Annotated[list[str] | None, typer.Option(
         "--source-title", metavar="TEXT", show_default=False,
         help="Starts a source; the --source-* options after it describe it. Repeat the "
@@ -218,6 +276,8 @@ def add(
       relations add --data mine.yaml --date 2016-03-27 --title "Palmyra retaken" \\
           --category security --person "Vladimir Putin" --quote "Vladimir Putin: Well done."
       echo '{"date": "2016-04", "title": "Talks"}' | relations add --data mine.yaml --json
+      relations add --data mine.yaml --date "Jan 13, 2016" --title "Customs figures" \\
+          --figure "Exports to Russia, 2015=32.9 billion USD; down more than a third"
       relations add --data mine.yaml --date 2016 --title "A year" --dry-run
     """
     from relations_cli.store.changes import add as add_events
@@ -236,6 +296,7 @@ def add(
             "id": event_id, "date": date, "end": end, "title": title, "summary": summary,
             "category": category, "actors": actor, "people": person, "place": place,
             "tags": tag, "quotes": [_quote(q) for q in quote or ()],
+            "figures": [_figure(f) for f in figure or ()],
             "sources": sources, "date_note": date_note,
         }]
         for key, value in list(drafts[0].items()):
@@ -250,6 +311,7 @@ def add(
                 where = f"event {number}: " if from_json else ""
                 raise typer.BadParameter(f"{where}an event needs a {key}",
                                          param_hint="--json" if from_json else f"--{key}")
+        _dates_stored(draft, number if from_json else None)
     outcome = add_events(path, drafts, dry_run)
     if not dry_run:
         for new_id in outcome.ids:
@@ -257,7 +319,7 @@ def add(
     _report(path, outcome.diff, dry_run, "added " + ", ".join(outcome.ids))
 
 
-_SOURCE_OPTIONS = {"source_title": "title", "source_url": "url",
+_SOURCE_OPTIONS = {"source_title": "title", "add_source_title": "title", "source_url": "url",
                    "source_publisher": "publisher", "source_date": "date"}
 
 
@@ -302,16 +364,26 @@ def _complete(draft: dict[str, Any], path: Path) -> None:
 
     timeline, _ = validate_file(path)
     events = timeline.events if timeline else ()
-    if not draft.get("date"):
-        draft["date"] = _asked("Date (YYYY, YYYY-MM or YYYY-MM-DD)", [])
+    while not draft.get("date"):
+        # Checked as typed, and asked again: nothing typed after it is lost to a bad date.
+        typed = _asked("Date (2016-03-27, 'July 20, 1969', 'Sep 2015', 1961~, ...)", [])
+        if not typed:
+            break  # the caller says an event needs a date
+        try:
+            draft["date"] = _stored(typed, "Date")
+        except typer.BadParameter as error:
+            typer.echo(f"{error.format_message()}; try again", err=True)
     if not draft.get("title"):
         draft["title"] = _asked("Title", [])
     if not draft.get("category"):
         draft["category"] = _asked("Category (optional)",
                                    sorted({e.category for e in events if e.category}))
     if not draft.get("people"):
-        known = sorted({p.name for p in (timeline.people if timeline else ())}
-                       | {n for e in events for n in e.people})
+        from relations_cli.core.people import people_of
+
+        registry = people_of(timeline.people if timeline else ())
+        known = sorted({p.name for p in registry}
+                       | {n for e in events for n in e.people if registry.get(n) is None})
         answer = _asked("People, separated by ';' (optional)", known)
         draft["people"] = [n.strip() for n in answer.split(";") if n.strip()]
     if not draft.get("place"):
@@ -342,54 +414,127 @@ def remove(
     _report(path, outcome.diff, dry_run, f"removed {event_id}")
 
 
-def _changes(assignments: list[str]) -> dict[str, str]:
-    from relations_cli.store.yamltext import LIST_FIELDS, TEXT_FIELDS
+def _changes(assignments: list[str]) -> dict[str, Any]:
+    from relations_cli.core.text import did_you_mean
+    from relations_cli.store.write import list_value
+    from relations_cli.store.yamltext import LIST_FIELDS, RECORD_FIELDS, TEXT_FIELDS
 
-    changes: dict[str, str] = {}
+    fields = (*TEXT_FIELDS, *LIST_FIELDS)
+    changes: dict[str, Any] = {}
     for assignment in assignments:
         key, equals, value = assignment.partition("=")
         key = key.strip()
-        if not equals or key not in (*TEXT_FIELDS, *LIST_FIELDS):
-            fields = ", ".join((*TEXT_FIELDS, *LIST_FIELDS))
-            raise typer.BadParameter(f"'{assignment}' is not FIELD=VALUE with a field among "
-                                     f"{fields}", param_hint="--set")
+        if not equals:
+            raise typer.BadParameter(f"'{assignment}' is not FIELD=VALUE", param_hint="--set")
+        if key in RECORD_FIELDS:
+            option = key.removesuffix("s")
+            raise typer.BadParameter(f"{key} are records: use --add-{option} and "
+                                     f"--remove-{option} N", param_hint="--set")
+        if key not in fields:
+            raise typer.BadParameter(
+                f"no field '{key}'" + did_you_mean(key, fields, "fields: " + ", ".join(fields)),
+                param_hint="--set")
         if key in ("id", "date", "title") and not value.strip():
             raise typer.BadParameter(f"{key} cannot be empty", param_hint="--set")
-        changes[key] = value.strip()
+        if key in LIST_FIELDS:
+            if "," in value and ";" not in value:
+                raise typer.BadParameter(
+                    f"lists are separated by ';', as CSV writes them and as a name may hold a "
+                    f"comma: write {key}={'; '.join(p.strip() for p in value.split(','))} "
+                    f"(or end the value with ';' for one item holding a comma)",
+                    param_hint="--set")
+            changes[key] = list_value(value)
+        elif key in ("date", "end") and value.strip():
+            changes[key] = _stored(value, f"--set {key}")
+        else:
+            changes[key] = value.strip()
     return changes
 
 
-@app.command()
+def _places(numbers: list[int] | None, option: str) -> tuple[int, ...]:
+    for number in numbers or ():
+        if number < 1:
+            raise typer.BadParameter(f"{number}: records are numbered from 1, as show numbers "
+                                     "them", param_hint=option)
+    return tuple(numbers or ())
+
+
+
+@app.command(cls=_OptionsInOrder)
 def edit(
+    ctx: typer.Context,
     event_id: Annotated[str, typer.Argument(metavar="ID", help="The event's id.",
                                             autocompletion=complete_ids)],
     data: DataOpt = None,
     assignments: Annotated[list[str] | None, typer.Option(
         "--set", metavar="FIELD=VALUE", show_default=False,
-        help="Change a field without an editor (lists: comma-separated; empty removes it).",
+        help="Change a field without an editor (lists: separated by ';'; empty removes it).",
     )] = None,
+    add_quote: Annotated[list[str] | None, typer.Option(
+        "--add-quote", metavar="'WHO: TEXT'", show_default=False)] = None,
+    add_figure: Annotated[list[str] | None, typer.Option(
+        "--add-figure", metavar=f"'{FIGURE_FORM}'", show_default=False)] = None,
+    add_source_title: Annotated[list[str] | None, typer.Option(
+        "--add-source-title", metavar="TEXT", show_default=False,
+        help="Adds a source; the --source-* options after it describe it.")] = None,
+    source_url: Annotated[list[str] | None, typer.Option(
+        "--source-url", metavar="URL", show_default=False)] = None,
+    source_publisher: Annotated[list[str] | None, typer.Option(
+        "--source-publisher", metavar="NAME", show_default=False)] = None,
+    source_date: Annotated[list[str] | None, typer.Option(
+        "--source-date", metavar="DATE", show_default=False)] = None,
+    remove_quote: Annotated[list[int] | None, typer.Option(
+        "--remove-quote", metavar="N", show_default=False,
+        help="Take out quote N (1-based, as show numbers them); repeat for several.")] = None,
+    remove_figure: Annotated[list[int] | None, typer.Option(
+        "--remove-figure", metavar="N", show_default=False)] = None,
+    remove_source: Annotated[list[int] | None, typer.Option(
+        "--remove-source", metavar="N", show_default=False)] = None,
     dry_run: DryRunOpt = False,
 ) -> None:
-    """Change one event: in $VISUAL or $EDITOR, or field by field with --set.
+    """Change one event: in $VISUAL or $EDITOR, or field by field with --set and the
+    --add-* and --remove-* options.
 
     The editor opens a copy of the file at the event's line. On save the whole timeline is
     checked; if it is invalid, the problems are shown and you may edit again or abandon. An
-    invalid file is never installed.
+    invalid file is never installed. Records (quotes, figures, sources) are numbered from 1
+    as `relations show ID` lists them; removals count from the list as it was.
 
     \b
     Examples:
       relations edit palmyra-retaken --data mine.yaml
       relations edit palmyra-retaken --data mine.yaml --set date=2016-03-27 --set title="Palmyra"
+      relations edit palmyra-retaken --data mine.yaml --set "people=Vladimir Putin; Xi Jinping"
+      relations edit palmyra-retaken --data mine.yaml --add-quote "Vladimir Putin: Well done."
+      relations edit palmyra-retaken --data mine.yaml --remove-quote 2 --dry-run
+      relations edit palmyra-retaken --data mine.yaml --add-source-title "Warming Relations" \\
+          --source-publisher "Beijing Review" --source-date 2016-04
     """
     from relations_cli.store.changes import edit as edit_fields
+    from relations_cli.store.write import RecordEdit
 
     path = _target(data)
-    if not assignments:
+    changes: dict[str, Any] = _changes(assignments or [])
+    sources = _sources(ctx, {"title": add_source_title, "url": source_url,
+                             "publisher": source_publisher, "date": source_date})
+    for source in sources:
+        if source.get("date"):
+            source["date"] = _stored(source["date"], "--source-date")
+    records = {
+        "quotes": RecordEdit(_places(remove_quote, "--remove-quote"),
+                             tuple(_quote(q, "--add-quote") for q in add_quote or ())),
+        "figures": RecordEdit(_places(remove_figure, "--remove-figure"),
+                              tuple(_figure(f, "--add-figure") for f in add_figure or ())),
+        "sources": RecordEdit(_places(remove_source, "--remove-source"), tuple(sources)),
+    }
+    changes.update({key: edit for key, edit in records.items() if edit.add or edit.remove})
+    if not changes:
         if dry_run:
-            raise typer.BadParameter("--dry-run goes with --set", param_hint="--dry-run")
+            raise typer.BadParameter("--dry-run goes with --set, --add-* or --remove-*",
+                                     param_hint="--dry-run")
         _edit_in_editor(path, event_id)
         return
-    outcome = edit_fields(path, event_id, _changes(assignments), dry_run)
+    outcome = edit_fields(path, event_id, changes, dry_run)
     _report(path, outcome.diff, dry_run, f"changed {event_id}")
 
 

@@ -85,26 +85,27 @@ class People:
         others = sorted({n for n in named if self.get(n) is None})
         return known + [Person(n) for n in others if _holds(Person(n), key)]
 
-    def find_one(self, wanted: str, named: Iterable[str] = ()) -> Person:
-        """The one person `wanted` names; NotFoundError (with a hint) or QueryError if it
-        names none or several."""
+    def find_one(self, wanted: str, named: Iterable[str] = (), where: str = "") -> Person:
+        """The one person `wanted` names; NotFoundError (with a hint, and the file `where`
+        it looked) or QueryError if it names none or several."""
         named = list(named)
         found = self.find(wanted, named)
         if len(found) == 1:
             return found[0]
         if not found:
-            raise NotFoundError(f"no person named '{wanted}'"
+            raise NotFoundError((f"{where}: " if where else "") + f"no person named '{wanted}'"
                                 + self.hint(wanted, named, "'relations people' lists them"))
         names = ", ".join(p.name for p in found)
         raise QueryError(f"'{wanted}' names {len(found)} people: {names}; be more specific")
 
-    def find_all(self, wanted: Sequence[str], named: Iterable[str] = ()) -> list[Person]:
+    def find_all(self, wanted: Sequence[str], named: Iterable[str] = (),
+                 where: str = "") -> list[Person]:
         """Everyone any of `wanted` names; NotFoundError when nobody."""
         named = list(named)
         found = {p.name: p for w in wanted for p in self.find(w, named)}
         if not found:
             asked = " or ".join(repr(w) for w in wanted)
-            raise NotFoundError(f"no person named {asked}"
+            raise NotFoundError((f"{where}: " if where else "") + f"no person named {asked}"
                                 + self.hint(wanted[0], named, "'relations people' lists them"))
         return list(found.values())
 

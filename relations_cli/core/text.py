@@ -12,6 +12,7 @@ __all__ = [
     "did_you_mean",
     "fold_dashes",
     "holds_words",
+    "not_found",
     "own_search_text",
     "words",
 ]
@@ -76,6 +77,14 @@ def close_matches(wanted: str, candidates: Iterable[str], n: int = 3) -> list[st
         if best >= 0.6:
             scored.append((-best, folded, candidate))
     return [candidate for _, _, candidate in sorted(scored)[:n]]
+
+
+def not_found(what: str, wanted: str, known: Iterable[str], where: str = "",
+              otherwise: str = "") -> str:
+    """The one way every command says a value is not there, naming the file it looked in:
+    `FILE: no WHAT 'X' (did you mean Y?)`, else `(otherwise)`."""
+    return (f"{where}: " if where else "") + f"no {what} '{wanted}'" + did_you_mean(
+        wanted, known, otherwise)
 
 
 def did_you_mean(wanted: str, candidates: Iterable[str], otherwise: str = "") -> str:

@@ -14,7 +14,7 @@ planned again. `Outcome` carries what a dry run shows: the diff of what would ch
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from relations_cli.store.install import (
 from relations_cli.store.layout import Item, blank_between, layout
 from relations_cli.store.locate import Located, NotHere, Row, Window, from_index, from_reading
 from relations_cli.store.write import (
+    Change,
     Draft,
     Splice,
     add_events,
@@ -72,7 +73,8 @@ def remove(path: Path, event_id: str, dry_run: bool = False) -> Outcome:
                   lambda snapshot: _remove_whole(snapshot, event_id))
 
 
-def edit(path: Path, event_id: str, changes: dict[str, str], dry_run: bool = False) -> Outcome:
+def edit(path: Path, event_id: str, changes: Mapping[str, Change],
+         dry_run: bool = False) -> Outcome:
     """Change, add or remove (an empty value) fields of one event."""
     return _write(path, dry_run, lambda located: _edit_fast(located, event_id, changes),
                   lambda snapshot: _edit_whole(snapshot, event_id, changes))
@@ -344,9 +346,9 @@ def _remove_whole(snapshot: Snapshot, event_id: str) -> tuple[str, str, tuple[st
 # -- edit ------------------------------------------------------------------------------------------
 
 
-def _edit_fast(located: Located, event_id: str, changes: dict[str, str]) -> _Planned:
+def _edit_fast(located: Located, event_id: str, changes: Mapping[str, Change]) -> _Planned:
     row = _find_row(located, event_id)
-    new_id = changes.get("id", event_id)
+    new_id = str(changes.get("id", event_id))
     if new_id != event_id and located.has_id(new_id):
         raise WriteError(f"{_name_of(located)}: duplicate id '{new_id}' (an event already "
                          "has it); refused, nothing written")
@@ -354,7 +356,7 @@ def _edit_fast(located: Located, event_id: str, changes: dict[str, str]) -> _Pla
     window, items = located.window(row, 2 if following else 1)
     item = items[0]
     newline = located.newline()
-    splice = edit_splice(window.text, item, changes, newline)
+    splice = edit_splice(window.text, item, changes, newline, _name_of(located))
     new_text = apply(window.text, splice)
     expected = [new_id] + ([following.id] if following else [])
     found = _verify(new_text, item.start, expected)
@@ -363,8 +365,8 @@ def _edit_fast(located: Located, event_id: str, changes: dict[str, str]) -> _Pla
 
 
 def _edit_whole(snapshot: Snapshot, event_id: str,
-                changes: dict[str, str]) -> tuple[str, str, tuple[str, ...]]:
+                changes: Mapping[str, Change]) -> tuple[str, str, tuple[str, ...]]:
     text = snapshot.text
-    new_id = changes.get("id", event_id)
+    new_id = str(changes.get("id", event_id))
     after = set_fields(text, event_id, changes, name=str(snapshot.path))
     return text, after, (new_id,)

@@ -18,12 +18,14 @@ import difflib
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from relations_cli.core.dates import cached_event_date, cached_event_when
 from relations_cli.core.errors import DateError, WriteError
 from relations_cli.core.model import Day
+from relations_cli.core.text import not_found
 from relations_cli.store.layout import (
     BREAK,
     Field,
@@ -50,8 +52,10 @@ __all__ = [
     "LIST_FIELDS",
     "RECORD_FIELDS",
     "TEXT_FIELDS",
+    "Change",
     "Draft",
     "Layout",
+    "RecordEdit",
     "Splice",
     "add_event",
     "add_events",
@@ -64,6 +68,7 @@ __all__ = [
     "insert_position",
     "insertion_splice",
     "layout",
+    "list_value",
     "order_key",
     "removal_splice",
     "remove_event",
@@ -88,13 +93,28 @@ def apply(text: str, splice: Splice) -> str:
 # -- ids and drafts ---------------------------------------------------------------------------
 
 
+_ID_WORDS, _ID_LENGTH = 8, 60
+# Words an id never ends on: they leave it mid-phrase.
+_STOP_WORDS = frozenset((
+    "a", "an", "the", "of", "on", "in", "at", "to", "for", "from", "by", "with", "and", "or",
+    "but", "as", "into", "onto", "over", "under", "than", "that", "this", "its", "his", "her",
+    "their", "our", "your", "is", "are", "was", "were", "be"))
+
+
 def event_id_for(title: str, taken: Callable[[str], bool] | set[str] | frozenset[str]) -> str:
     """An id made from a title, lowercase ASCII words joined by '-', not `taken` (a set of
     ids, or a question that asks the file's index)."""
     is_taken = taken.__contains__ if isinstance(taken, (set, frozenset)) else taken
     folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
     words = re.findall(r"[a-z0-9]+", folded)
-    base = "-".join(words[:8])[:60].strip("-") or "event"
+    kept: list[str] = []
+    for word in words[:_ID_WORDS]:  # whole words only, up to the length an id may take
+        if len("-".join([*kept, word])) > _ID_LENGTH:
+            break
+        kept.append(word)
+    while len(kept) > 1 and kept[-1] in _STOP_WORDS:
+        kept.pop()  # `...-a-man-on` would stop mid-phrase
+    base = "-".join(kept) or (words[0][:_ID_LENGTH] if words else "event")
     candidate, number = base, 2
     while is_taken(candidate):
         candidate = f"{base}-{number}"
@@ -219,7 +239,8 @@ def find_item(items: Sequence[Item], event_id: str, name: str) -> int:
     for number, item in enumerate(items):
         if item.id == event_id:
             return number
-    raise WriteError(f"{name}: no event with id '{event_id}'")
+    raise WriteError(not_found("event with id", event_id, [item.id for item in items], name,
+                               "'relations timeline --data FILE' lists the ids"))
 
 
 def _blank_run(text: str, index: int, forward: bool) -> int:
@@ -266,12 +287,15 @@ def remove_event(text: str, event_id: str, name: str = "<timeline>") -> str:
 # -- changing fields in place ---------------------------------------------------------------------
 
 
-def _list_value(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
+def list_value(value: str | Sequence[str]) -> list[str]:
+    """A list field's items: given as a list, or as text separated by ';' (as CSV writes
+    lists, and as names may hold commas)."""
+    parts = value.split(";") if isinstance(value, str) else value
+    return [part.strip() for part in parts if part.strip()]
 
 
-def _value_text(key: str, value: str, flow: bool, column: int, newline: str) -> str:
-    written: str | list[str] = _list_value(value) if key in LIST_FIELDS else value
+def _value_text(key: str, value: Any, flow: bool, column: int, newline: str) -> str:
+    written = list_value(value) if key in LIST_FIELDS else value
     return render_value(key, written, flow, column, newline)
 
 
@@ -284,7 +308,7 @@ def _field_column(text: str, found: Field) -> int:
     return found.key_start - line_start(text, found.key_start)
 
 
-def _replace_value(text: str, item: Item, found: Field, key: str, value: str,
+def _replace_value(text: str, item: Item, found: Field, key: str, value: Any,
                    newline: str) -> Splice:
     column = _field_column(text, found)
     written = _value_text(key, value, item.flow, column, newline)
@@ -332,7 +356,7 @@ def _remove_field(text: str, item: Item, found: Field, newline: str) -> Splice:
     return Splice(first_line, end, kept + newline if kept else "")
 
 
-def _add_field(text: str, item: Item, key: str, value: str, newline: str) -> Splice:
+def _add_field(text: str, item: Item, key: str, value: Any, newline: str) -> Splice:
     """A new field after the last one that comes before it in the format's order (or after
     the first field), in the event's style."""
     rank = FIELD_ORDER.index(key) if key in FIELD_ORDER else len(FIELD_ORDER)
@@ -351,9 +375,83 @@ def _add_field(text: str, item: Item, key: str, value: str, newline: str) -> Spl
     return Splice(at, at, line + newline)
 
 
-def edit_splice(text: str, item: Item, changes: dict[str, str], newline: str) -> Splice:
+@dataclass(frozen=True)
+class RecordEdit:
+    """Records (quotes, figures or sources) to take out of an event's list, by their 1-based
+    places as `show` numbers them, and records to add at its end."""
+
+    remove: tuple[int, ...] = ()
+    add: tuple[dict[str, str], ...] = ()
+
+
+Change = str | list[str] | RecordEdit
+
+
+def _records(text: str, item: Item, key: str, name: str) -> list[tuple[int, int, dict[str, str]]]:
+    """The records of one field of an event as written: each one's span and its texts."""
+    import yaml
+
+    found = item.fields.get(key)
+    if found is None:
+        return []
+    node = yaml.compose(text[item.start : item.end], Loader=yaml.BaseLoader)
+    assert isinstance(node, yaml.SequenceNode)
+    mapping = node.value[0]
+    for key_node, value_node in mapping.value:
+        if key_node.value == key and isinstance(value_node, yaml.SequenceNode):
+            # A block mapping ends where the next token starts: its last value ends it here.
+            return [(item.start + record.start_mark.index,
+                     item.start + (record.value[-1][1].end_mark.index if record.value
+                                   else record.end_mark.index),
+                     {k.value: v.value for k, v in record.value})
+                    for record in value_node.value if isinstance(record, yaml.MappingNode)]
+    raise WriteError(f"{name}: the {key} of event '{item.id}' are not a list; edit them in "
+                     "your editor; nothing written")
+
+
+def _record_splices(text: str, item: Item, key: str, edit: RecordEdit, newline: str,
+                    name: str) -> list[Splice]:
+    """Records removed and added with the rest of the list untouched: a removed record's own
+    lines go, new ones follow the last; a flow list, or a list left empty, is written anew."""
+    records = _records(text, item, key, name)
+    singular = key.removesuffix("s")
+    for place in edit.remove:
+        if not 0 < place <= len(records):
+            held = f"{len(records)} {key if len(records) > 1 else singular}" if records \
+                else f"no {key}"
+            raise WriteError(f"{name}: event '{item.id}' has {held}; there is no {singular} "
+                             f"{place} (show numbers them from 1); nothing written")
+    kept = [values for number, (_, _, values) in enumerate(records, start=1)
+            if number not in edit.remove]
+    found = item.fields.get(key)
+    new = kept + [dict(record) for record in edit.add]
+    if found is None:
+        return [_add_field(text, item, key, new, newline)] if new else []
+    if not new:
+        return [_remove_field(text, item, found, newline)]
+    if item.flow or not records or text[found.value_start] == "[":
+        return [_replace_value(text, item, found, key, new, newline)]
+    splices = []
+    for number, (start, end, _) in enumerate(records, start=1):
+        if number in edit.remove:  # its lines, from its '-' to the end of its last line
+            splices.append(Splice(line_start(text, start), line_after(text, end - 1), ""))
+    if edit.add:
+        first = line_start(text, records[0][0])
+        dash = text.index("-", first) - first
+        # render_value puts a record's '-' two columns in from the column it is given.
+        written = render_value(key, list(edit.add), False, max(dash - 2, 0), newline)
+        lines = [line[2 - dash :] if dash < 2 else line
+                 for line in written.split(newline) if line]
+        at = line_after(text, records[-1][1] - 1)
+        splices.append(Splice(at, at, "".join(line + newline for line in lines)))
+    return splices
+
+
+def edit_splice(text: str, item: Item, changes: Mapping[str, Change], newline: str,
+                name: str = "<timeline>") -> Splice:
     """The event's text with some fields changed, added (a value for a field it has not) or
-    removed (an empty value), every comment of the event kept: one splice over the event."""
+    removed (an empty value), records taken out of or added to a list (RecordEdit), every
+    comment of the event kept: one splice over the event."""
     changes = dict(changes)
     date_field = item.fields.get("date")
     if changes.get("end") and "date" not in changes and date_field and "/" in date_field.text:
@@ -362,33 +460,35 @@ def edit_splice(text: str, item: Item, changes: dict[str, str], newline: str) ->
     if "end" in changes and not changes["end"] and "end" not in item.fields \
             and date_field and "/" in date_field.text and "date" not in changes:
         changes["date"] = date_field.text.partition("/")[0]  # `end=` drops an end in the date
-    splices: list[Splice] = []
+    splices: list[tuple[int, Splice]] = []  # each with the rank of its field in the format
     for key, value in changes.items():
+        rank = FIELD_ORDER.index(key) if key in FIELD_ORDER else len(FIELD_ORDER)
         found = item.fields.get(key)
-        if found is None:
+        if isinstance(value, RecordEdit):
+            splices += [(rank, splice) for splice in
+                        _record_splices(text, item, key, value, newline, name)]
+        elif found is None:
             if value:
-                splices.append(_add_field(text, item, key, value, newline))
+                splices.append((rank, _add_field(text, item, key, value, newline)))
         elif not value:
-            splices.append(_remove_field(text, item, found, newline))
+            splices.append((rank, _remove_field(text, item, found, newline)))
         else:
-            splices.append(_replace_value(text, item, found, key, value, newline))
+            splices.append((rank, _replace_value(text, item, found, key, value, newline)))
     body = text[item.start : item.end]
-    # From the last to the first, so positions stay true; additions at one point keep the
-    # order of the format.
-    ordered = sorted(enumerate(splices), key=lambda pair: (pair[1].start, -pair[0]),
-                     reverse=True)
-    for _, splice in ordered:
+    # From the last to the first, so positions stay true; of insertions at one point the
+    # later field in the format goes in first, so that they read in the format's order.
+    for _, splice in sorted(splices, key=lambda pair: (pair[1].start, pair[0]), reverse=True):
         start, end = splice.start - item.start, splice.end - item.start
         body = body[:start] + splice.text + body[end:]
     return Splice(item.start, item.end, body)
 
 
-def set_fields(text: str, event_id: str, changes: dict[str, str],
+def set_fields(text: str, event_id: str, changes: Mapping[str, Change],
                name: str = "<timeline>") -> str:
     """`text` with some fields of one event changed (an empty value removes the field)."""
     where = layout(text, name)
     item = where.items[find_item(where.items, event_id, name)]
-    return apply(text, edit_splice(text, item, changes, where.newline))
+    return apply(text, edit_splice(text, item, changes, where.newline, name))
 
 
 def diff(before: str, after: str, name: str, first_line: int = 1,
