@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 
 import pytest
+import typer
 
 from tests.helpers import BUNDLED
 
@@ -16,6 +17,9 @@ def _names() -> dict[str, str]:
 
     registered = {_command_name(info): info.callback.__module__.rsplit(".", 1)[1]
                   for info in app.registered_commands}
+    # A group of commands (`person`) by the module of its commands.
+    registered |= {str(info.name): info.typer_instance.registered_commands[0].callback
+                   .__module__.rsplit(".", 1)[1] for info in app.registered_groups}
     assert registered == _FAMILY_OF
     return registered
 
@@ -25,13 +29,14 @@ def test_the_family_table_names_every_command_and_its_module() -> None:
 
 
 @pytest.mark.parametrize("argv", [["timeline", "--since", "2015"], ["--no-cache", "people"],
-                                  ["cache"], ["schema"]])
+                                  ["cache"], ["schema"], ["person", "--help"]])
 def test_a_run_imports_only_its_commands_family(argv: list[str]) -> None:
     code = (
         "import sys\n"
         "from relations_cli.cli import _FAMILY_OF, _app_for, _command_in\n"
         f"lean = _app_for({argv!r})\n"
         "names = [i.callback.__name__ for i in lean.registered_commands]\n"
+        "names += [i.name for i in lean.registered_groups]\n"
         "loaded = sorted(f for f in ('read', 'reports', 'cache', 'write', 'browse')\n"
         "                if 'relations_cli.cli.' + f in sys.modules)\n"
         "print(len(names), _FAMILY_OF[_command_in(sys.argv[1:])], ' '.join(loaded))\n"
@@ -48,9 +53,13 @@ def test_help_and_unknown_names_get_the_whole_app() -> None:
     from relations_cli.cli import _app_for
 
     whole = len(_names())
-    assert len(_app_for([]).registered_commands) == whole
-    assert len(_app_for(["--help"]).registered_commands) == whole
-    assert len(_app_for(["no-such-command"]).registered_commands) == whole
+
+    def size(app: typer.Typer) -> int:
+        return len(app.registered_commands) + len(app.registered_groups)
+
+    assert size(_app_for([])) == whole
+    assert size(_app_for(["--help"])) == whole
+    assert size(_app_for(["no-such-command"])) == whole
 
 
 def test_the_lean_run_prints_what_the_whole_app_prints() -> None:

@@ -753,3 +753,17 @@ def test_an_index_notes_whether_lf_counting_finds_the_lines(
     path = tmp_path / "raw.yaml"
     path.write_bytes(raw * 3)
     assert locate.lf_newlines(path) == (expected * 3 if expected >= 0 else -1)
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("events:\n  - id: a\n    date: 2001\n    place: Moscow   # said so\n    title: A\n", "place"),
+    ("events:\n  - id: a\n    date: 2001\n    title: A\n    place: Moscow   # said so\n", "place"),
+    ("events:\n  - place: Moscow   # said so\n    # and more\n    id: a\n    date: 2001\n"
+     "    title: A\n", "place"),
+])
+def test_a_comment_on_a_removed_field_s_line_moves_to_a_line_of_its_own(text: str,
+                                                                        key: str) -> None:
+    rewritten = set_fields(text, "a", {key: ""})
+    assert "Moscow" not in rewritten
+    assert rewritten.count("# said so") == 1
+    assert all(comment in rewritten for comment in _comments(text))

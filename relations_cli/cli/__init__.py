@@ -37,6 +37,7 @@ _FAMILY_OF = {
     "figures": "reports", "on-this-day": "reports", "values": "reports",
     "cache": "cache",
     "add": "write", "remove": "write", "edit": "write", "new": "write", "schema": "write",
+    "person": "write",
     "browse": "browse",
 }
 
@@ -88,10 +89,12 @@ def _app_for(argv: Sequence[str]) -> typer.Typer:
         return _whole()
     whole = _families((family,))
     chosen = [info for info in whole.registered_commands if _command_name(info) == name]
-    if not chosen:
+    groups = [info for info in whole.registered_groups if info.name == name]
+    if not chosen and not groups:
         return _whole()
     lean = copy.copy(whole)
     lean.registered_commands = chosen
+    lean.registered_groups = groups
     from relations_cli.cli.options import prepare_options
 
     return prepare_options(lean)

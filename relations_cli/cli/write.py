@@ -38,6 +38,8 @@ DataOpt = Annotated[list[str] | None, typer.Option(
     help="Timeline file to change [default: $RELATIONS_DATA; never the bundled timeline].")]
 DryRunOpt = Annotated[bool, typer.Option(
     "--dry-run", help="Print the diff it would apply, and write nothing.")]
+StrictOpt = Annotated[bool, typer.Option(
+    "--strict", help="Refuse a name the file's people registry does not list.")]
 _LIST = Annotated[list[str] | None, typer.Option(show_default=False)]
 
 
@@ -264,6 +266,7 @@ def add(
         help="[default: made from the title, unique in the file]")] = None,
     from_json: Annotated[bool, typer.Option(
         "--json", help="Read the event (or a list of them) as JSON from standard input.")] = False,
+    strict: StrictOpt = False,
     dry_run: DryRunOpt = False,
 ) -> None:
     """Add an event to your timeline, at its place in date order.
@@ -312,6 +315,7 @@ def add(
                 raise typer.BadParameter(f"{where}an event needs a {key}",
                                          param_hint="--json" if from_json else f"--{key}")
         _dates_stored(draft, number if from_json else None)
+    _check_names(path, drafts, strict)
     outcome = add_events(path, drafts, dry_run)
     if not dry_run:
         for new_id in outcome.ids:
@@ -490,6 +494,7 @@ def edit(
         "--remove-figure", metavar="N", show_default=False)] = None,
     remove_source: Annotated[list[int] | None, typer.Option(
         "--remove-source", metavar="N", show_default=False)] = None,
+    strict: StrictOpt = False,
     dry_run: DryRunOpt = False,
 ) -> None:
     """Change one event: in $VISUAL or $EDITOR, or field by field with --set and the
@@ -528,6 +533,8 @@ def edit(
         "sources": RecordEdit(_places(remove_source, "--remove-source"), tuple(sources)),
     }
     changes.update({key: edit for key, edit in records.items() if edit.add or edit.remove})
+    _check_names(path, [{"people": changes.get("people"),
+                         "quotes": list(records["quotes"].add)}], strict)
     if not changes:
         if dry_run:
             raise typer.BadParameter("--dry-run goes with --set, --add-* or --remove-*",
@@ -617,6 +624,214 @@ def _edit_in_editor(path: Path, event_id: str) -> None:
     finally:
         if not keep:
             Path(copy).unlink(missing_ok=True)
+
+
+# -- people: the registry, and the names add and edit write ---------------------------------------
+
+
+def _registry_of(path: Path) -> Any:
+    """The file's people registry (core/people.People), read as any command reads it."""
+    from relations_cli.store.source import open_engine
+
+    return open_engine(str(path)).people
+
+
+def _check_names(path: Path, drafts: list[dict[str, Any]], strict: bool) -> None:
+    """A name a new or changed event gives that a registry the file has does not list: a
+    warning with the nearest names, an error with --strict (nothing written)."""
+    from relations_cli.core.text import did_you_mean
+    from relations_cli.render.safe import visible
+
+    named = [name for draft in drafts
+             for name in [*(draft.get("people") or ()),
+                          *(q.get("by", "") for q in draft.get("quotes") or ())] if name]
+    if not named:
+        return
+    registry = _registry_of(path)
+    if not len(registry):
+        return  # no registry: naming people freely is the file's choice
+    listed = [n for person in registry for n in person.names]
+    for name in dict.fromkeys(named):
+        if registry.get(name) is not None:
+            continue
+        message = (f"{path}: '{name}' is not in the people registry"
+                   + did_you_mean(name, listed, f"'relations person add {name}' adds them"))
+        if strict:
+            raise WriteError(message + "; nothing written (--strict)")
+        note(f"warning: {visible(message)}")
+
+
+person_app = typer.Typer(
+    name="person", no_args_is_help=True,
+    help="Add, change or remove someone in the timeline's people registry.\n\n"
+         "\b\nExamples:\n"
+         "  relations person add \"Buzz Aldrin\" --data apollo.yaml --role Astronaut\n"
+         "  relations person edit Aldrin --data apollo.yaml --set \"aliases=Aldrin; Buzz\"\n"
+         "  relations person remove \"Buzz Aldrin\" --data apollo.yaml")
+app.add_typer(person_app, name="person")
+
+
+def _person_report(path: Path, outcome: Any, dry_run: bool, done: str) -> None:
+    _report(path, outcome.diff, dry_run, done)
+
+
+@person_app.command("add")
+def person_add(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Their full name.")],
+    data: DataOpt = None,
+    role: Annotated[str | None, typer.Option(
+        "--role", metavar="TEXT", show_default=False, help="What they are, briefly.")] = None,
+    alias: Annotated[list[str] | None, typer.Option(
+        "--alias", metavar="NAME", show_default=False,
+        help="Another name events may give them; repeat for several.")] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Add someone to the people registry (made above the events if the file has none).
+
+    \b
+    Examples:
+      relations person add "Buzz Aldrin" --data apollo.yaml --role "Lunar module pilot"
+      relations person add "Xi Jinping" --data mine.yaml --role "President of China" \\
+          --alias 习近平 --alias "Си Цзиньпин"
+    """
+    from relations_cli.store.changes import registry_write
+    from relations_cli.store.registry import add_person
+
+    path = _target(data)
+    name = name.strip()
+    aliases = [a.strip() for a in alias or () if a.strip()]
+    if not name:
+        raise typer.BadParameter("a person needs a name", param_hint="NAME")
+    registry = _registry_of(path)
+    for given in (name, *aliases):
+        owner = registry.get(given)
+        if owner is not None:
+            held = "their name" if owner.name.casefold() == given.casefold() else "an alias"
+            raise WriteError(f"{path}: '{given}' is already {held} of {owner.name} in the "
+                             "people registry; 'relations person edit' changes an entry")
+    person = {"name": name, "role": (role or "").strip(), "aliases": aliases}
+    outcome = registry_write(path, lambda text: add_person(text, person, str(path)), dry_run)
+    _person_report(path, outcome, dry_run, f"added {name} to the people")
+
+
+def _person_named(path: Path, wanted: str) -> Any:
+    """The registry entry NAME stands for: any name or alias, whole words, with hints."""
+    from relations_cli.core.errors import NotFoundError
+
+    registry = _registry_of(path)
+    if not len(registry):
+        raise WriteError(f"{path}: the timeline has no people registry; "
+                         "'relations person add' starts one")
+    exact = registry.get(wanted)
+    if exact is not None:
+        return exact
+    try:
+        found = registry.find(wanted)
+    except NotFoundError:  # pragma: no cover - find never raises
+        found = []
+    if len(found) == 1:
+        return found[0]
+    return registry.find_one(wanted, (), str(path))  # says none or several, with hints
+
+
+@person_app.command("edit")
+def person_edit(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Any name or alias they go by.")],
+    data: DataOpt = None,
+    assignments: Annotated[list[str] | None, typer.Option(
+        "--set", metavar="FIELD=VALUE", show_default=False,
+        help="name=, role= or aliases= (separated by ';'); an empty value removes it.")] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Change someone's entry in the people registry. A new name keeps the old one as an
+    alias while events still give it, so no event loses them.
+
+    \b
+    Examples:
+      relations person edit Aldrin --data apollo.yaml --set role="Lunar module pilot"
+      relations person edit "Buzz Aldrin" --data apollo.yaml --set "aliases=Aldrin; Buzz"
+      relations person edit Kennedy --data apollo.yaml --set "name=John Fitzgerald Kennedy"
+    """
+    from relations_cli.core.text import did_you_mean
+    from relations_cli.render.safe import visible
+    from relations_cli.store.changes import registry_write
+    from relations_cli.store.registry import PERSON_FIELDS, edit_person
+    from relations_cli.store.write import list_value
+
+    path = _target(data)
+    if not assignments:
+        raise typer.BadParameter("say what to change with --set FIELD=VALUE",
+                                 param_hint="--set")
+    person = _person_named(path, name)
+    changes: dict[str, Any] = {}
+    for assignment in assignments:
+        key, equals, value = assignment.partition("=")
+        key = key.strip()
+        if not equals or key not in PERSON_FIELDS:
+            raise typer.BadParameter(
+                f"'{assignment}' is not FIELD=VALUE with a field among "
+                f"{', '.join(PERSON_FIELDS)}" + did_you_mean(key, PERSON_FIELDS),
+                param_hint="--set")
+        if key == "name" and not value.strip():
+            raise typer.BadParameter("name cannot be empty", param_hint="--set")
+        changes[key] = list_value(value) if key == "aliases" else value.strip()
+    new_name = changes.get("name", person.name)
+    if new_name != person.name:
+        registry = _registry_of(path)
+        owner = registry.get(new_name)
+        if owner is not None and owner.name != person.name:
+            raise WriteError(f"{path}: '{new_name}' is already a name of {owner.name} in the "
+                             "people registry")
+        aliases = list(changes.get("aliases", person.aliases))
+        if person.name not in aliases and _named_anywhere(path, person.name):
+            # Events give the old name: kept as an alias, they still name this person.
+            aliases.append(person.name)
+            changes["aliases"] = aliases
+            note(f"kept '{visible(person.name)}' as an alias: events give that name")
+        changes["aliases"] = [a for a in changes.get("aliases", aliases) if a != new_name]
+    outcome = registry_write(path, lambda text: edit_person(text, person.name, changes,
+                                                            str(path)), dry_run)
+    _person_report(path, outcome, dry_run, f"changed {new_name} in the people")
+
+
+def _named_anywhere(path: Path, name: str) -> bool:
+    from relations_cli.store.source import open_engine
+
+    return any(n.casefold() == name.casefold() for n in open_engine(str(path)).named())
+
+
+@person_app.command("remove")
+def person_remove(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Any name or alias they go by.")],
+    data: DataOpt = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Remove someone from the people registry; refused while an event names them.
+
+    \b
+    Examples:
+      relations person remove "Buzz Aldrin" --data apollo.yaml --dry-run
+    """
+    from relations_cli.store.changes import registry_write
+    from relations_cli.store.loader import parse_timeline
+    from relations_cli.store.registry import naming_events, remove_person
+
+    path = _target(data)
+    person = _person_named(path, name)
+
+    def plan(text: str) -> str:
+        timeline, _ = parse_timeline(text, str(path))
+        ids = naming_events(timeline, person) if timeline is not None else []
+        if ids:
+            shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10
+                                           else "")
+            raise WriteError(f"{path}: {person.name} is named by {len(ids)} "
+                             f"event{'s' if len(ids) > 1 else ''} ({shown}); remove or change "
+                             "them first; nothing written")
+        return remove_person(text, person.name, str(path))
+
+    outcome = registry_write(path, plan, dry_run)
+    _person_report(path, outcome, dry_run, f"removed {person.name} from the people")
 
 
 # -- new and schema ------------------------------------------------------------------------------

@@ -124,14 +124,23 @@ _Whole = Callable[[Snapshot], tuple[str, str, tuple[str, ...]]]
 _TRIES = 8
 
 
-def _write(path: Path, dry_run: bool, fast: _Fast, whole: _Whole) -> Outcome:
+def registry_write(path: Path, plan: Callable[[str], str], dry_run: bool = False) -> Outcome:
+    """A change to the people registry (store/registry), planned on the whole text: the
+    registry stands at the top and is rarely written; installed as every write is."""
+    def whole(snapshot: Snapshot) -> tuple[str, str, tuple[str, ...]]:
+        return snapshot.text, plan(snapshot.text), ()
+
+    return _write(path, dry_run, None, whole)
+
+
+def _write(path: Path, dry_run: bool, fast: _Fast | None, whole: _Whole) -> Outcome:
     """Plan the write on the file as it is, without a lock; then, under the lock, install it
     if the file is still the one planned on (else plan again): the lock is held only while
-    writing."""
+    writing. Without `fast`, the whole text is always planned on."""
     name = str(path)
     for _ in range(_TRIES):
         with opened_snapshot(path) as snapshot:
-            planned = _planned(snapshot, fast)
+            planned = _planned(snapshot, fast) if fast is not None else None
             rewritten: tuple[Snapshot, str] | None = None  # the whole path's new text
             if planned is not None:
                 shown, ids, quick = planned.diff(path.name), planned.ids, True

@@ -137,18 +137,42 @@ def _problem(error: Exception, name: str) -> TimelineError:
                                   "says more")])
 
 
-def layout(text: str, name: str = "<timeline>") -> Layout:
-    """Where the events of a whole timeline text are (the text without its BOM)."""
+def layout(text: str, name: str = "<timeline>", key: str = "events") -> Layout:
+    """Where the items of a whole timeline text's top-level list `key` are (the events, or
+    the people of the registry), in the text without its BOM."""
     y = _yaml()
     position = _Positions(text)
     try:
-        items, empty_at, empty_dash, key_end = _walk(_parse(text), text, position, y)
+        items, empty_at, empty_dash, key_end = _walk(_parse(text), text, position, y, key)
     except y.YAMLError as error:
         raise _problem(error, name) from None
     except WriteError as error:
         raise WriteError(f"{name}: {error}") from None
     blank = len(items) > 1 and blank_between(text, items[0], items[1])
     return Layout(items, newline_of(text), blank, empty_at, empty_dash, key_end)
+
+
+def top_key_start(text: str, key: str, name: str = "<timeline>") -> int | None:
+    """The start of the line of a top-level key (`events:`), None when the text has none."""
+    y = _yaml()
+    position = _Positions(text)
+    try:
+        events = _parse(text)
+        for event in events:
+            if isinstance(event, y.MappingStartEvent):
+                break
+        while True:
+            event = next(events)
+            if isinstance(event, y.MappingEndEvent):
+                return None
+            value = next(events)
+            if isinstance(event, y.ScalarEvent) and event.value == key:
+                return line_start(text, position(event.start_mark))
+            _skip(value, events, y)
+    except y.YAMLError as error:
+        raise _problem(error, name) from None
+    except StopIteration:
+        return None
 
 
 def blank_between(text: str, first: Item, second: Item) -> bool:
@@ -187,7 +211,7 @@ def items_at(window: str, count: int, start: int = 0) -> list[Item]:
 
 
 def _walk(events: Iterator[Any], text: str, position: _Positions,
-          y: Any) -> tuple[list[Item], int, int, int]:
+          y: Any, wanted: str = "events") -> tuple[list[Item], int, int, int]:
     for event in events:
         if isinstance(event, y.MappingStartEvent):
             break
@@ -198,7 +222,7 @@ def _walk(events: Iterator[Any], text: str, position: _Positions,
         if isinstance(event, y.MappingEndEvent):
             break
         # A key of the top-level mapping, then its value.
-        is_events = isinstance(event, y.ScalarEvent) and event.value == "events"
+        is_events = isinstance(event, y.ScalarEvent) and event.value == wanted
         key_column = event.start_mark.column
         key_end = position(event.end_mark)
         value = next(events)
@@ -207,15 +231,15 @@ def _walk(events: Iterator[Any], text: str, position: _Positions,
             continue
         if isinstance(value, y.ScalarEvent):
             if value.value or not value.implicit[0]:
-                raise WriteError("'events' is not a list")
+                raise WriteError(f"'{wanted}' is not a list")
             return [], line_after(text, key_end), key_column + 2, key_end
         if not isinstance(value, y.SequenceStartEvent):
-            raise WriteError("'events' is not a list")
+            raise WriteError(f"'{wanted}' is not a list")
         if value.flow_style:
             close = next(events)
             if not isinstance(close, y.SequenceEndEvent):
-                raise WriteError("the events list is written in flow style ([...]); writing "
-                                 "supports the block style ('- id: ...' lines)")
+                raise WriteError(f"the {wanted} list is written in flow style ([...]); "
+                                 "writing supports the block style ('- ...' lines)")
             # `events: []`: the first event replaces the brackets.
             return [], -position(value.start_mark) - 1, key_column + 2, key_end
         items = []
@@ -225,7 +249,7 @@ def _walk(events: Iterator[Any], text: str, position: _Positions,
                 break
             items.append(_item(event, events, text, position, y))
         return items, -1, 0, key_end
-    raise WriteError("the timeline has no 'events:' list")
+    raise WriteError(f"the timeline has no '{wanted}:' list")
 
 
 def _skip(start: Any, events: Iterator[Any], y: Any) -> None:

@@ -62,6 +62,7 @@ __all__ = [
     "apply",
     "diff",
     "edit_splice",
+    "empty_list_splice",
     "event_id_for",
     "find_item",
     "in_date_order",
@@ -180,7 +181,7 @@ def insertion_splice(text: str, before: Item | None, after: Item | None, blocks:
     return Splice(at, at, joined)
 
 
-def _empty_list_splice(text: str, where: Layout, blocks: Sequence[str]) -> Splice:
+def empty_list_splice(text: str, where: Layout, blocks: Sequence[str]) -> Splice:
     newline = where.newline
     block = "".join(blocks)
     at = where.empty_at
@@ -208,7 +209,7 @@ def add_events(text: str, drafts: Sequence[Draft], name: str = "<timeline>") -> 
         dash = where.empty_dash
         blocks = [render_event(draft, dash, dash + 2, newline)
                   for draft in sorted(drafts, key=lambda d: _sortable(_draft_key(d)))]
-        return apply(text, _empty_list_splice(text, where, blocks))
+        return apply(text, empty_list_splice(text, where, blocks))
     first = where.items[0]
     keys = [_item_key(item) for item in where.items]
     groups: dict[int, list[str]] = {}
@@ -343,10 +344,13 @@ def _remove_field(text: str, item: Item, found: Field, newline: str) -> Splice:
         return Splice(found.key_start, until, "")
     column = _field_column(text, found)
     first_line = line_start(text, found.key_start)
-    comments = comments_between(text, found.key_start, found.value_end, item.spans)
+    # Through the end of its last line: a comment after the value goes to a line of its own.
+    comments = comments_between(text, found.key_start, _field_end_line(text, found),
+                                item.spans)
     if first_line == item.start and following is not None:
         # The key after the '-': the next key moves up to take its place.
-        comments += comments_between(text, found.value_end, following.key_start, item.spans)
+        comments += comments_between(text, _field_end_line(text, found), following.key_start,
+                                     item.spans)
         lead = _kept(comments, item.dash, newline).removeprefix(newline)
         above = lead + newline if lead else ""
         return Splice(item.start, following.key_start,
@@ -356,12 +360,12 @@ def _remove_field(text: str, item: Item, found: Field, newline: str) -> Splice:
     return Splice(first_line, end, kept + newline if kept else "")
 
 
-def _add_field(text: str, item: Item, key: str, value: Any, newline: str) -> Splice:
-    """A new field after the last one that comes before it in the format's order (or after
-    the first field), in the event's style."""
-    rank = FIELD_ORDER.index(key) if key in FIELD_ORDER else len(FIELD_ORDER)
-    earlier = [f for k, f in item.fields.items()
-               if k in FIELD_ORDER and FIELD_ORDER.index(k) < rank]
+def _add_field(text: str, item: Item, key: str, value: Any, newline: str,
+               order: Sequence[str] = FIELD_ORDER) -> Splice:
+    """A new field after the last one that comes before it in the format's `order` (or
+    after the first field), in the item's style."""
+    rank = order.index(key) if key in order else len(order)
+    earlier = [f for k, f in item.fields.items() if k in order and order.index(k) < rank]
     anchor = max(earlier, key=lambda f: f.value_end) if earlier else next(
         iter(item.fields.values()))
     if item.flow:
@@ -448,7 +452,7 @@ def _record_splices(text: str, item: Item, key: str, edit: RecordEdit, newline: 
 
 
 def edit_splice(text: str, item: Item, changes: Mapping[str, Change], newline: str,
-                name: str = "<timeline>") -> Splice:
+                name: str = "<timeline>", order: Sequence[str] = FIELD_ORDER) -> Splice:
     """The event's text with some fields changed, added (a value for a field it has not) or
     removed (an empty value), records taken out of or added to a list (RecordEdit), every
     comment of the event kept: one splice over the event."""
@@ -462,14 +466,14 @@ def edit_splice(text: str, item: Item, changes: Mapping[str, Change], newline: s
         changes["date"] = date_field.text.partition("/")[0]  # `end=` drops an end in the date
     splices: list[tuple[int, Splice]] = []  # each with the rank of its field in the format
     for key, value in changes.items():
-        rank = FIELD_ORDER.index(key) if key in FIELD_ORDER else len(FIELD_ORDER)
+        rank = order.index(key) if key in order else len(order)
         found = item.fields.get(key)
         if isinstance(value, RecordEdit):
             splices += [(rank, splice) for splice in
                         _record_splices(text, item, key, value, newline, name)]
         elif found is None:
             if value:
-                splices.append((rank, _add_field(text, item, key, value, newline)))
+                splices.append((rank, _add_field(text, item, key, value, newline, order)))
         elif not value:
             splices.append((rank, _remove_field(text, item, found, newline)))
         else:
