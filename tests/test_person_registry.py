@@ -130,7 +130,9 @@ def test_add_and_edit_warn_of_a_name_the_registry_lacks(apollo: Path) -> None:
     assert strict.status == 2
     assert "'Collins' is not in the people registry" in strict.stderr
     assert "nothing written (--strict)" in strict.stderr
-    assert load_timeline(apollo).event("launch").people == ("Aldrn",)
+    launch = load_timeline(apollo).event("launch")
+    assert launch is not None
+    assert launch.people == ("Aldrn",)
 
 
 def test_without_a_registry_names_are_free(tmp_path: Path) -> None:

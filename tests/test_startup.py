@@ -18,8 +18,10 @@ def _names() -> dict[str, str]:
     registered = {_command_name(info): info.callback.__module__.rsplit(".", 1)[1]
                   for info in app.registered_commands}
     # A group of commands (`person`) by the module of its commands.
-    registered |= {str(info.name): info.typer_instance.registered_commands[0].callback
-                   .__module__.rsplit(".", 1)[1] for info in app.registered_groups}
+    for group in app.registered_groups:
+        assert group.typer_instance is not None
+        commands = group.typer_instance.registered_commands
+        registered[str(group.name)] = commands[0].callback.__module__.rsplit(".", 1)[1]
     assert registered == _FAMILY_OF
     return registered
 
