@@ -24,7 +24,7 @@ from tests.helpers import write
 from tests.test_serve_process import _environment
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Route
+    from playwright.sync_api import Browser, Dialog, Route
 
 pytestmark = pytest.mark.browser
 
@@ -85,7 +85,12 @@ def _served_page(browser: Browser, url: str) -> Iterator[OfflinePage]:
     context.route("**/*", route)
     page.on("console", lambda message: record.console.append((message.type, message.text)))
     page.on("pageerror", lambda error: record.page_errors.append(str(error)))
-    page.on("dialog", lambda dialog: (record.dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dialog(dialog: Dialog) -> None:
+        record.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dialog)
     try:
         yield record
     finally:
