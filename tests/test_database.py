@@ -290,3 +290,14 @@ def test_tags_count_like_relations_values(bundled: sqlite_utils.Database) -> Non
     expected = {row["tag"]: row["events"] for row in json.loads(result.stdout)}
     assert dict(_rows(bundled, "SELECT tag, count(DISTINCT event_id) FROM tags GROUP BY tag")
                 ) == expected
+
+
+def test_the_readme_example_is_real(tmp_path: Path) -> None:
+    """README's sqlite3 example: its query on the bundled timeline prints the lines shown."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("$ relations timeline --output timeline.db\n", 1)[1].split("```", 1)[0]
+    command, *shown = block.splitlines()
+    assert command.startswith('$ sqlite3 timeline.db "')
+    sql = command.split('"', 2)[1]
+    db = _database(tmp_path, "timeline", "--data", str(BUNDLED))
+    assert ["|".join(str(value) for value in row) for row in _rows(db, sql)] == shown

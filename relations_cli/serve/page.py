@@ -94,25 +94,17 @@ def error_page(problems: Sequence[str]) -> str:
 
 
 # Reloads the page when the server says a newer one is ready (a `change` event whose data is
-# not this page's version), keeping the scroll position; EventSource reconnects by itself
-# after a network hiccup. The version is made of digits and a dash only.
+# not this page's version); a reload keeps the reader's place (browsers restore the scroll
+# position, tests/browser/test_serve.py), and EventSource reconnects by itself after a
+# network hiccup. The version is made of digits and a dash only.
 _HOOK = """<script id="relations-serve">
 (function () {
   "use strict";
   var version = "%s";
-  var key = "relations-serve-scroll";
-  try {
-    var saved = sessionStorage.getItem(key);
-    if (saved !== null) {
-      sessionStorage.removeItem(key);
-      window.scrollTo(0, Number(saved));
-    }
-  } catch (ignored) { /* storage refused: the page opens at its top */ }
   var changes = new EventSource("%s");
   changes.addEventListener("change", function (event) {
     if (event.data === version) { return; }
     changes.close();
-    try { sessionStorage.setItem(key, String(window.scrollY)); } catch (ignored) { /* top */ }
     window.location.reload();
   });
 })();

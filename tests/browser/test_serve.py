@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.browser.conftest import OfflinePage
-from tests.helpers import write
+from tests.helpers import BUNDLED, write
 from tests.test_serve_process import _environment
 
 if TYPE_CHECKING:
@@ -125,4 +125,21 @@ def test_an_edit_reloads_the_page_and_a_broken_file_shows_and_recovers(
             data.write_text(TIMELINE + NEW_EVENT, encoding="utf-8")
             page.get_by_text("A new event, just saved").first.wait_for(timeout=WAIT_MS)
             assert page.locator("#relations-error").count() == 0
+            served.assert_clean()
+
+
+def test_a_reload_keeps_the_reader_s_place(browser: Browser, tmp_path: Path) -> None:
+    data = write(tmp_path, BUNDLED.read_text(encoding="utf-8"))
+    with _server(data) as url:
+        for served in _served_page(browser, url):
+            page = served.page
+            page.goto(url)
+            page.evaluate("window.scrollTo(0, 400); window.beforeTheSave = true")
+            assert page.evaluate("window.scrollY") == 400
+            with data.open("a", encoding="utf-8") as handle:  # an event after all others
+                handle.write("  - {id: much-later, date: 2030, title: Much later}\n")
+            page.wait_for_function("() => window.beforeTheSave === undefined",
+                                   timeout=WAIT_MS)  # the page was loaded again
+            page.wait_for_load_state("load")
+            assert page.evaluate("window.scrollY") == 400
             served.assert_clean()
