@@ -16,10 +16,10 @@ from relations_cli.core.errors import QueryError
 def serve(
     filters: FilterOptions, source: SourceOptions,
     port: Annotated[int, typer.Option(
-        "--port", min=0, max=65535,
+        "--port", min=0, max=65535, metavar="N",
         help="Port to listen on (0: any free one, shown when it starts).")] = 8000,
     host: Annotated[str, typer.Option(
-        "--host", help="Address to listen on: this machine alone by default; 0.0.0.0 lets "
+        "--host", metavar="ADDRESS", help="Address to listen on: this machine alone by default; 0.0.0.0 lets "
         "other machines read the timeline.")] = "127.0.0.1",
 ) -> None:
     """Preview the web page (--format html) in a browser while you edit the timeline: the
