@@ -19,8 +19,8 @@ def serve(
         "--port", min=0, max=65535, metavar="N",
         help="Port to listen on (0: any free one, shown when it starts).")] = 8000,
     host: Annotated[str, typer.Option(
-        "--host", metavar="ADDRESS", help="Address to listen on: this machine alone by default; 0.0.0.0 lets "
-        "other machines read the timeline.")] = "127.0.0.1",
+        "--host", metavar="ADDRESS", help="Address to listen on: this machine alone by "
+        "default; 0.0.0.0 lets other machines read the timeline.")] = "127.0.0.1",
 ) -> None:
     """Preview the web page (--format html) in a browser while you edit the timeline: the
     page is rebuilt when the file changes and reloads itself; a problem in the file is shown
