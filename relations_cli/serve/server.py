@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from relations_cli.core.errors import ServeError
 from relations_cli.serve.page import CHANGES_PATH, Built, with_reload_hook
 
-__all__ = ["POLL_SECONDS", "Preview", "listen", "serve"]
+__all__ = ["POLL_SECONDS", "Preview", "listen", "serve", "url_of"]
 
 POLL_SECONDS = 0.25  # how often the files are looked at; a change is built one look later
 KEEPALIVE_SECONDS = 15.0  # a comment on the change stream, so a closed page is noticed
