@@ -60,6 +60,7 @@ SLOW = (
     # Real processes on pseudo-terminals and pipes: a third of a second each, 30 s in all.
     "tests/test_terminal_views.py",
     "tests/test_process.py",
+    "tests/test_serve_process.py",  # a server process per test, 1-5 s each (issue 23)
 )
 
 

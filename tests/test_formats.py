@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from relations_cli.render.formats import FORMATS, Drawn, Kind, Written
+from relations_cli.render.formats import FORMATS, Binary, Drawn, Kind, Written
 
 KINDS = {Kind.EVENTS: "events", Kind.EVENT: "event", Kind.REPORT: "report", Kind.CHART: "chart"}
 # The formats that write a listing's stored records and a report's text rows as they are.
@@ -18,8 +18,9 @@ STREAMING = {"plain", "json", "jsonl", "csv", "tsv"}
 def test_every_format_renders_exactly_the_kinds_it_claims(name: str) -> None:
     fmt = FORMATS[name]
     renderers = fmt.load()
-    assert isinstance(renderers, (Written, Drawn))
-    rendered = {kind for kind, field in KINDS.items() if getattr(renderers, field) is not None}
+    assert isinstance(renderers, (Written, Drawn, Binary))
+    rendered = {kind for kind, field in KINDS.items()
+                if getattr(renderers, field, None) is not None}
     assert rendered == set(fmt.kinds), name
     if isinstance(renderers, Written):
         streams = renderers.records is not None
@@ -29,6 +30,11 @@ def test_every_format_renders_exactly_the_kinds_it_claims(name: str) -> None:
 def test_the_drawn_formats_are_pretty_and_table() -> None:
     drawn = {name for name, fmt in FORMATS.items() if isinstance(fmt.load(), Drawn)}
     assert drawn == {"pretty", "table"}
+
+
+def test_the_binary_format_is_sqlite() -> None:
+    binary = {name for name, fmt in FORMATS.items() if isinstance(fmt.load(), Binary)}
+    assert binary == {"sqlite"}
 
 
 def test_no_renderer_is_found_by_its_name() -> None:

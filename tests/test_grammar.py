@@ -270,6 +270,8 @@ def test_every_command_writes_every_format_it_offers(command: str, fmt: str) -> 
         assert (lines[0], lines[-1]) == ("BEGIN:VCALENDAR", "END:VCALENDAR"), out
     elif fmt == "mermaid":
         assert out.startswith("timeline\n"), out
+    elif fmt == "sqlite":  # a database file (tests/test_database.py reads its tables)
+        assert out.startswith("SQLite format 3\x00"), out[:100]
     elif fmt in ("pretty", "table") or (command == "chart"):
         assert max(len(line) for line in out.splitlines()) <= 60, out
 

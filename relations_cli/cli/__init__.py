@@ -1,6 +1,6 @@
 """The command line: the app and its boundary (app), shared options (options), and one
 module per command family: reading (read), summaries and pictures (reports), the cache,
-writing (write) and browsing (browse).
+writing (write), browsing (browse) and the live preview (serve).
 
 A run imports only the family of the command it was asked for (`_FAMILY_OF`): importing
 every family costs more than the run itself. `app` (the whole app, for tests and help) is
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["app", "main"]
 
 # The families in the order of the help; each registers its commands on the app when imported.
-FAMILIES = ("read", "reports", "cache", "write", "browse")
+FAMILIES = ("read", "reports", "cache", "write", "browse", "serve")
 # Which family defines each command (a test checks it against the whole app).
 _FAMILY_OF = {
     "timeline": "read", "search": "read", "show": "read", "validate": "read",
@@ -39,6 +39,7 @@ _FAMILY_OF = {
     "add": "write", "remove": "write", "edit": "write", "new": "write", "schema": "write",
     "person": "write",
     "browse": "browse",
+    "serve": "serve",
 }
 
 

@@ -16,6 +16,7 @@ __all__ = [
     "Problem",
     "QueryError",
     "RelationsError",
+    "ServeError",
     "TimelineError",
     "WriteError",
     "located",
@@ -99,6 +100,10 @@ class WriteError(RelationsError):
 
 class MissingExtra(RelationsError):
     """An optional part of the tool is not installed (the message says what to install)."""
+
+
+class ServeError(RelationsError):
+    """The preview server cannot listen where it was asked to (a port in use, say)."""
 
 
 class ErasError(RelationsError):

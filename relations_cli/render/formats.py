@@ -4,10 +4,10 @@ select it and which kinds of result it renders; everything else is derived from 
 `--format`'s choices, completion and help for a command come from `names_for(kind)`, and
 `--output`'s extension from `format_for_path`. The registry imports no renderer: each entry
 holds a function that imports its module and returns the format's renderers, a `Written`
-(text renderers: the result and a `Look` in, text out) or a `Drawn` (Rich views: a console
-first), with one typed field per kind of result, so mypy checks every renderer against the
-kind it serves. A `Written` with `records` writes a listing's stored records as they are,
-without building events.
+(text renderers: the result and a `Look` in, text out), a `Drawn` (Rich views: a console
+first) or a `Binary` (bytes: a database file), with one typed field per kind of result, so
+mypy checks every renderer against the kind it serves. A `Written` with `records` writes a
+listing's stored records as they are, without building events.
 
 Adding a format is one module with its renderers plus one entry in FORMATS
 (tests/test_formats.py checks that every entry renders exactly the kinds it claims).
@@ -19,13 +19,14 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from relations_cli.core.errors import OutputError
-from relations_cli.render.renderers import Drawn, Look, Written, _Frozen
+from relations_cli.render.renderers import Binary, Drawn, Look, Written, _Frozen
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 __all__ = [
     "FORMATS",
+    "Binary",
     "Drawn",
     "Format",
     "Kind",
@@ -53,10 +54,10 @@ class Format(_Frozen):
     name: str
     extensions: tuple[str, ...]
     kinds: frozenset[Kind]
-    load: Callable[[], Written | Drawn]
+    load: Callable[[], Written | Drawn | Binary]
 
     def __init__(self, name: str, extensions: tuple[str, ...], kinds: frozenset[Kind],
-                 load: Callable[[], Written | Drawn]) -> None:
+                 load: Callable[[], Written | Drawn | Binary]) -> None:
         self._set(name=name, extensions=extensions, kinds=kinds, load=load)
 
     def renders(self, kind: Kind) -> bool:
@@ -153,6 +154,12 @@ def _svg() -> Written:
     return SVG
 
 
+def _sqlite() -> Binary:
+    from relations_cli.render.database import SQLITE
+
+    return SQLITE
+
+
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
@@ -173,6 +180,9 @@ FORMATS: dict[str, Format] = {
         Format("mermaid", (".mmd", ".mermaid"), _PUBLISHED, _mermaid),
         Format("mermaid-gantt", (), _PUBLISHED, _gantt),
         Format("svg", (".svg",), frozenset({Kind.CHART}), _svg),
+        # A database for Datasette, sqlite-utils and DuckDB (issue 23): binary, never to a
+        # terminal.
+        Format("sqlite", (".db", ".sqlite", ".sqlite3"), _PUBLISHED, _sqlite),
     )
 }
 

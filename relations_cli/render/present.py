@@ -16,9 +16,17 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, cast
 
-from relations_cli.core.errors import QueryError
+from relations_cli.core.errors import OutputError, QueryError
 from relations_cli.core.model import Deferred
-from relations_cli.render.formats import FORMATS, Drawn, Kind, Look, Written, format_for_path
+from relations_cli.render.formats import (
+    FORMATS,
+    Binary,
+    Drawn,
+    Kind,
+    Look,
+    Written,
+    format_for_path,
+)
 
 if TYPE_CHECKING:
     from relations_cli.core.model import Timeline
@@ -146,6 +154,9 @@ def deliver(settings: OutputSettings, kind: Kind, result: Any, *,
                     fields=settings.fields, header=settings.header, timeline=timeline,
                     query=query, eras=settings.eras)
         renderers = fmt.load()
+        if isinstance(renderers, Binary):
+            _write_bytes(target, fmt.name, _bytes(renderers, kind, result, look))
+            return
         with _paged(target, settings.pager) as target:
             if isinstance(renderers, Drawn):
                 _draw(target, look, _drawing(renderers, kind, result, look))
@@ -184,6 +195,32 @@ def _text(renderers: Written, kind: Kind, result: Any, look: Look) -> Iterable[s
     elif kind is Kind.CHART and renderers.chart is not None:
         return renderers.chart(result, look)
     raise _missing(kind)
+
+
+def _bytes(renderers: Binary, kind: Kind, result: Any, look: Look) -> Iterable[bytes]:
+    """The bytes of a result by its kind's renderer (a database file)."""
+    if kind is Kind.EVENTS and renderers.events is not None:
+        return renderers.events(result, look)
+    if kind is Kind.EVENT and renderers.event is not None:
+        return renderers.event(result, look)
+    raise _missing(kind)
+
+
+def _write_bytes(target: _Target, fmt: str, chunks: Iterable[bytes]) -> None:
+    """A binary format goes to a file or a pipe, never to a terminal (nothing is rendered
+    for one); bytes go under the text stream, which is flushed first."""
+    if target.is_terminal:
+        raise OutputError(f"{fmt} is a binary file: give --output FILE, or redirect standard "
+                          "output to a file")
+    stream = target.stream
+    stream.flush()
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        raise OutputError(f"{fmt} is a binary file and this stream takes only text; "
+                          "give --output FILE")
+    for chunk in chunks:
+        buffer.write(chunk)
+    buffer.flush()
 
 
 def _drawing(renderers: Drawn, kind: Kind, result: Any, look: Look,

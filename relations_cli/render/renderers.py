@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from relations_cli.render.tables import Report, RowReport
     from relations_cli.store.eras import Era
 
-__all__ = ["Drawn", "Look", "Written"]
+__all__ = ["Binary", "Drawn", "Look", "Written"]
 
 
 class _Frozen:
@@ -79,6 +79,21 @@ class Written:
         self.chart = chart
         self.rows = rows
         self.records = records
+
+
+class Binary:
+    """A binary format's renderers (a database file), one a kind of result: each takes the
+    result and a Look and gives bytes, never to a terminal."""
+
+    __slots__ = ("event", "events")
+
+    def __init__(
+        self, *,
+        events: Callable[[Sequence[Event], Look], Iterable[bytes]] | None = None,
+        event: Callable[[EventView, Look], Iterable[bytes]] | None = None,
+    ) -> None:
+        self.events = events
+        self.event = event
 
 
 class Drawn:

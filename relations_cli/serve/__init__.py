@@ -1,0 +1,1 @@
+"""`relations serve`: a live preview of the web page (page: what is shown; server: HTTP)."""
