@@ -69,7 +69,7 @@ def _text(value: str) -> str | None:
 def _people_rows(event: Event, registry: Registry) -> Iterator[tuple[Value, ...]]:
     listed = set(event.people)
     for name in event.named_people:
-        yield registry.person_id(name), name, int(name not in listed)
+        yield registry.person_id(name), int(name not in listed)
 
 
 EVENT_LISTS: tuple[EventList, ...] = (
@@ -78,9 +78,8 @@ EVENT_LISTS: tuple[EventList, ...] = (
     EventList("tags", ("tag TEXT NOT NULL",),
               lambda event, _: ((tag,) for tag in event.tags), "tag"),
     # Everyone the event names: its people, then quote speakers not among them (as
-    # `relations people` counts them); `written_as` keeps the name or alias used.
+    # `relations people` counts them), each person once (names come resolved: core/people).
     EventList("event_people", ("person_id INTEGER NOT NULL REFERENCES people(id)",
-                               "written_as TEXT NOT NULL",
                                "quoted_only INTEGER NOT NULL"),
               _people_rows, "person_id"),
     EventList("quotes", ("person_id INTEGER REFERENCES people(id)", "speaker TEXT",
