@@ -142,26 +142,26 @@ def _rebuild(index: Path, source: Path, progress: Progress | None) -> IndexEngin
 
 
 class StoredEvents(Deferred):
-    """Selected events as the index stores them: each one's packed record (store/rows.Packer:
-    JSON text, exactly as `json.dumps(record, ensure_ascii=False)` writes it) and line. They
-    become `Event`s only when read as events; a listing in plain, JSON, JSON Lines, CSV or TSV
-    formats the records themselves (render/present), which costs a few microseconds an event
-    instead of forty."""
+    """Selected events as the index stores them: each one's packed record and line, and
+    what unpacks a record (store/rows.Packer.record: JSON text, exactly as
+    `json.dumps(record, ensure_ascii=False)` writes it). They become `Event`s only when read
+    as events; a listing in plain, JSON, JSON Lines, CSV or TSV formats the records
+    themselves (render/present), which costs a few microseconds an event instead of forty."""
 
-    def __init__(self, rows: list[tuple[bytes, int]], packer: Packer) -> None:
+    def __init__(self, rows: list[tuple[bytes, int]], unpack: Callable[[bytes], str]) -> None:
         super().__init__(self._built)
         self._rows = rows
-        self._packer = packer
+        self._unpack = unpack
 
     def records(self) -> list[str]:
         """Each event's record as stored, without building the event."""
-        record = self._packer.record
-        return [record(blob) for blob, _ in self._rows]
+        unpack = self._unpack
+        return [unpack(blob) for blob, _ in self._rows]
 
     def _built(self) -> list[Event]:
         loads = json.loads
-        record = self._packer.record
-        return [event_from_record(loads(record(blob)), line) for blob, line in self._rows]
+        unpack = self._unpack
+        return [event_from_record(loads(unpack(blob)), line) for blob, line in self._rows]
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -222,12 +222,12 @@ class IndexEngine:
         chosen = self._selection(query)
         params = list(chosen.params)
         order = "DESC" if query.reverse else "ASC"
-        sql = (f"SELECT record, line FROM events{chosen.where} ORDER BY first_day {order}, "
-               f"last_day {order}, line {order}")
+        sql = (f"SELECT record, line FROM events{chosen.where} "
+               f"ORDER BY first_day {order}, last_day {order}, line {order}")
         if query.limit and not chosen.terms_in_python:
             sql += " LIMIT ?"
             params.append(query.limit)
-        stored = StoredEvents(self._rows(sql, params), self.packer)
+        stored = StoredEvents(self._rows(sql, params), self.packer.record)
         if not chosen.terms_in_python:
             return stored
         events = self._with_terms(query, list(stored))
@@ -304,8 +304,8 @@ class IndexEngine:
                             closing=closing)
 
     def _one(self, where: str, params: list[Any], order: str) -> Event | None:
-        rows = self._rows(f"SELECT record, line FROM events{where} ORDER BY {order} LIMIT 1",
-                          params)
+        rows = self._rows(f"SELECT record, line FROM events{where} "
+                          f"ORDER BY {order} LIMIT 1", params)
         return self._event(rows[0]) if rows else None
 
     # -- reports (store/aggregates): answered in SQL, or from the events when SQL cannot
@@ -317,8 +317,9 @@ class IndexEngine:
         unique = sorted(set(numbers))
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
             for n, record, line in self._rows(
-                    f"SELECT n, record, line FROM events WHERE n IN ({','.join('?' * len(chunk))})",
+                    f"SELECT n, record, line FROM events WHERE n IN ({marks})",
                     chunk):
                 found[n] = self._event((record, line))
         return found
