@@ -537,8 +537,8 @@ def fuzzy_engines(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
     import random
 
     from relations_cli.core.engine import MemoryEngine
-    from relations_cli.store.index import open_index
     from relations_cli.store.loader import load_timeline
+    from relations_cli.store.source import open_index
 
     rng = random.Random(15)
     lines = ["title: Fuzzy", "events:"]

@@ -15,8 +15,9 @@ from relations_cli.core.errors import TimelineError
 from relations_cli.core.query import Query
 from relations_cli.render.formats import FORMATS, Kind, Look, Written
 from relations_cli.render.present import OutputSettings, deliver
-from relations_cli.store.index import StoredEvents, open_index
+from relations_cli.store.index import StoredEvents
 from relations_cli.store.loader import load_timeline
+from relations_cli.store.source import open_index
 from tests.test_index import QUERIES, generated
 
 FORMAT_NAMES = ("plain", "json", "jsonl", "csv", "tsv")
