@@ -137,16 +137,19 @@ def open_index(source: Path, use_cache: bool = True,
     import sqlite3
 
     from relations_cli.store import cache
-    from relations_cli.store.build import build_index
     from relations_cli.store.index import IndexEngine
-    from relations_cli.store.loader import open_timeline_file
 
     if not source.is_file():
+        from relations_cli.store.loader import open_timeline_file
+
         handle, _ = open_timeline_file(source)  # raises the file's own one-line problem
         handle.close()
     shown = os.fsdecode(source)
 
     def build(db: sqlite3.Connection) -> None:
+        # Imported only to build: the reading (and YAML) is not loaded when the index is fresh.
+        from relations_cli.store.build import build_index
+
         build_index(db, source, progress)
 
     folder = cache.cache_dir() if use_cache else None
