@@ -1,4 +1,21 @@
-"""The console script's entry point.
+"""The console script's entry point, and the one place that lists the start-up rules.
+
+The start-up rules, each with what it saves today on the bundled `timeline --since 2015`
+written to a pipe (whole-process CPU, medians of 30 runs paired with the rule undone, on a
+shared 2-core machine, issue 24; docs/performance.md has the commands):
+
+1. Modules deferred (DEFERRED, below): 0.365 s instead of 0.394 s, 0.91x.
+2. One command family imported and one parser built (cli/__init__: `_FAMILY_OF`,
+   `_app_for`): 0.376 s instead of 0.430 s, 0.86x.
+3. The format registry's classes plain slotted classes, not dataclasses
+   (render/renderers._Frozen): four classes made in 89 ms of a bare interpreter's CPU
+   instead of 92 ms, 0.93x: a few milliseconds.
+4. Each format's renderer module imported only by its entry's `load` (render/formats):
+   not undone here (every format would load its module), kept as the registry's shape.
+
+Rules under 2 ms go: "no `from __future__ import annotations` in cli/" saved nothing
+(0.349 s with the rule, 0.344 s without, 1.01x) and is gone (cli/options.py keeps its own
+reason, which is not speed: its groups read their annotations as objects).
 
 Importing the command line (Typer, Click, Rich) takes most of a short run. A Ctrl-C,
 SIGTERM or SIGHUP that lands meanwhile, before the boundary of cli/app.py has set its own

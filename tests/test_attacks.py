@@ -123,7 +123,8 @@ def test_a_racily_clean_index_checks_the_content(tmp_path: Path,
     """On a file system with coarse times, an edit right after the build keeps size and
     times: the content hash recorded for such a build tells the difference."""
     from relations_cli.store import cache
-    from relations_cli.store.index import _index_path, open_index
+    from relations_cli.store.index import _index_path
+    from relations_cli.store.source import open_index
 
     path = write(tmp_path, MINIMAL)
     open_index(path).db.close()
@@ -142,12 +143,12 @@ def test_a_full_cache_disk_answers_from_memory_with_one_note(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
 
-    from relations_cli.store import index
+    from relations_cli.store import cache
 
     def full(*args: object) -> object:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(index, "_rebuild", full)
+    monkeypatch.setattr(cache, "built_index", full)
     path = write(tmp_path, MINIMAL)
     result = invoke("timeline", "--data", str(path))
     assert result.status == 0, result
@@ -303,8 +304,8 @@ def test_data_from_empty_standard_input_is_one_error_naming_stdin() -> None:
 
 def test_the_engines_agree_on_a_term_with_a_line_break(tmp_path: Path) -> None:
     from relations_cli.core.engine import MemoryEngine
-    from relations_cli.store.index import open_index
     from relations_cli.store.loader import load_timeline
+    from relations_cli.store.source import open_index
 
     path = write(tmp_path, "people:\n  - name: Xi Jinping\n    aliases: [Xi]\n"
                  "events:\n  - id: a\n    date: 2015\n    title: Talks\n    people: [Xi]\n"
@@ -321,8 +322,8 @@ def test_the_engines_agree_on_a_term_with_a_line_break(tmp_path: Path) -> None:
 
 def test_the_engines_order_case_variants_alike(tmp_path: Path) -> None:
     from relations_cli.core.engine import MemoryEngine
-    from relations_cli.store.index import open_index
     from relations_cli.store.loader import load_timeline
+    from relations_cli.store.source import open_index
 
     path = write(tmp_path, "events:\n"
                  "  - id: a\n    date: 2015-01-01\n    title: A\n    category: trade\n"

@@ -10,8 +10,10 @@ from unittest.mock import patch
 
 import pytest
 
-from relations_cli.store.cache import GRANULARITY_NS
-from relations_cli.store.index import _index_path, _rebuild, open_index
+from relations_cli.store.build import build_index
+from relations_cli.store.cache import GRANULARITY_NS, built_index
+from relations_cli.store.index import IndexEngine, _index_path
+from relations_cli.store.source import open_index
 from tests.helpers import write
 
 
@@ -27,7 +29,8 @@ def test_finding_the_index_built_under_the_lock_does_not_wait_for_itself(
     done: list[int] = []
     # As a second run does after waiting for the lock: rebuild finds the fresh index.
     worker = threading.Thread(
-        target=lambda: done.append(_rebuild(_index_path(path), path, None).count()),
+        target=lambda: done.append(IndexEngine(built_index(
+            _index_path(path), path, lambda db: build_index(db, path)), str(path)).count()),
         daemon=True)
     worker.start()
     worker.join(timeout=60)

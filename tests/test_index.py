@@ -21,8 +21,9 @@ from relations_cli.core.errors import TimelineError
 from relations_cli.core.query import Query
 from relations_cli.core.records import event_record
 from relations_cli.core.text import own_search_text
-from relations_cli.store.index import _index_path, cache_entries, clear_cache, open_index
+from relations_cli.store.index import _index_path, cache_entries, clear_cache
 from relations_cli.store.loader import load_timeline
+from relations_cli.store.source import open_index
 from tests.helpers import BUNDLED, FIXTURES, LEAKY_VARIABLES, ROOT, invoke, write
 from tests.strategies import queries
 

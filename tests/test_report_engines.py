@@ -32,9 +32,9 @@ from relations_cli.core.summary import (
     quote_table,
 )
 from relations_cli.render.chart import ChartView
-from relations_cli.store.index import IndexEngine, open_index
+from relations_cli.store.index import IndexEngine
 from relations_cli.store.loader import load_timeline
-from relations_cli.store.source import open_engine
+from relations_cli.store.source import open_engine, open_index
 from tests.strategies import queries as query_strategy
 from tests.test_properties import to_yaml, written
 

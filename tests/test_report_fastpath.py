@@ -22,8 +22,8 @@ from relations_cli.render.reports import (
     quotes_report,
     quotes_streamed,
 )
-from relations_cli.store.index import open_index
 from relations_cli.store.loader import load_timeline
+from relations_cli.store.source import open_index
 from tests.helpers import invoke
 from tests.test_fastpath import SPECIAL, texts
 

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from relations_cli.core.errors import TimelineError
 from relations_cli.store.build import build_index
-from relations_cli.store.index import open_index
 from relations_cli.store.loader import load_timeline
 from relations_cli.store.parallel import candidate_cuts, plan_at, split_point
+from relations_cli.store.source import open_index
 from tests.helpers import write
 
 

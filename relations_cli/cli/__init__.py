@@ -7,8 +7,6 @@ every family costs more than the run itself. `app` (the whole app, for tests and
 made on first use.
 """
 
-# No `from __future__ import annotations`: see app.py.
-
 import copy
 import importlib
 import os

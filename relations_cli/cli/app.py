@@ -1,8 +1,5 @@
 """The Typer app and the one exit-code boundary: every outcome becomes a status once."""
 
-# No `from __future__ import annotations` here: Typer would evaluate every string annotation
-# of every command on each run, which costs start-up time.
-
 import contextlib
 import os
 import sys

@@ -1,7 +1,5 @@
 """`relations browse`: the full-screen explorer (Textual, from the `browse` extra)."""
 
-# No `from __future__ import annotations`: see app.py.
-
 import importlib.util
 
 from relations_cli.cli.app import app

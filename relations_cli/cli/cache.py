@@ -1,7 +1,5 @@
 """The cache command: list or clear the indexes."""
 
-# No `from __future__ import annotations`: see app.py.
-
 import os
 from collections.abc import Iterable
 from pathlib import Path

@@ -1,7 +1,5 @@
 """Reading commands: timeline, search, show and validate."""
 
-# No `from __future__ import annotations`: see app.py.
-
 import sys
 from enum import Enum
 from typing import Annotated

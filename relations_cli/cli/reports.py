@@ -1,7 +1,5 @@
 """Summaries and pictures: summary, chart, people, quotes, figures, on-this-day and values."""
 
-# No `from __future__ import annotations`: see app.py.
-
 from enum import Enum
 from typing import Annotated, Any
 

@@ -4,8 +4,6 @@ Everything that writes (store/write.py, the loader for validation) is imported i
 command that runs, so the reading commands never load it.
 """
 
-# No `from __future__ import annotations`: see app.py.
-
 import re
 import sys
 from pathlib import Path

@@ -7,7 +7,33 @@ from typing import Any
 from relations_cli.core.dates import cached_event_date, unknown_end
 from relations_cli.core.model import Event, Figure, Quote, Source
 
-__all__ = ["event_from_record", "event_record"]
+__all__ = ["OBJECTS", "RECORD_SHAPE", "TEXT", "TEXTS", "TEXT_OR_NULL", "event_from_record",
+           "event_record"]
+
+# The kinds of value a stored record holds.
+TEXT, TEXT_OR_NULL, TEXTS, OBJECTS = "text", "text or null", "texts", "objects"
+
+# The record's shape: every key event_record writes, in its order, with the kind of its
+# value (keys written only sometimes, like "file", come after these). The index stores each
+# record as this JSON text, and the readers that find fields in that text without parsing it
+# (render/delimited.record_pattern) are generated from this table; tests/test_fastpath.py
+# holds event_record to it, so a key added there and not here fails a test.
+RECORD_SHAPE: dict[str, str] = {
+    "id": TEXT,
+    "date": TEXT,
+    "end": TEXT_OR_NULL,
+    "title": TEXT,
+    "summary": TEXT,
+    "category": TEXT,
+    "actors": TEXTS,
+    "people": TEXTS,
+    "place": TEXT,
+    "tags": TEXTS,
+    "quotes": OBJECTS,
+    "figures": OBJECTS,
+    "sources": OBJECTS,
+    "date_note": TEXT,
+}
 
 
 def event_record(event: Event) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from relations_cli.core.model import Event, written_span
+from relations_cli.core.records import OBJECTS, RECORD_SHAPE, TEXT, TEXT_OR_NULL, TEXTS
 from relations_cli.render.fields import CSV_COLUMNS, LIST_SEPARATOR, event_row, pick_fields
 from relations_cli.render.renderers import Look, Written
 from relations_cli.render.safe import json_shown_as_is, neutralise_formula, visible
@@ -18,9 +19,10 @@ if TYPE_CHECKING:  # an event's view and reports load only when one is written: 
     from relations_cli.render.tables import Cell, Report, RowReport
 
 __all__ = ["RECORD_FIELDS", "ROW_PIECES", "Piece", "cell", "chunked", "csv_event", "csv_events",
-           "csv_line", "csv_quoted", "csv_records", "csv_report", "csv_rows", "record_pattern",
-           "record_row", "record_when", "records_text", "row_formatter", "rows_text",
-           "tsv_event", "tsv_events", "tsv_records", "tsv_report", "tsv_rows"]
+           "csv_line", "csv_quoted", "csv_records", "csv_report", "csv_rows", "read_rows",
+           "record_pattern", "record_reader", "record_row", "record_when", "records_text",
+           "row_pieces", "rows_text", "tsv_event", "tsv_events", "tsv_records", "tsv_report",
+           "tsv_rows"]
 
 CHUNK = 2000  # rows joined into one write: a listing is written in large pieces
 
@@ -133,71 +135,107 @@ def csv_line(cells: Sequence[str]) -> str:
 
 
 # Stored records (store/index.StoredEvents.records) are json.dumps(event_record(e),
-# ensure_ascii=False): keys always in event_record's order, ", " and ": " between items. In
-# a batch with no backslash there is no JSON escape, so every string is exactly the text
-# between two quotes and no string holds a control character: one regex reads the fields of
-# a whole batch in C. A record it does not match (an escape, an unusual shape, an unsafe
-# character, a cell a spreadsheet would run) is formatted the careful way, from json.loads.
-@cache
-def record_pattern(guard: bool, to_category: bool = False) -> re.Pattern[str]:
-    """The regex of a plain record; with `guard` no cell may start as a formula. Its groups:
-    id, date, null, end, title, summary, category, actors, people, place, tags, the first
-    source's title, the other sources, date_note; `to_category` reads only the groups up to
-    the category, without the summary (id, date, null, end, title, category)."""
+# ensure_ascii=False): the keys of core/records.RECORD_SHAPE in its order, ", " and ": "
+# between items, one record a line. One regex, generated from RECORD_SHAPE, reads the fields
+# a listing shows from a whole batch in C and steps over the others. A string shown is read
+# up to its first quote: when it holds an escape, the match fails (an escaped quote) or the
+# text read holds a backslash, and records_text leaves that record to the careful way (so
+# every text read is exactly the string, with no control character). A record it does not
+# take (an escape in a field shown, an unusual shape, an unsafe character, a cell a
+# spreadsheet would run) is formatted from json.loads.
+# Each pattern is the fastest found for text with no escape: `[^"]` is matched a good deal
+# faster than `[^"\\]` (tests/test_fastpath.py holds every way to the careful one).
+_STRING = '"[^"]*(?:(?<=\\\\)"[^"]*)*"'  # a string not shown: a quote after a backslash is in it
+_SKIP = {  # a field not shown, by its kind
+    TEXT: _STRING,
+    TEXT_OR_NULL: f"(?:null|{_STRING})",
+    # Up to the first `]`: one inside a string is not followed by the next key (whose quotes
+    # would be escaped in the string), so such a record is never matched wrongly.
+    TEXTS: '\\[[^\\]]*\\]',
+    OBJECTS: '\\[[^\\]]*\\]',
+}
+_PLAIN = '"[^"]*"'  # a string shown
+# An event always has an id and a date (the loader's rule): a pattern that took an empty one
+# would style it as a plain line never does.
+_NEVER_EMPTY = ("id", "date")
+
+
+def _field_pattern(key: str, guard: bool) -> str:
+    """The regex of one field a listing shows, by its kind in RECORD_SHAPE, with its groups
+    named after the key (`end` and `end__null`; `sources`, its first title, and
+    `sources__more`, the other sources as stored)."""
     no_formula = "(?![=+\\-@])" if guard else ""  # such a cell takes the careful way
-    text = f'"({no_formula}[^"]*)"'
-    required = f'"({no_formula}[^"]+)"'
-    start = (f'^\\{{"id": {required}, "date": {required}, "end": (?:(null)|{text}), '
-             f'"title": {text}, "summary": ')
-    if to_category:
-        return re.compile(start + f'"[^"]*", "category": {text}[^\\n]*$', re.MULTILINE)
-    # A list of strings: what is between its outer quotes, as `a", "b` (up to its first
-    # `]`: one inside a string cannot be followed by the next key, so it never matches).
-    strings = f'\\[(?:"({no_formula}[^\\]]*)")?\\]'
-    skipped = '\\[[^\\]]*\\]'
-    source = ('\\{{"title": {}, "url": "[^"]*", "publisher": "[^"]*", '
-              '"date": "[^"]*"\\}}')
-    first_source, other_source = source.format(text), source.format('"[^"]*"')
-    return re.compile(
-        f'{start}{text}, "category": {text}, "actors": {strings}, '
-        f'"people": {strings}, "place": {text}, "tags": {strings}, "quotes": {skipped}, '
-        f'"figures": {skipped}, "sources": \\[(?:{first_source}'
-        f'((?:, {other_source})*))?\\], "date_note": {text}'
-        f'(?:, "file": "[^"]*")?\\}}$', re.MULTILINE)
+    kind = RECORD_SHAPE[key]
+    some = "+" if key in _NEVER_EMPTY else "*"
+    text = f'"(?P<{key}>{no_formula}[^"]{some})"'
+    if kind == TEXT:
+        return text
+    if kind == TEXT_OR_NULL:
+        return f"(?:(?P<{key}__null>null)|{text})"
+    if kind == TEXTS:
+        # What is between the list's outer quotes, as `a", "b` (up to its first `]`: one
+        # inside a string cannot be followed by the end of the list, so it never matches).
+        return f'\\[(?:"(?P<{key}>{no_formula}[^\\]]*)")?\\]'
+    # Objects (sources): the first one's title, then the others as stored, each a title first.
+    rest = f'(?:, {_PLAIN}: {_PLAIN})*\\}}'
+    return (f'\\[(?:\\{{"title": "(?P<{key}>{no_formula}[^"]*)"{rest}'
+            f'(?P<{key}__more>(?:, \\{{"title": {_PLAIN}{rest})*))?\\]')
+
+
+@cache
+def record_pattern(keys: frozenset[str], guard: bool) -> re.Pattern[str]:
+    """The regex of a record whose fields `keys` can be read as they are: RECORD_SHAPE's
+    keys in order up to the last of `keys`, those read into groups (_field_pattern), the
+    others stepped over; with `guard` no cell may start as a formula."""
+    order = list(RECORD_SHAPE)
+    last = max(order.index(key) for key in keys)
+    values = [_field_pattern(key, guard) if key in keys else _SKIP[RECORD_SHAPE[key]]
+              for key in order[:last + 1]]
+    body = ", ".join(f'"{key}": {value}' for key, value in zip(order, values, strict=False))
+    # findall gives rows of groups only when there are two or more: a lone one gets a mate.
+    spare = "()" if re.compile(body).groups == 1 else ""
+    return re.compile(f"^\\{{{body}{spare}[^\\n]*$", re.MULTILINE)
 
 
 class Piece(NamedTuple):
-    """A field's text from a row of record_pattern's groups: a %-format of some groups, and
-    a simpler one (`simple`, groups) for a batch where every row has group `check[0]`
-    non-empty (check[1] True) or none has (False). Marks (control characters no plain record
-    holds) stand for what a %-format cannot decide; _unmarked writes them."""
+    """A field's text from a row of record_pattern's groups (named by their keys): a
+    %-format of some groups, and a simpler one (`simple`, groups) for a batch where every
+    row has group `check[0]` non-empty (check[1] True) or none has (False). Marks (control
+    characters no plain record holds) stand for what a %-format cannot decide; _unmarked
+    writes them."""
 
     template: str
-    groups: tuple[int, ...]
-    simple: tuple[str, tuple[int, ...]] | None = None
-    check: tuple[int, bool] = (0, True)
+    groups: tuple[str, ...]
+    simple: tuple[str, tuple[str, ...]] | None = None
+    check: tuple[str, bool] = ("", True)
 
 
+# The fields of a listing that are not a record's value as it is (a text, or a list joined).
 ROW_PIECES: dict[str, Piece] = {
-    "id": Piece("%s", (0,)),
-    "date": Piece("%s", (1,)),
-    "end": Piece("%s", (3,)),
     # date, "null" or "", end: the date alone when no row has an end.
-    "when": Piece("%s\x01%s\x02%s\x03", (1, 2, 3), ("%s", (1,)), (2, True)),
-    "title": Piece("%s", (4,)),
-    "category": Piece("%s", (6,)),
-    "place": Piece("%s", (9,)),
-    "actors": Piece("%s", (7,)),
-    "people": Piece("%s", (8,)),
-    "tags": Piece("%s", (10,)),
-    "summary": Piece("%s", (5,)),
-    "date_note": Piece("%s", (13,)),
+    "when": Piece("%s\x01%s\x02%s\x03", ("date", "end__null", "end"), ("%s", ("date",)),
+                  ("end__null", True)),
     # The first title, then the other sources as stored (nearly always none).
-    "sources": Piece("%s%s", (11, 12), ("%s", (11,)), (12, False)),
+    "sources": Piece("%s%s", ("sources", "sources__more"), ("%s", ("sources",)),
+                     ("sources__more", False)),
 }
 
-_OTHER_SOURCE = re.compile(', \\{"title": "([^"]*)", "url": "[^"]*", "publisher": "[^"]*", '
-                           '"date": "[^"]*"\\}')
+
+def row_pieces(fields: Sequence[str]) -> list[Piece] | None:
+    """The pieces of a listing's fields: ROW_PIECES, or a record's text or list of texts as
+    it is; None when a field is neither (its listing then takes the careful way)."""
+    pieces = []
+    for name in fields:
+        if name in ROW_PIECES:
+            pieces.append(ROW_PIECES[name])
+        elif RECORD_SHAPE.get(name) in (TEXT, TEXT_OR_NULL, TEXTS):
+            pieces.append(Piece("%s", (name,)))
+        else:
+            return None
+    return pieces
+
+
+_OTHER_SOURCE = re.compile(f', \\{{"title": "([^"]*)"(?:, {_PLAIN}: {_PLAIN})*\\}}')
 
 
 def _unmarked(text: str) -> str:
@@ -219,10 +257,15 @@ def _picker(indexes: Sequence[int]) -> Callable[[Any], tuple[str, ...]]:
     return itemgetter(*indexes)
 
 
-def row_formatter(pieces: Sequence[Piece], separator: str) -> Callable[[list[Any]], str]:
-    """Rows of record_pattern's groups as lines (each ending in a line feed) of the pieces
-    (ROW_PIECES of the fields, or others like them) between `separator`."""
-    checks = sorted({piece.check for piece in pieces if piece.simple})
+def record_reader(pieces: Sequence[Piece], separator: str,
+                  guard: bool) -> tuple[re.Pattern[str], Callable[[list[Any]], str]]:
+    """The record_pattern that reads the groups of the pieces (ROW_PIECES of the fields, or
+    others like them), and what writes rows of its groups as lines (each ending in a line
+    feed) of the pieces between `separator`."""
+    keys = frozenset(name.partition("__")[0] for piece in pieces for name in piece.groups)
+    pattern = record_pattern(keys, guard)
+    at = {name: number - 1 for name, number in pattern.groupindex.items()}
+    checks = sorted({(at[piece.check[0]], piece.check[1]) for piece in pieces if piece.simple})
     chosen: dict[tuple[bool, ...], tuple[str | None, str, Callable[[Any], Any]]] = {}
 
     def way(held: tuple[bool, ...]) -> tuple[str | None, str, Callable[[Any], Any]]:
@@ -230,10 +273,10 @@ def row_formatter(pieces: Sequence[Piece], separator: str) -> Callable[[list[Any
         groups it takes; the format is None when the groups are simply joined."""
         if held not in chosen:
             simple = {check for check, holds in zip(checks, held, strict=True) if holds}
-            used = [piece.simple if piece.simple and piece.check in simple
-                    else (piece.template, piece.groups) for piece in pieces]
+            used = [piece.simple if piece.simple and (at[piece.check[0]], piece.check[1])
+                    in simple else (piece.template, piece.groups) for piece in pieces]
             template = separator.join(part for part, _ in used)
-            indexes = [i for _, groups in used for i in groups]
+            indexes = [at[name] for _, groups in used for name in groups]
             bare = all(part == "%s" for part, _ in used) and len(used) > 1
             chosen[held] = (None if bare else template, template, _picker(indexes))
         return chosen[held]
@@ -248,11 +291,25 @@ def row_formatter(pieces: Sequence[Piece], separator: str) -> Callable[[list[Any
             text = "\n".join(map(template.__mod__, map(pick, rows)))
         return _unmarked(text) + "\n"
 
-    return lines
+    return pattern, lines
 
 
 def _none(values: Iterable[str]) -> bool:
     return not any(values)
+
+
+def read_rows(pattern: re.Pattern[str], records: Sequence[str]) -> list[Any] | None:
+    """The groups of the pattern (a record_pattern) in each record, or None when one of
+    them must take the careful way."""
+    text = "\n".join(records)
+    if not json_shown_as_is(text):
+        return None
+    found = pattern.findall(text)
+    if len(found) != len(records):
+        return None
+    if "\\" in text and any("\\" in "".join(row) for row in found):
+        return None  # an escape in a text shown
+    return found
 
 
 def records_text(records: Sequence[str], pattern: re.Pattern[str],
@@ -263,11 +320,7 @@ def records_text(records: Sequence[str], pattern: re.Pattern[str],
     feed."""
 
     def rows(batch: Sequence[str]) -> list[Any] | None:
-        text = "\n".join(batch)
-        if "\\" in text or not json_shown_as_is(text):
-            return None
-        found = pattern.findall(text)
-        return found if len(found) == len(batch) else None
+        return read_rows(pattern, batch)
 
     for start in range(0, len(records), CHUNK):
         chunk = records[start:start + CHUNK]
@@ -322,14 +375,17 @@ def _records(records: Sequence[str], look: Look, fmt: str) -> Iterator[str]:
 
     if look.header:
         yield ("\t".join(fields) if tsv else csv_line(fields)) + "\n"
+    pieces = row_pieces(fields)
+    if pieces is None:  # a field the pattern cannot read: every record the careful way
+        yield from chunked(map(careful, records))
+        return
     if tsv:
         # Plain record cells hold no tab, line break or backslash: nothing to escape.
-        yield from records_text(records, record_pattern(True),
-                                row_formatter([ROW_PIECES[f] for f in fields], "\t"), careful)
+        yield from records_text(records, *record_reader(pieces, "\t", True), careful)
         return
     # Cells are joined with a NUL (no plain record holds one) until it is known whether any
     # holds a comma: most rows then need no quoting at all.
-    joined = row_formatter([ROW_PIECES[f] for f in fields], "\x00")
+    pattern, joined = record_reader(pieces, "\x00", True)
     single = len(fields) == 1
 
     def fast(rows: list[Any]) -> str:
@@ -339,7 +395,7 @@ def _records(records: Sequence[str], look: Look, fmt: str) -> Iterator[str]:
         return "".join(csv_line(line.split("\x00")) + "\n"
                        for line in text[:-1].split("\n"))
 
-    yield from records_text(records, record_pattern(True), fast, careful)
+    yield from records_text(records, pattern, fast, careful)
 
 
 def _report(report: Report, look: Look, fmt: str) -> Iterator[str]:

@@ -64,11 +64,10 @@ def plain_records(records: Sequence[str], look: Look) -> Iterator[str]:
         ROW_PIECES,
         Piece,
         chunked,
-        record_pattern,
+        record_reader,
         record_row,
         record_when,
         records_text,
-        row_formatter,
     )
 
     loads = json.loads
@@ -89,15 +88,15 @@ def plain_records(records: Sequence[str], look: Look) -> Iterator[str]:
 
     # The fields of plain_line, styled as style_plain styles them (the date and the id are
     # never empty in a record the pattern takes); a category between \x04 and \x05 marks,
-    # as an empty one is written `-`. The groups: record_pattern(to_category=True)'s.
+    # as an empty one is written `-`.
     when = ROW_PIECES["when"]
-    rows = row_formatter([
+    pattern, rows = record_reader([
         when._replace(template=style_plain("date", when.template, color),
-                      simple=(style_plain("date", "%s", color), (1,))),
-        Piece(style_plain("id", "%s", color), (0,)),
-        Piece(style_plain("category", "\x04%s\x05", color), (5,),
-              (style_plain("category", "%s", color), (5,)), (5, True)),
-        Piece("%s", (4,))], "\t")
+                      simple=(style_plain("date", "%s", color), ("date",))),
+        Piece(style_plain("id", "%s", color), ("id",)),
+        Piece(style_plain("category", "\x04%s\x05", color), ("category",),
+              (style_plain("category", "%s", color), ("category",)), ("category", True)),
+        Piece("%s", ("title",))], "\t", False)
 
     def fast(found: list[Any]) -> str:
         text = rows(found)
@@ -105,7 +104,7 @@ def plain_records(records: Sequence[str], look: Look) -> Iterator[str]:
             return text
         return text.replace("\x04\x05", "-").replace("\x04", "").replace("\x05", "")
 
-    yield from records_text(records, record_pattern(False, to_category=True), fast, careful)
+    yield from records_text(records, pattern, fast, careful)
 
 
 def _one_line(text: str) -> str:

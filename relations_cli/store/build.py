@@ -9,23 +9,16 @@ the tables and reads the file in order, which alone is authoritative.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from relations_cli.core.errors import TimelineError
 from relations_cli.core.model import Precision
 from relations_cli.core.people import people_of
-from relations_cli.store.cache import (
-    APPLICATION_ID,
-    SCHEMA_VERSION,
-    fingerprint,
-    racy_hash,
-)
+from relations_cli.store.cache import APPLICATION_ID, SCHEMA_VERSION, build_stamp
 from relations_cli.store.loader import Header
-from relations_cli.store.parallel import SplitPlan, read_split, split_point, worth_splitting
+from relations_cli.store.parallel import HalfOutcome, SplitPlan, read_in_halves
 from relations_cli.store.rows import PRECISIONS, Packer, RowBatcher, RowWriter, padded
 from relations_cli.store.sql import pairs
 
@@ -118,9 +111,13 @@ def build_index(db: sqlite3.Connection, source: Path,
                 split: bool | SplitPlan = True, processes: bool = True) -> None:
     """Fill an empty database with the index of `source`; raises TimelineError when the file
     has problems. `split` may name the cut to try (tests try every one), and `processes=False`
-    reads both halves here, one after the other."""
-    built_ns = time.time_ns()
-    stamp = fingerprint(source)
+    reads both halves here, one after the other.
+
+    In order: what the index records of the file, taken before reading it (store/cache);
+    the file read in two halves (store/parallel) when that is worth it and proven, else in
+    order (store/fastread, or the strict loader); where its events and fields are, for the
+    writes (store/locate); then the tables finished."""
+    stamp = build_stamp(source)
     db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.executescript(_SCHEMA + _STAGING)
@@ -128,37 +125,21 @@ def build_index(db: sqlite3.Connection, source: Path,
     # (1 MiB by default): fewer, larger segments to merge make its part of a build a quarter
     # cheaper.
     db.execute("INSERT INTO search(search, rank) VALUES ('hashsize', 16777216)")
-    if isinstance(split, SplitPlan):
-        built = read_with_plan(db, source, split, progress, processes)
-    else:
-        built = _split(db, source, progress) if split else None
+    built = None
+    if split is not False:
+        write = RowWriter(db)
+        plan = split if isinstance(split, SplitPlan) else None
+        built = _trusted(db, write, read_in_halves(source, write, progress, plan, processes))
     if built is None:  # too small to split, or the split was not proven
         _empty(db)
         built = _sequential(db, source, progress)
     header, count, packer = built
     from relations_cli.store.locate import write_facts
 
-    _finish(db, header, count, packer, {
-        **stamp,
-        "source_bytes": os.fsencode(source.resolve()).hex(),
-        "built_ns": str(built_ns),
-        "racy_hash": racy_hash(source, built_ns),
-        **write_facts(db, source),
-    })
+    _finish(db, header, count, packer, {**stamp, **write_facts(db, source)})
 
 
 Built = tuple[Header, int, Packer]
-
-
-def _split(db: sqlite3.Connection, source: Path,
-           progress: Callable[[int, int], None] | None) -> Built | None:
-    size = os.stat(source).st_size
-    if not worth_splitting(size):
-        return None
-    plan = split_point(source, size)
-    if plan is None:
-        return None
-    return read_with_plan(db, source, plan, progress)
 
 
 def read_with_plan(db: sqlite3.Connection, source: Path, plan: SplitPlan,
@@ -167,7 +148,13 @@ def read_with_plan(db: sqlite3.Connection, source: Path, plan: SplitPlan,
     """Rows of both halves of a split reading, written into `db`; None when the split must
     not be trusted (the caller then empties the tables and reads in order)."""
     write = RowWriter(db)
-    outcomes = read_split(source, plan, write, progress, processes)
+    return _trusted(db, write, read_in_halves(source, write, progress, plan, processes))
+
+
+def _trusted(db: sqlite3.Connection, write: RowWriter,
+             outcomes: tuple[HalfOutcome, HalfOutcome] | None) -> Built | None:
+    """A split reading's result, when both halves were read, the first proved the cut, and
+    they agree (no problem, no key or id in both); else None."""
     if outcomes is None:
         return None
     packer = write.finish()

@@ -16,7 +16,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,8 @@ __all__ = [
     "APPLICATION_ID",
     "SCHEMA_VERSION",
     "CacheEntry",
+    "build_stamp",
+    "built_index",
     "cache_dir",
     "cache_entries",
     "clear_cache",
@@ -92,6 +94,15 @@ def fingerprint(path: Path) -> dict[str, str]:
             "inode": str(info.st_ino), "version": __version__, "schema": str(SCHEMA_VERSION)}
 
 
+def build_stamp(path: Path) -> dict[str, str]:
+    """What an index records of its file, taken as its build starts, before the file is
+    read (an edit made while it is read then shows as a change): the fingerprint, the
+    file's path, the time, and the content hash when its times cannot tell a later edit."""
+    built_ns = time.time_ns()
+    return {**fingerprint(path), "source_bytes": os.fsencode(path.resolve()).hex(),
+            "built_ns": str(built_ns), "racy_hash": racy_hash(path, built_ns)}
+
+
 def racy_hash(path: Path, built_ns: int) -> str:
     """The content hash to record when the file changed within the timestamp granularity of
     the build (an edit right after could keep its times); else "" (times suffice)."""
@@ -154,6 +165,44 @@ def fresh_index(index: Path, source: Path) -> sqlite3.Connection | None:
         return None
     if meta.get("racy_hash"):
         _settle(index, source, meta)
+    return db
+
+
+def built_index(index: Path, source: Path,
+                build: Callable[[sqlite3.Connection], None]) -> sqlite3.Connection:
+    """The cached index of `source`, built by `build` under the index's lock: into a
+    temporary file renamed into place, so a concurrent run never sees half an index. A run
+    that waited for the lock finds the index another one built meanwhile, and builds
+    nothing; what killed builds left behind is swept first."""
+    import tempfile
+
+    index.parent.mkdir(parents=True, exist_ok=True)
+    with locked(index.with_suffix(".lock")):
+        sweep(index.parent, holding=index)
+        db = fresh_index(index, source)
+        if db is not None:
+            return db
+        temporary = ""
+        try:
+            with signals_deferred():
+                fd, temporary = tempfile.mkstemp(prefix=index.name + ".", suffix=".tmp",
+                                                 dir=index.parent)
+            os.close(fd)
+            building = sqlite3.connect(temporary)
+            try:
+                build(building)
+            finally:
+                building.close()
+            os.replace(temporary, index)
+            housekeep(index.parent, keep=index)  # the cache grew: keep it bounded
+        except BaseException:
+            if temporary:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+            raise
+    db = fresh_index(index, source)
+    if db is None:  # the file changed while it was being indexed: answer from what was read
+        db = connect_readonly(index)
     return db
 
 

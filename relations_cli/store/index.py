@@ -2,10 +2,8 @@
 
 The YAML file stays the source of truth. The index is built (store/build) while the file
 streams through the strict loader, kept in the user's cache (store/cache) and trusted only
-while the file's fingerprint matches; queries become SQL in store/sql. It is written to a
-temporary file and renamed into place under a lock, so a concurrent run never sees half an
-index; a corrupt or foreign file is rebuilt, never trusted; when the cache cannot be written
-(no home, a full disk, any SQLite error) the run answers from an index in memory.
+while the file's fingerprint matches; queries become SQL in store/sql. store/source.open_index
+says in order how one is found or built, then opened here.
 
 Search runs on an FTS5 trigram index of the same case-folded text the in-memory search reads,
 so it finds the same substrings, Chinese and Russian names included.
@@ -13,9 +11,7 @@ so it finds the same substrings, Chinese and Russian names included.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -26,21 +22,7 @@ from relations_cli.core.model import Day, Deferred, Event, Person, Precision, Ti
 from relations_cli.core.people import people_of
 from relations_cli.core.query import Query
 from relations_cli.core.records import event_from_record, event_record
-from relations_cli.store.cache import (
-    CacheEntry,
-    cache_dir,
-    cache_entries,
-    clear_cache,
-    connect_readonly,
-    fresh_index,
-    housekeep,
-    index_path,
-    locked,
-    mark_used,
-    notice,
-    signals_deferred,
-    sweep,
-)
+from relations_cli.store.cache import CacheEntry, cache_dir, cache_entries, clear_cache, index_path
 from relations_cli.store.rows import PRECISIONS, Packer
 from relations_cli.store.sql import Selection, selection
 
@@ -49,9 +31,7 @@ if TYPE_CHECKING:
     from relations_cli.core.summary import ChartCounts, EventRef, NameCount, Summary
 
 __all__ = ["CacheEntry", "IndexEngine", "StoredEvents", "cache_dir", "cache_entries",
-           "clear_cache", "open_index"]
-
-Progress = Callable[[int, int], None]
+           "clear_cache"]
 
 
 def _index_path(path: Path) -> Path:
@@ -61,98 +41,18 @@ def _index_path(path: Path) -> Path:
     return index_path(path, folder)
 
 
-def open_index(source: Path, use_cache: bool = True,
-               progress: Progress | None = None) -> IndexEngine:
-    """The index of a timeline file: the cached one if fresh, else built now.
-
-    Raises TimelineError for a missing or invalid file (and then keeps no index). Without
-    the cache (or when the cache cannot be used) the index lives in memory.
-    """
-    if not source.is_file():
-        from relations_cli.store.loader import open_timeline_file
-
-        handle, _ = open_timeline_file(source)  # raises the file's own one-line problem
-        handle.close()
-    shown = os.fsdecode(source)
-    folder = cache_dir() if use_cache else None
-    if use_cache and folder is None:
-        notice("no usable home folder for the cache; answering from memory")
-    if folder is not None:
-        index = index_path(source, folder)
-        db = fresh_index(index, source)
-
-        def recover() -> sqlite3.Connection:
-            with contextlib.suppress(OSError):
-                index.unlink()
-            return _rebuild(index, source, progress).db
-
-        if db is not None:
-            mark_used(index)
-            housekeep(folder, keep=index, force=False)
-            return IndexEngine(db, shown, recover)
-        try:
-            return _rebuild(index, source, progress)
-        except OSError as error:
-            notice(f"cannot write the index in {os.fsdecode(folder)} "
-                   f"({error.strerror or error}); answering from memory")
-        except sqlite3.Error as error:
-            notice(f"cannot write the index in {os.fsdecode(folder)} ({error}); "
-                   "answering from memory")
-    from relations_cli.store.build import build_index
-
-    db = sqlite3.connect(":memory:")
-    build_index(db, source, progress)
-    return IndexEngine(db, shown)
-
-
-def _rebuild(index: Path, source: Path, progress: Progress | None) -> IndexEngine:
-    import tempfile
-
-    from relations_cli.store.build import build_index
-
-    index.parent.mkdir(parents=True, exist_ok=True)
-    with locked(index.with_suffix(".lock")):
-        sweep(index.parent, holding=index)  # what killed builds left behind
-        # Another run may have built it while this one waited for the lock.
-        db = fresh_index(index, source)
-        if db is not None:
-            return IndexEngine(db, os.fsdecode(source))
-        temporary = ""
-        try:
-            with signals_deferred():
-                fd, temporary = tempfile.mkstemp(prefix=index.name + ".", suffix=".tmp",
-                                                 dir=index.parent)
-            os.close(fd)
-            building = sqlite3.connect(temporary)
-            try:
-                build_index(building, source, progress)
-            finally:
-                building.close()
-            os.replace(temporary, index)
-            housekeep(index.parent, keep=index)  # the cache grew: keep it bounded
-        except BaseException:
-            if temporary:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-            raise
-    db = fresh_index(index, source)
-    if db is None:  # the file changed while it was being indexed: answer from what was read
-        db = connect_readonly(index)
-    return IndexEngine(db, os.fsdecode(source))
-
-
 class StoredEvents(Deferred):
-    """Selected events as the index stores them: each one's packed record (store/rows.Packer:
-    JSON text, exactly as `json.dumps(record, ensure_ascii=False)` writes it) and line. They
-    become `Event`s only when read as events; a listing in plain, JSON, JSON Lines, CSV or TSV
-    formats the records themselves (render/present), which costs a few microseconds an event
-    instead of forty."""
+    """Selected events as the index stores them: each one's packed record and line, and
+    what unpacks a record (store/rows.Packer.record: JSON text, exactly as
+    `json.dumps(record, ensure_ascii=False)` writes it). They become `Event`s only when read
+    as events; a listing in plain, JSON, JSON Lines, CSV or TSV formats the records
+    themselves (render/present), which costs a few microseconds an event instead of forty."""
 
-    def __init__(self, rows: list[tuple[bytes, int]], packer: Packer,
+    def __init__(self, rows: list[tuple[bytes, int]], unpack: Callable[[bytes], str],
                  resolve: Callable[[Event], Event] | None = None) -> None:
         super().__init__(self._built)
         self._rows = rows
-        self._packer = packer
+        self._unpack = unpack
         # Set when some stored name is an alias (IndexEngine.resolving): events then go
         # through the registry, and records are made again from them.
         self._resolve = resolve
@@ -162,13 +62,13 @@ class StoredEvents(Deferred):
         if self._resolve is not None:
             dumps = json.dumps
             return [dumps(event_record(event), ensure_ascii=False) for event in self]
-        record = self._packer.record
-        return [record(blob) for blob, _ in self._rows]
+        unpack = self._unpack
+        return [unpack(blob) for blob, _ in self._rows]
 
     def _built(self) -> list[Event]:
         loads = json.loads
-        record = self._packer.record
-        built = [event_from_record(loads(record(blob)), line) for blob, line in self._rows]
+        unpack = self._unpack
+        built = [event_from_record(loads(unpack(blob)), line) for blob, line in self._rows]
         return built if self._resolve is None else list(map(self._resolve, built))
 
     def __len__(self) -> int:
@@ -235,12 +135,12 @@ class IndexEngine:
         chosen = self._selection(query)
         params = list(chosen.params)
         order = "DESC" if query.reverse else "ASC"
-        sql = (f"SELECT record, line FROM events{chosen.where} ORDER BY first_day {order}, "
-               f"last_day {order}, line {order}")
+        sql = (f"SELECT record, line FROM events{chosen.where} "
+               f"ORDER BY first_day {order}, last_day {order}, line {order}")
         if query.limit and not chosen.terms_in_python:
             sql += " LIMIT ?"
             params.append(query.limit)
-        stored = StoredEvents(self._rows(sql, params), self.packer, self._resolve)
+        stored = StoredEvents(self._rows(sql, params), self.packer.record, self._resolve)
         if not chosen.terms_in_python:
             return stored
         events = self._with_terms(query, list(stored))
@@ -318,8 +218,8 @@ class IndexEngine:
                             closing=closing)
 
     def _one(self, where: str, params: list[Any], order: str) -> Event | None:
-        rows = self._rows(f"SELECT record, line FROM events{where} ORDER BY {order} LIMIT 1",
-                          params)
+        rows = self._rows(f"SELECT record, line FROM events{where} "
+                          f"ORDER BY {order} LIMIT 1", params)
         return self._event(rows[0]) if rows else None
 
     # -- reports (store/aggregates): answered in SQL, or from the events when SQL cannot
@@ -331,8 +231,9 @@ class IndexEngine:
         unique = sorted(set(numbers))
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
             for n, record, line in self._rows(
-                    f"SELECT n, record, line FROM events WHERE n IN ({','.join('?' * len(chunk))})",
+                    f"SELECT n, record, line FROM events WHERE n IN ({marks})",
                     chunk):
                 found[n] = self._event((record, line))
         return found

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
 __all__ = ["PARALLEL_MIN_BYTES", "HalfOutcome", "SplitPlan", "candidate_cuts", "plan_at",
-           "read_split", "split_point", "worth_splitting"]
+           "read_in_halves", "read_split", "split_point", "worth_splitting"]
 
 PARALLEL_MIN_BYTES = 4 << 20  # smaller files are read in less time than two processes cost
 _EVENTS_KEY = re.compile(rb"(?m)^events:[ \t]*(?:#[^\n]*)?\r?\n")
@@ -259,6 +259,23 @@ def _work(conn: Any, path: Path, half: _Half) -> None:
     finally:
         with contextlib.suppress(OSError):
             conn.close()
+
+
+def read_in_halves(path: Path, on_batch: Callable[[RowBatch], None],
+                   progress: Callable[[int, int], None] | None = None,
+                   plan: SplitPlan | None = None,
+                   processes: bool = True) -> tuple[HalfOutcome, HalfOutcome] | None:
+    """The file read in two halves, at `plan` or at a cut found near its middle, every batch
+    handed to `on_batch`; None when it is too small to be worth it, no cut is found, or a
+    reader failed (see read_split for what the caller must still check)."""
+    if plan is None:
+        size = os.stat(path).st_size
+        if not worth_splitting(size):
+            return None
+        plan = split_point(path, size)
+        if plan is None:
+            return None
+    return read_split(path, plan, on_batch, progress, processes)
 
 
 def read_split(path: Path, plan: SplitPlan, on_batch: Callable[[RowBatch], None],

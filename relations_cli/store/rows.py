@@ -102,7 +102,6 @@ _DICTIONARY_BYTES = 32768
 _LEVEL = 6
 _MEMORY_LEVEL = 5
 SAMPLE_EVENTS = 64
-_SEEN_EVENTS = 65536  # events whose text a search unpacked, kept for their listing
 
 
 class Packer:
@@ -119,7 +118,6 @@ class Packer:
         self._deflate: zlib._Compress | None = None  # made on the first pack: readers never do
         self._inflate = zlib.decompressobj(-15, zdict=dictionary) if dictionary else \
             zlib.decompressobj(-15)
-        self._seen: dict[bytes, str] = {}
 
     @classmethod
     def for_sample(cls, texts: list[bytes]) -> Packer:
@@ -139,22 +137,12 @@ class Packer:
         return deflate.compress(text) + deflate.flush()
 
     def record(self, blob: bytes) -> str:
-        record = self._seen.pop(blob, None)
-        if record is not None:
-            return record
         text = self._inflate.copy().decompress(blob)
         return text[: text.index(b"\n")].decode()
 
     def search_text(self, blob: bytes) -> str:
-        """The search text. The record is kept a while: SQLite asks for the text of each
-        event the trigram index proposes, and most of those are then listed (`record`)."""
         text = self._inflate.copy().decompress(blob).decode()
-        cut = text.index("\n")
-        seen = self._seen
-        if len(seen) >= _SEEN_EVENTS:
-            seen.clear()
-        seen[blob] = text[:cut]
-        return text[cut + 1 :]
+        return text[text.index("\n") + 1 :]
 
 
 def _texts(batch: RowBatch) -> list[bytes]:

@@ -12,11 +12,13 @@ from relations_cli.core.errors import Problem, TimelineError
 
 if TYPE_CHECKING:
     from relations_cli.core.engine import Engine
+    from relations_cli.store.index import IndexEngine
 
 __all__ = [
     "STDIN",
     "default_data_path",
     "open_engine",
+    "open_index",
     "resolve_data_path",
     "resolve_data_paths",
 ]
@@ -121,6 +123,57 @@ def _open_one(path: Path, use_cache: bool,
         from relations_cli.store.loader import load_stream
 
         return MemoryEngine(load_stream(sys.stdin.buffer, STDIN_NAME))
-    from relations_cli.store.index import open_index
-
     return open_index(path, use_cache, progress)
+
+
+def open_index(source: Path, use_cache: bool = True,
+               progress: Callable[[int, int], None] | None = None) -> IndexEngine:
+    """The index of a timeline file, in order: locate it in the cache, check that it is
+    fresh, build it if not (store/build: in order, or in two halves on two cores), open it.
+    Without a usable cache (none, or one that cannot be written: a full disk, any SQLite
+    error) it is built in memory. Raises TimelineError for a missing or invalid file, and
+    then keeps no index."""
+    import contextlib
+    import sqlite3
+
+    from relations_cli.store import cache
+    from relations_cli.store.index import IndexEngine
+
+    if not source.is_file():
+        from relations_cli.store.loader import open_timeline_file
+
+        handle, _ = open_timeline_file(source)  # raises the file's own one-line problem
+        handle.close()
+    shown = os.fsdecode(source)
+
+    def build(db: sqlite3.Connection) -> None:
+        # Imported only to build: the reading (and YAML) is not loaded when the index is fresh.
+        from relations_cli.store.build import build_index
+
+        build_index(db, source, progress)
+
+    folder = cache.cache_dir() if use_cache else None
+    if use_cache and folder is None:
+        cache.notice("no usable home folder for the cache; answering from memory")
+    if folder is not None:
+        index = cache.index_path(source, folder)
+        db = cache.fresh_index(index, source)
+        if db is not None:
+            cache.mark_used(index)
+            cache.housekeep(folder, keep=index, force=False)
+
+            def recover() -> sqlite3.Connection:  # the index found damaged mid-query
+                with contextlib.suppress(OSError):
+                    index.unlink()
+                return cache.built_index(index, source, build)
+
+            return IndexEngine(db, shown, recover)
+        try:
+            return IndexEngine(cache.built_index(index, source, build), shown)
+        except (OSError, sqlite3.Error) as error:
+            reason = (error.strerror or error) if isinstance(error, OSError) else error
+            cache.notice(f"cannot write the index in {os.fsdecode(folder)} ({reason}); "
+                         "answering from memory")
+    db = sqlite3.connect(":memory:")
+    build(db)
+    return IndexEngine(db, shown)
