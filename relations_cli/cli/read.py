@@ -26,6 +26,7 @@ from relations_cli.render.formats import Kind
 def list_events(source: SourceOptions, query: Query, listing: ListOptions,
                 output: EventsOutput, looked_for: str = "") -> None:
     """The shared body of the event listings: select, render, and exit 1 on nothing."""
+    from relations_cli.core.values import timeline_categories
     from relations_cli.render.present import deliver
 
     engine = source.engine()
@@ -36,7 +37,8 @@ def list_events(source: SourceOptions, query: Query, listing: ListOptions,
         print_count(len(events))
     else:
         deliver(output.settings(), Kind.EVENTS, events, terms=query.terms,
-                protected=source.paths(), timeline=engine.registry, query=query)
+                protected=source.paths(), timeline=engine.registry, query=query,
+                categories=lambda: timeline_categories(engine))
     exit_if_empty(events, engine.count(), looked_for=looked_for)
 
 
@@ -105,6 +107,7 @@ def show(
       relations show customs-2015-trade-figures --format json
     """
     from relations_cli.core.text import did_you_mean
+    from relations_cli.core.values import timeline_categories
     from relations_cli.render.detail import event_view
     from relations_cli.render.present import deliver
 
@@ -114,7 +117,8 @@ def show(
         raise NotFoundError(f"no event with id '{event_id}'" + did_you_mean(
             event_id, engine.ids(), "'relations timeline' lists the ids"))
     deliver(output.settings(), Kind.EVENT, event_view(event, engine.people),
-            protected=source.paths(), timeline=engine.registry)
+            protected=source.paths(), timeline=engine.registry,
+            categories=lambda: timeline_categories(engine))
 
 
 class ValidateFormat(str, Enum):

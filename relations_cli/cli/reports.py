@@ -127,6 +127,7 @@ def chart(
     """
     from relations_cli.core.model import Deferred
     from relations_cli.core.summary import chart_lanes
+    from relations_cli.core.values import timeline_categories
     from relations_cli.render.chart import ChartView
     from relations_cli.render.present import deliver
 
@@ -142,7 +143,8 @@ def chart(
         lanes = chart_lanes(Deferred(lambda: engine.select(query)), by.value, engine.people,
                             counted)
         found = counted.frame.total
-    deliver(output.settings(), Kind.CHART, ChartView(lanes), protected=source.paths())
+    deliver(output.settings(), Kind.CHART, ChartView(lanes), protected=source.paths(),
+            categories=lambda: timeline_categories(engine))
     if not found:
         filters_hint(engine, query)
     exit_if_empty(range(found), engine.count())
@@ -273,6 +275,7 @@ def on_this_day(
 
     from relations_cli.core.dates import parse_month_day
     from relations_cli.core.summary import on_this_day as same_day
+    from relations_cli.core.values import timeline_categories
     from relations_cli.render.present import deliver
 
     year: int | None
@@ -291,7 +294,8 @@ def on_this_day(
         print_count(len(matched))
     else:
         deliver(output.settings(), Kind.EVENTS, matched, protected=source.paths(),
-                timeline=engine.registry, query=filters.query())
+                timeline=engine.registry, query=filters.query(),
+                categories=lambda: timeline_categories(engine))
     label = f"{calendar_date(2000, month, number):%B} {number}"
     other = f" other than {year}" if year else ""
     exit_if_empty(matched, engine.count(), looked_for=f" on {label} in any year{other}")
