@@ -267,7 +267,7 @@ def test_svg_of_every_form_and_title_is_well_formed(tmp_path: Path) -> None:
 # -- colors -------------------------------------------------------------------------------------
 
 
-def page_events(page: str) -> tuple[dict[str, object], list[list[object]]]:
+def page_events(page: str) -> tuple[dict[str, Any], list[list[Any]]]:
     """The data an HTML page draws from: its tables, and every event's array in order."""
     import re
 
@@ -283,9 +283,8 @@ def _page_colors(*args: str) -> dict[str, str]:
     result = invoke("timeline", "--data", str(BUNDLED), "--format", "html", *args)
     assert result.status == 0, result
     tables, events = page_events(result.stdout)
-    categories: list[list[str]] = tables["categories"]  # type: ignore[assignment]
-    found = {str(e[0]): categories[e[4] if len(e) > 4 else 0][1]  # type: ignore[index]
-             for e in events}
+    categories: list[list[str]] = tables["categories"]
+    found = {str(e[0]): categories[e[4] if len(e) > 4 else 0][1] for e in events}
     assert found
     return found
 

@@ -167,8 +167,10 @@ def page_data(events: Sequence[Event], context: Publication,
               all_categories: Sequence[str] = (), lang: str = "en") -> dict[str, Any]:
     """The page's view: the template's values, and the compact data its script draws from.
 
-    Each event is one array, in the order of `FIELDS` (the page's script reads it by
-    position); categories and people are indexes into the tables beside them."""
+    Each event is one array, its fields in the order the page's script reads them (the
+    template's comment names them); categories and people are indexes into the tables
+    beside them, and an event's first day on the axis is given as the days after the
+    previous event's, a number of a few digits."""
     timeline = context.timeline
     registry = people_of(timeline.people)
     colors = category_colors([*all_categories, *(e.category or NO_CATEGORY for e in events)])
@@ -191,6 +193,7 @@ def page_data(events: Sequence[Event], context: Publication,
     for name in used:
         category_index[name] = len(category_index)
     rows = []
+    previous = 0
     for event in events:
         category = event.category or NO_CATEGORY
         numbers = []
@@ -202,23 +205,22 @@ def page_data(events: Sequence[Event], context: Publication,
             if alias:
                 aliases.append(_v(name))
         note = date_note(event, lang)
-        fuzzy = bool(note)
         start = event.first_day - first if first is not None else 0
         end = min(event.last_day, last) - first if first is not None and last is not None else 0
-        written = event.date.text + (f"/{event.end.text}" if event.end is not None else "")
         rows.append(_trimmed([
             event.id, _v(event.title), when_in_words(event, lang), _iso(event),
-            category_index[category], start, end,
-            (1 if event.end is not None else 0) | (2 if fuzzy else 0), note,
-            _v(event.summary), _v(event.date_note), _v(event.place),
+            category_index[category], start - previous, end - start, _v(event.summary),
+            (1 if event.end is not None else 0) | (2 if note else 0), note,
+            _v(event.date_note), _v(event.place),
             [_v(a) for a in event.actors], [_v(t) for t in event.tags], numbers,
             [[_v(q.by), _v(q.text)] for q in event.quotes],
             [[_v(f.label), _v(f.value), _v(f.unit), _v(f.change)] for f in event.figures],
             [[_v(s.title or s.url), link_target(s.url) or "",
               "" if link_target(s.url) else _v(s.url), _v(s.publisher), _v(s.date)]
              for s in event.sources],
-            _v(written), aliases,
+            aliases,
         ]))
+        previous = start
     days = (last - first + 1) if first is not None and last is not None else 1
     ticks = [] if first is None or last is None else [
         {"left": f"{(day - first) / days * 100:.2f}", "label": label}
