@@ -261,3 +261,18 @@ def test_the_page_works_by_keyboard(offline_page: OfflinePage, tmp_path: Path) -
     page.keyboard.press("Enter")
     assert page.locator(f"[data-id={focused}] details").evaluate("d => d.open")
     offline_page.assert_clean()
+
+
+def test_one_event_page_is_open_in_full(offline_page: OfflinePage, tmp_path: Path) -> None:
+    page = offline_page.page
+    result = invoke("show", "trade-figures", "--data", str(SAMPLE), "--format", "html")
+    assert result.status == 0, result
+    path = tmp_path / "show.html"
+    path.write_text(result.stdout, encoding="utf-8")
+    page.goto(path.as_uri())
+    assert _drawn(offline_page) == ["trade-figures"]
+    assert page.locator("[data-id=trade-figures] details").evaluate("d => d.open")
+    assert page.locator("blockquote").text_content() == "We should not be afraid."
+    assert page.locator("form.controls").count() == 0
+    assert page.locator(".event").get_attribute("aria-setsize") == "1"
+    offline_page.assert_clean()
