@@ -181,13 +181,18 @@ def page_data(events: Sequence[Event], context: Publication,
     people_index: dict[str, int] = {}
     people_table: list[list[str]] = []
 
+    named: dict[str, tuple[int, bool]] = {}  # each name as written, looked up once
+
     def person_number(name: str) -> tuple[int, bool]:
+        if name in named:
+            return named[name]
         person = registry.get(name)
         canonical = person.name if person else name
         if canonical not in people_index:
             people_index[canonical] = len(people_table)
             people_table.append([_v(canonical), _v(person.role) if person else ""])
-        return people_index[canonical], canonical != name
+        named[name] = people_index[canonical], canonical != name
+        return named[name]
 
     used = sorted({e.category or NO_CATEGORY for e in events}, key=lambda n: (n.casefold(), n))
     for name in used:
