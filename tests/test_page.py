@@ -150,3 +150,23 @@ def test_a_large_page_weighs_less_than_its_yaml(tmp_path: Path) -> None:
     assert page.status == 0, page
     assert len(page.stdout.encode()) < data.stat().st_size
     assert page.stdout.count("Talks on the pipeline, round 499") == 1  # once, as data
+
+
+def _first_days(*args: str) -> dict[str, int]:
+    """Each event's first day on the page's axis, decoded as the page's script does."""
+    page = invoke("timeline", "--data", str(BUNDLED), "--format", "html", *args)
+    assert page.status == 0, page
+    _, events = page_events(page.stdout)
+    days: dict[str, int] = {}
+    day = 0
+    for event in events:
+        day += event[5] if len(event) > 5 else 0
+        days[event[0]] = day
+    return days
+
+
+def test_first_days_sent_as_steps_decode_in_any_order() -> None:
+    forward = _first_days()
+    assert forward[next(iter(forward))] == 0  # the earliest event starts the axis
+    assert _first_days("--reverse") == forward
+    assert all(day >= 0 for day in forward.values())
