@@ -3,8 +3,9 @@
 # No `from __future__ import annotations`: see app.py.
 
 import sys
+from collections.abc import Callable
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,11 +23,13 @@ from relations_cli.core.errors import ExitStatus, NotFoundError, QueryError
 from relations_cli.core.query import Query
 from relations_cli.render.formats import Kind
 
+if TYPE_CHECKING:
+    from relations_cli.core.engine import Engine
+
 
 def list_events(source: SourceOptions, query: Query, listing: ListOptions,
                 output: EventsOutput, looked_for: str = "") -> None:
     """The shared body of the event listings: select, render, and exit 1 on nothing."""
-    from relations_cli.core.values import timeline_categories
     from relations_cli.render.present import deliver
 
     engine = source.engine()
@@ -38,8 +41,18 @@ def list_events(source: SourceOptions, query: Query, listing: ListOptions,
     else:
         deliver(output.settings(), Kind.EVENTS, events, terms=query.terms,
                 protected=source.paths(), timeline=engine.registry, query=query,
-                categories=lambda: timeline_categories(engine))
+                categories=every_category(engine))
     exit_if_empty(events, engine.count(), looked_for=looked_for)
+
+
+def every_category(engine: "Engine") -> Callable[[], tuple[str, ...]]:
+    """Every category of the whole timeline, asked for only by a format that colors them
+    (html, svg), so that each export of a timeline colors a category alike."""
+    def categories() -> tuple[str, ...]:
+        from relations_cli.core.values import timeline_categories
+
+        return timeline_categories(engine)
+    return categories
 
 
 def filters_hint(engine: object, query: Query) -> None:
@@ -107,7 +120,6 @@ def show(
       relations show customs-2015-trade-figures --format json
     """
     from relations_cli.core.text import did_you_mean
-    from relations_cli.core.values import timeline_categories
     from relations_cli.render.detail import event_view
     from relations_cli.render.present import deliver
 
@@ -118,7 +130,7 @@ def show(
             event_id, engine.ids(), "'relations timeline' lists the ids"))
     deliver(output.settings(), Kind.EVENT, event_view(event, engine.people),
             protected=source.paths(), timeline=engine.registry,
-            categories=lambda: timeline_categories(engine))
+            categories=every_category(engine))
 
 
 class ValidateFormat(str, Enum):

@@ -18,7 +18,7 @@ from relations_cli.cli.options import (
     complete_people,
     with_options,
 )
-from relations_cli.cli.read import filters_hint
+from relations_cli.cli.read import every_category, filters_hint
 from relations_cli.core.errors import DateError, QueryError
 from relations_cli.core.query import Query
 from relations_cli.render.formats import Kind
@@ -127,7 +127,6 @@ def chart(
     """
     from relations_cli.core.model import Deferred
     from relations_cli.core.summary import chart_lanes
-    from relations_cli.core.values import timeline_categories
     from relations_cli.render.chart import ChartView
     from relations_cli.render.present import deliver
 
@@ -144,7 +143,7 @@ def chart(
                             counted)
         found = counted.frame.total
     deliver(output.settings(), Kind.CHART, ChartView(lanes), protected=source.paths(),
-            categories=lambda: timeline_categories(engine))
+            categories=every_category(engine))
     if not found:
         filters_hint(engine, query)
     exit_if_empty(range(found), engine.count())
@@ -275,7 +274,6 @@ def on_this_day(
 
     from relations_cli.core.dates import parse_month_day
     from relations_cli.core.summary import on_this_day as same_day
-    from relations_cli.core.values import timeline_categories
     from relations_cli.render.present import deliver
 
     year: int | None
@@ -295,7 +293,7 @@ def on_this_day(
     else:
         deliver(output.settings(), Kind.EVENTS, matched, protected=source.paths(),
                 timeline=engine.registry, query=filters.query(),
-                categories=lambda: timeline_categories(engine))
+                categories=every_category(engine))
     label = f"{calendar_date(2000, month, number):%B} {number}"
     other = f" other than {year}" if year else ""
     exit_if_empty(matched, engine.count(), looked_for=f" on {label} in any year{other}")
