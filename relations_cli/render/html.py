@@ -46,6 +46,7 @@ AXIS_LABELS = 6  # at most this many labels on the time axis: they fit a phone's
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "events": "events", "event": "event", "search": "Search",
+        "loading": "Searching the first events; the others are still arriving.",
         "search_hint": "words in the events", "categories": "Categories", "person": "Person",
         "everyone": "everyone", "shown": "{shown} of {total} events shown",
         "exact": "exact date or span", "fuzzy": "dated only to the month or year, or "
@@ -69,6 +70,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "fr": {
         "events": "événements", "event": "événement", "search": "Rechercher",
+        "loading": "Recherche dans les premiers événements ; les autres arrivent encore.",
         "search_hint": "mots des événements", "categories": "Catégories",
         "person": "Personne", "everyone": "tout le monde",
         "shown": "{shown} sur {total} événements affichés",

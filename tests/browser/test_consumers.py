@@ -195,6 +195,7 @@ def test_hostile_page_shows_text_and_runs_nothing(offline_page: OfflinePage,
     page.fill("#q", "alert('quote')")
     assert _shown_ids(offline_page) == ["script-title"]
     page.fill("#q", "script")  # a match in a hostile title is marked as text, not markup
+    assert "script-title" in _shown_ids(offline_page)
     marks = page.locator("[data-id=script-title] .headline mark").all_text_contents()
     assert marks == ["script", "script", "script"]
     assert page.locator("[data-id=script-title] .headline").text_content() == \
