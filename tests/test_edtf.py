@@ -343,7 +343,9 @@ def test_an_unknown_end_shows_as_written_everywhere(tmp_path: Path) -> None:
     assert json.loads(invoke("show", "later", "--data", path, "--format", "json").stdout)[
         "end"] is None
     assert "end: unknown (2015-09/)" in invoke("show", "talks", "--data", path).stdout
-    assert "2015-09/ : Talks" in invoke("timeline", "--data", path, "--format", "mermaid").stdout
+    # Mermaid says periods in words, as the HTML page does (issue 23).
+    assert "September 2015 – unknown end : Talks" in invoke(
+        "timeline", "--data", path, "--format", "mermaid").stdout
     assert "| 2015-09/ |" in invoke("timeline", "--data", path, "--format", "markdown").stdout
     slides = json.loads(invoke("timeline", "--data", path, "--format", "timelinejs").stdout)
     assert slides["events"][0]["display_date"] == "September 2015 – unknown end"

@@ -283,7 +283,9 @@ def test_mermaid_has_a_section_a_year_in_date_order() -> None:
               Event(id="c", date=period(2016, 1), title="C")]
     lines = "".join(render_mermaid(events, Publication(Timeline(())))).splitlines()
     assert lines == ["timeline", "    section 2015", "        2015 : A", "    section 2016",
-                     "        2016-01 : B", "            : C"]
+                     "        January 2016 : B", "            : C"]
+    french = "".join(render_mermaid(events, Publication(Timeline(())), "fr")).splitlines()
+    assert french[4:] == ["        janvier 2016 : B", "            : C"]
 
 
 def test_mermaid_gantt_draws_each_period_whole_by_category() -> None:

@@ -267,14 +267,26 @@ def test_svg_of_every_form_and_title_is_well_formed(tmp_path: Path) -> None:
 # -- colors -------------------------------------------------------------------------------------
 
 
-def _page_colors(*args: str) -> dict[str, str]:
+def page_events(page: str) -> tuple[dict[str, Any], list[list[Any]]]:
+    """The data an HTML page draws from: its tables, and every event's array in order."""
     import re
 
+    scripts = dict(re.findall(
+        r'<script type="application/json" id="relations-(first|data)">(.*?)</script>', page,
+        re.S))
+    first = json.loads(scripts["first"])
+    rest = json.loads(scripts["data"])
+    return first, [*first["events"], *rest["events"]]
+
+
+def _page_colors(*args: str) -> dict[str, str]:
     result = invoke("timeline", "--data", str(BUNDLED), "--format", "html", *args)
     assert result.status == 0, result
-    found = re.findall(r'data-id="([^"]+)" style="--c: (#[0-9A-Fa-f]{6})"', result.stdout)
+    tables, events = page_events(result.stdout)
+    categories: list[list[str]] = tables["categories"]
+    found = {str(e[0]): categories[e[4] if len(e) > 4 else 0][1] for e in events}
     assert found
-    return dict(found)
+    return found
 
 
 def test_a_category_has_one_color_in_every_export() -> None:
@@ -290,9 +302,13 @@ def test_a_category_has_one_color_in_every_export() -> None:
         assert set(filtered.values()) == {by_category[category]}, category
     filtered = _page_colors("--since", "2016-03")
     assert all(full[key] == color for key, color in filtered.items())
-    svg = ET.fromstring(invoke("chart", "--data", str(BUNDLED), "--format", "svg").stdout)
-    legend = svg.find("{http://www.w3.org/2000/svg}g[@class='legend']")
-    assert legend is not None
-    swatches = list(legend)
-    for rect, text in zip(swatches[::2], swatches[1::2], strict=True):
-        assert rect.get("fill") == by_category[text.text or ""], text.text
+    assert len(set(by_category.values())) == len(by_category)  # no two categories share one
+    for args in [(), ("--category", "trade"), ("--since", "2016-03")]:
+        svg = ET.fromstring(invoke("chart", "--data", str(BUNDLED), "--format", "svg",
+                                   *args).stdout)
+        legend = svg.find("{http://www.w3.org/2000/svg}g[@class='legend']")
+        assert legend is not None
+        swatches = list(legend)
+        assert swatches
+        for rect, text in zip(swatches[::2], swatches[1::2], strict=True):
+            assert rect.get("fill") == by_category[text.text or ""], (args, text.text)

@@ -291,7 +291,26 @@ class OutputOptions(OptionGroup):
                               not self.no_header, not self.no_pager)
 
 
-class EventsOutput(OutputOptions):
+class PageLanguage(str, Enum):
+    """The languages a page's dates can be written in (render/publish.LANGUAGES's keys)."""
+
+    en = "en"
+    fr = "fr"
+
+
+class PublishedOutput(OutputOptions):
+    """The output of a command that can publish events: also the language of a page."""
+
+    lang: Annotated[PageLanguage, typer.Option(
+        "--lang", case_sensitive=False,
+        help="Language of the dates and labels of --format html and mermaid: en or fr.")] = \
+        PageLanguage.en
+
+    def settings(self) -> "OutputSettings":
+        return super().settings()._replace(lang=self.lang.value)
+
+
+class EventsOutput(PublishedOutput):
     KIND: ClassVar[Kind] = Kind.EVENTS
 
     eras: Annotated[str | None, typer.Option(
@@ -307,7 +326,7 @@ class EventsOutput(OutputOptions):
         return super().settings()._replace(eras=load_eras(self.eras))
 
 
-class EventOutput(OutputOptions):
+class EventOutput(PublishedOutput):
     KIND: ClassVar[Kind] = Kind.EVENT
 
 

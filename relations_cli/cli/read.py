@@ -1,8 +1,9 @@
 """Reading commands: timeline, search, show and validate."""
 
 import sys
+from collections.abc import Callable
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +21,9 @@ from relations_cli.core.errors import ExitStatus, NotFoundError, QueryError
 from relations_cli.core.query import Query
 from relations_cli.render.formats import Kind
 
+if TYPE_CHECKING:
+    from relations_cli.core.engine import Engine
+
 
 def list_events(source: SourceOptions, query: Query, listing: ListOptions,
                 output: EventsOutput, looked_for: str = "") -> None:
@@ -34,8 +38,19 @@ def list_events(source: SourceOptions, query: Query, listing: ListOptions,
         print_count(len(events))
     else:
         deliver(output.settings(), Kind.EVENTS, events, terms=query.terms,
-                protected=source.paths(), timeline=engine.registry, query=query)
+                protected=source.paths(), timeline=engine.registry, query=query,
+                categories=every_category(engine))
     exit_if_empty(events, engine.count(), looked_for=looked_for)
+
+
+def every_category(engine: "Engine") -> Callable[[], tuple[str, ...]]:
+    """Every category of the whole timeline, asked for only by a format that colors them
+    (html, svg), so that each export of a timeline colors a category alike."""
+    def categories() -> tuple[str, ...]:
+        from relations_cli.core.values import timeline_categories
+
+        return timeline_categories(engine)
+    return categories
 
 
 def filters_hint(engine: object, query: Query) -> None:
@@ -112,7 +127,8 @@ def show(
         raise NotFoundError(not_found("event with id", event_id, engine.ids(),
                                       engine.registry.path, "'relations timeline' lists the ids"))
     deliver(output.settings(), Kind.EVENT, event_view(event, engine.people),
-            protected=source.paths(), timeline=engine.registry)
+            protected=source.paths(), timeline=engine.registry,
+            categories=every_category(engine))
 
 
 class ValidateFormat(str, Enum):

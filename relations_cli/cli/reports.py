@@ -16,7 +16,7 @@ from relations_cli.cli.options import (
     complete_people,
     with_options,
 )
-from relations_cli.cli.read import filters_hint
+from relations_cli.cli.read import every_category, filters_hint
 from relations_cli.core.errors import DateError, QueryError
 from relations_cli.core.query import Query
 from relations_cli.render.formats import Kind
@@ -140,7 +140,8 @@ def chart(
         lanes = chart_lanes(Deferred(lambda: engine.select(query)), by.value, engine.people,
                             counted)
         found = counted.frame.total
-    deliver(output.settings(), Kind.CHART, ChartView(lanes), protected=source.paths())
+    deliver(output.settings(), Kind.CHART, ChartView(lanes), protected=source.paths(),
+            categories=every_category(engine))
     if not found:
         filters_hint(engine, query)
     exit_if_empty(range(found), engine.count())
@@ -290,7 +291,8 @@ def on_this_day(
         print_count(len(matched))
     else:
         deliver(output.settings(), Kind.EVENTS, matched, protected=source.paths(),
-                timeline=engine.registry, query=filters.query())
+                timeline=engine.registry, query=filters.query(),
+                categories=every_category(engine))
     label = f"{calendar_date(2000, month, number):%B} {number}"
     other = f" other than {year}" if year else ""
     exit_if_empty(matched, engine.count(), looked_for=f" on {label} in any year{other}")

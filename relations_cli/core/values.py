@@ -12,7 +12,7 @@ from relations_cli.core.text import did_you_mean, holds_words, words
 if TYPE_CHECKING:
     from relations_cli.core.engine import Engine
 
-__all__ = ["VALUE_FIELDS", "field_values", "unknown_filter_values"]
+__all__ = ["VALUE_FIELDS", "field_values", "timeline_categories", "unknown_filter_values"]
 
 VALUE_FIELDS = ("category", "tag", "actor", "person", "place")
 # The Query field and option of each: how a filter names it.
@@ -27,6 +27,13 @@ def field_values(engine: Engine, field: str, query: Query | None = None) -> list
     summary = engine.summarize(query or Query(), (field,))
     counted = [(combo[0], count) for combo, count in summary.groups if combo[0] != NONE_LABEL]
     return sorted(counted, key=lambda item: (-item[1], item[0].casefold()))
+
+
+def timeline_categories(engine: Engine) -> tuple[str, ...]:
+    """Every category the whole timeline uses, whatever a query selects: what a published
+    page or chart colors its categories from, so that every export of a timeline agrees."""
+    summary = engine.summarize(Query(), ("category",))
+    return tuple(combo[0] for combo, _ in summary.groups if combo[0] != NONE_LABEL)
 
 
 def unknown_filter_values(engine: Engine, query: Query) -> list[str]:

@@ -1,15 +1,22 @@
 """One self-contained web page: the chronology with filters, no network needed.
 
-Text from the timeline reaches the page only through Jinja2's autoescaping, and reaches its
-script only as JSON inside `<script type="application/json">` with `<`, `>` and `&` escaped,
-so no value can close the element or start markup. Only http, https and mailto URLs become
-links. Jinja2 is imported here, and this module only when `--format html` is asked for.
+The events reach the page once, as compact JSON (an array per event, tables for categories
+and people) inside `<script type="application/json">`, with `<`, `>`, `&`, U+2028 and U+2029
+escaped so no value can close the element; the page's script draws only the events on screen
+(a virtual list of blocks) and searches and filters the data, so a page of 100,000 events
+opens as fast as a small one and weighs less than its YAML (issue 23). The script puts data on
+the page only as text (`textContent`, text nodes), never as markup. The page's own words
+(header, legend, time axis, counts) go through Jinja2's autoescaping. Only http, https and
+mailto URLs become links. Jinja2 is imported here, and this module only when `--format html`
+is asked for.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 from relations_cli.core.model import Event, Period, Precision
@@ -17,18 +24,81 @@ from relations_cli.core.people import people_of
 from relations_cli.render.detail import EventView
 from relations_cli.render.publish import (
     NO_CATEGORY,
+    WORDS,
     Publication,
+    axis_ticks,
     category_colors,
     link_target,
+    period_in_words,
     publication,
-    readable_period,
+    when_in_words,
 )
 from relations_cli.render.renderers import Look, Written
 from relations_cli.render.safe import visible
 
-__all__ = ["page_data", "render_html", "script_json"]
+__all__ = ["MESSAGES", "page_data", "render_html", "script_json"]
 
 TEMPLATE = "page.html.j2"
+FIRST_SCREEN = 40  # events sent ahead of the rest, and drawn before the rest has arrived
+AXIS_LABELS = 6  # at most this many labels on the time axis: they fit a phone's width
+
+# The page's own words, in each language of --lang (render/publish.WORDS has the dates').
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "events": "events", "event": "event", "search": "Search",
+        "loading": "Searching the first events; the others are still arriving.",
+        "search_hint": "words in the events", "categories": "Categories", "person": "Person",
+        "everyone": "everyone", "shown": "{shown} of {total} events shown",
+        "exact": "exact date or span", "fuzzy": "dated only to the month or year, or "
+        "approximate", "selection": "Selection used", "filter": "Filter the events",
+        "list": "Events in date order", "axis": "Time axis",
+        "place": "Place", "actors": "Actors", "people": "People", "quotes": "Quotes",
+        "figures": "Figures", "figure": "Figure", "value": "Value", "change": "Change",
+        "sources": "Sources", "tags": "Tags", "id": "id", "span": "span on the time axis",
+        "date": "date on the time axis",
+        "noscript": "This page draws its events with JavaScript, which is turned off. "
+        "`relations timeline --format markdown` gives the same events as text.",
+        "footer": "Made with relations. Works offline; nothing on this page loads from "
+        "elsewhere.",
+        "precision": "Dated only to the {what}.", "and": " and ",
+        "approximate": "The date is approximate.", "uncertain": "The date is uncertain.",
+        "both": "The date is approximate and uncertain.",
+        "end_approximate": "The end is approximate.", "end_uncertain": "The end is uncertain.",
+        "end_both": "The end is approximate and uncertain.",
+        "century": "century", "decade": "decade", "year": "year", "quarter": "quarter",
+        "season": "season", "month": "month", "day": "day",
+    },
+    "fr": {
+        "events": "événements", "event": "événement", "search": "Rechercher",
+        "loading": "Recherche dans les premiers événements ; les autres arrivent encore.",
+        "search_hint": "mots des événements", "categories": "Catégories",
+        "person": "Personne", "everyone": "tout le monde",
+        "shown": "{shown} sur {total} événements affichés",
+        "exact": "date exacte ou période", "fuzzy": "daté seulement au mois ou à l'année, ou "
+        "approximatif", "selection": "Sélection utilisée", "filter": "Filtrer les événements",
+        "list": "Événements par date", "axis": "Axe du temps",
+        "place": "Lieu", "actors": "Acteurs", "people": "Personnes", "quotes": "Citations",
+        "figures": "Chiffres", "figure": "Chiffre", "value": "Valeur", "change": "Variation",
+        "sources": "Sources", "tags": "Mots-clés", "id": "id",
+        "span": "période sur l'axe du temps", "date": "date sur l'axe du temps",
+        "noscript": "Cette page affiche ses événements avec JavaScript, qui est désactivé. "
+        "`relations timeline --format markdown` donne les mêmes événements en texte.",
+        "footer": "Fait avec relations. Fonctionne hors ligne ; rien sur cette page ne vient "
+        "d'ailleurs.",
+        "precision": "Daté seulement {what}.", "and": " et ",
+        "approximate": "La date est approximative.", "uncertain": "La date est incertaine.",
+        "both": "La date est approximative et incertaine.",
+        "end_approximate": "La fin est approximative.", "end_uncertain": "La fin est incertaine.",
+        "end_both": "La fin est approximative et incertaine.",
+        "century": "au siècle", "decade": "à la décennie", "year": "à l'année",
+        "quarter": "au trimestre", "season": "à la saison", "month": "au mois", "day": "au jour",
+    },
+}  # fmt: skip
+
+_COARSE_ORDER = ["century", "decade", "year", "quarter", "season", "month", "day"]
+_QUALIFIED = {"~": "approximate", "?": "uncertain", "%": "both"}
+# Characters that must not stand raw in a <script> element's text, or in JavaScript source.
+_SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
 
 
 def _v(text: str) -> str:
@@ -36,33 +106,48 @@ def _v(text: str) -> str:
     return visible(text, keep_newlines=True)
 
 
+def _script_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def script_json(value: Any) -> str:
-    """JSON that may stand inside a <script> element: nothing in it can close the element."""
-    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """JSON that may stand inside a <script> element: nothing in it can close the element.
+    Non-ASCII text stays as it is (UTF-8), a third of the size of `\\uXXXX` escapes."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _SCRIPT_UNSAFE.sub(_script_escape, text)
 
 
-def _when(event: Event) -> str:
-    if event.end is None:
-        return readable_period(event.date)
-    return f"{readable_period(event.date)} – {readable_period(event.end)}"
+def date_note(event: Event, lang: str = "en") -> str:
+    """What a reader should know of the dates beyond the words: how coarse they are, and
+    whether they are approximate or uncertain (`Dated only to the year. The date is
+    approximate.`)."""
+    return _date_note(event.date, event.end, lang)
 
 
-_COARSE_ORDER = ["century", "decade", "year", "quarter", "season", "month", "day"]
+@lru_cache(maxsize=8192)
+def _date_note(date: Period, end: Period | None, lang: str) -> str:
+    from relations_cli.core.dates import qualifier_of
+
+    words = MESSAGES[lang]
+    notes = []
+    coarse = sorted({p.precision.value for p in (date, end)
+                     if p is not None and p.precision is not Precision.DAY
+                     and p.text != ".." and not p.unknown},
+                    key=_COARSE_ORDER.index)
+    if coarse:
+        notes.append(words["precision"].format(
+            what=words["and"].join(words[name] for name in coarse)))
+    for key, period in (("", date), ("end_", end)):
+        qualifier = qualifier_of(period) if period is not None else ""
+        if qualifier:
+            notes.append(words[key + _QUALIFIED[qualifier]])
+    return " ".join(notes)
 
 
-def _precision_note(event: Event) -> str:
-    coarse = [p for p in (event.date, event.end)
-              if p is not None and p.precision is not Precision.DAY]
-    if not coarse:
-        return ""
-    return "dated only to the " + " and ".join(
-        sorted({p.precision.value for p in coarse}, key=_COARSE_ORDER.index))
-
-
-def _iso(period: Period) -> str:
+def _iso(event: Event) -> str:
     # A valid HTML date, month or year string, at the precision written (EDTF's qualifiers,
     # seasons, decades and years before the common era have none beyond their first year).
+    period = event.date
     year = period.start.year
     if year < 1:
         return ""
@@ -73,92 +158,116 @@ def _iso(period: Period) -> str:
     return f"{year:04d}"
 
 
-def _overall(events: Sequence[Event]) -> str:
-    if not events:
-        return ""
-    first = min(events, key=lambda e: e.first_day).date
-    last = max(events, key=lambda e: e.last_day)
-    return f"{readable_period(first)} to {readable_period(last.end or last.date)}"
+def _trimmed(row: list[Any]) -> list[Any]:
+    """An event's array without its empty fields at the end (the page reads them as empty)."""
+    while row and row[-1] in ("", [], 0):
+        row.pop()
+    return row
 
 
-def page_data(events: Sequence[Event], context: Publication) -> dict[str, Any]:
-    """The page's view: every value a string already made visible, ready to be escaped."""
+def page_data(events: Sequence[Event], context: Publication,
+              all_categories: Sequence[str] = (), lang: str = "en") -> dict[str, Any]:
+    """The page's view: the template's values, and the compact data its script draws from.
+
+    Each event is one array, its fields in the order the page's script reads them (the
+    template's comment names them); categories and people are indexes into the tables
+    beside them, and an event's first day on the axis is given as the days after the
+    previous event's, a number of a few digits."""
     timeline = context.timeline
     registry = people_of(timeline.people)
-    colors = category_colors(events)
-    start = min((e.first_day for e in events), default=None)
-    end = max((e.drawn_last_day for e in events), default=None)
-    days = end - start + 1 if start is not None and end is not None else 1
+    colors = category_colors([*all_categories, *(e.category or NO_CATEGORY for e in events)])
+    first = min((e.first_day for e in events), default=None)
+    last = max((e.drawn_last_day for e in events), default=None)
 
-    def canonical(name: str) -> str:
+    category_index: dict[str, int] = {}
+    people_index: dict[str, int] = {}
+    people_table: list[list[str]] = []
+
+    named: dict[str, tuple[int, bool]] = {}  # each name as written, looked up once
+
+    def person_number(name: str) -> tuple[int, bool]:
+        if name in named:
+            return named[name]
         person = registry.get(name)
-        return person.name if person else name
+        canonical = person.name if person else name
+        if canonical not in people_index:
+            people_index[canonical] = len(people_table)
+            people_table.append([_v(canonical), _v(person.role) if person else ""])
+        named[name] = people_index[canonical], canonical != name
+        return named[name]
 
-    items = []
-    people: dict[str, None] = {}
+    used = sorted({e.category or NO_CATEGORY for e in events}, key=lambda n: (n.casefold(), n))
+    for name in used:
+        category_index[name] = len(category_index)
+    rows = []
+    previous = 0
     for event in events:
         category = event.category or NO_CATEGORY
-        named = [canonical(n) for n in event.named_people]
-        people.update((n, None) for n in named)
-        left = (event.first_day - start) / days * 100 if start is not None else 0.0
-        width = (min(event.last_day, end or event.last_day) - event.first_day + 1) / days * 100
-        items.append({
-            "id": event.id,
-            "title": _v(event.title),
-            "when": _when(event),
-            "date_iso": _iso(event.date),
-            "end_iso": _iso(event.end) if event.end else "",
-            "precision_note": _precision_note(event),
-            "is_span": event.end is not None,
-            "fuzzy": _precision_note(event) != "",
-            "bar_left": f"{left:.3f}",
-            "bar_width": f"{max(width, 0.0):.3f}",
-            "category": _v(category),
-            "color": colors[category],
-            "summary": _v(event.summary),
-            "date_note": _v(event.date_note),
-            "place": _v(event.place),
-            "actors": [_v(a) for a in event.actors],
-            "tags": [_v(t) for t in event.tags],
-            "people": [
-                {"name": _v(name), "role": _v(person.role) if person else ""}
-                for name, person in ((n, registry.get(n)) for n in event.named_people)
-            ],
-            "quotes": [{"by": _v(q.by), "text": _v(q.text)} for q in event.quotes],
-            "figures": [{"label": _v(f.label), "value": _v(f.value), "unit": _v(f.unit),
-                         "change": _v(f.change)} for f in event.figures],
-            "sources": [{"title": _v(s.title or s.url), "url": link_target(s.url),
-                         "raw_url": _v(s.url) if not link_target(s.url) else "",
-                         "publisher": _v(s.publisher), "date": _v(s.date)}
-                        for s in event.sources],
-            "search": {
-                "id": event.id,
-                "category": category,
-                "people": named,
-                "text": " ".join([
-                    event.id, event.title, event.summary, category, event.place,
-                    *event.actors, *event.tags, *named, *event.named_people,
-                    *(q.text for q in event.quotes), event.date.text,
-                    event.end.text if event.end else "",
-                ]).lower(),
-            },
-        })
+        numbers = []
+        aliases = []
+        for name in event.named_people:
+            number, alias = person_number(name)
+            if number not in numbers:
+                numbers.append(number)
+            if alias:
+                aliases.append(_v(name))
+        note = date_note(event, lang)
+        start = event.first_day - first if first is not None else 0
+        end = min(event.last_day, last) - first if first is not None and last is not None else 0
+        rows.append(_trimmed([
+            event.id, _v(event.title), when_in_words(event, lang), _iso(event),
+            category_index[category], start - previous, end - start, _v(event.summary),
+            (1 if event.end is not None else 0) | (2 if note else 0), note,
+            _v(event.date_note), _v(event.place),
+            [_v(a) for a in event.actors], [_v(t) for t in event.tags], numbers,
+            [[_v(q.by), _v(q.text)] for q in event.quotes],
+            [[_v(f.label), _v(f.value), _v(f.unit), _v(f.change)] for f in event.figures],
+            [[_v(s.title or s.url), link_target(s.url) or "",
+              "" if link_target(s.url) else _v(s.url), _v(s.publisher), _v(s.date)]
+             for s in event.sources],
+            aliases,
+        ]))
+        previous = start
+    days = (last - first + 1) if first is not None and last is not None else 1
+    ticks = [] if first is None or last is None else [
+        {"left": f"{(day - first) / days * 100:.2f}", "label": label}
+        for day, label in axis_ticks(first, last, AXIS_LABELS, lang)]
+    messages = MESSAGES[lang]
+    categories = [{"name": _v(name), "value": name, "color": colors[name]} for name in used]
+    first_screen = {
+        "categories": [[c["name"], c["color"]] for c in categories],
+        "people": people_table,
+        "days": days,
+        "detail": context.detail,
+        "messages": messages,
+        "events": rows[:FIRST_SCREEN],
+    }
+    span = ""
+    if events:
+        earliest = min(events, key=lambda e: e.first_day).date
+        latest = max(events, key=lambda e: e.last_day)
+        span = WORDS[lang].span.format(start=period_in_words(earliest, lang),
+                                       end=period_in_words(latest.end or latest.date, lang))
     return {
+        "lang": lang,
+        "t": messages,
         "title": _v(timeline.title or "Timeline"),
         "description": _v(timeline.description),
         "filters": [(label, _v(value)) for label, value in context.filters],
-        "events": items,
-        "count": len(items),
-        "categories": [{"name": _v(name), "value": name, "color": color}
-                       for name, color in colors.items()],
-        "people": sorted(((_v(n), n) for n in people), key=lambda p: p[0].casefold()),
-        "span": _overall(events),
+        "count": len(rows),
+        "categories": categories,
+        "people": sorted(((row[0], str(number)) for number, row in enumerate(people_table)),
+                         key=lambda p: p[0].casefold()),
+        "ticks": ticks,
+        "span": span,
         "detail": context.detail,
-        "script_data": script_json({"events": [item["search"] for item in items]}),
+        "first_data": script_json(first_screen),
+        "script_data": script_json({"events": rows[FIRST_SCREEN:]}),
     }
 
 
-def render_html(events: Sequence[Event], context: Publication) -> Iterator[str]:
+def render_html(events: Sequence[Event], context: Publication,
+                all_categories: Sequence[str] = (), lang: str = "en") -> Iterator[str]:
     """The page, streamed from the template."""
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
     from markupsafe import Markup
@@ -171,21 +280,24 @@ def render_html(events: Sequence[Event], context: Publication) -> Iterator[str]:
         lstrip_blocks=True,
     )
     template = environment.get_template(TEMPLATE)
-    data = page_data(events, context)
+    data = page_data(events, context, all_categories, lang)
     # script_json escapes <, > and &, so the JSON cannot end its <script> element; HTML
     # entities would not be decoded inside one, so it goes in as it is.
+    data["first_data"] = Markup(data["first_data"])
     data["script_data"] = Markup(data["script_data"])
     yield from template.generate(**data)
 
 
 def html_events(events: Sequence[Event], look: Look) -> Iterator[str]:
     """The registry's entry point for a listing of events."""
-    return render_html(events, publication(look.timeline, look.query))
+    return render_html(events, publication(look.timeline, look.query), look.categories(),
+                       look.lang)
 
 
 def html_event(view: EventView, look: Look) -> Iterator[str]:
     """The registry's entry point for `show`: the one event, in full."""
-    return render_html([view.event], publication(look.timeline, detail=True))
+    return render_html([view.event], publication(look.timeline, detail=True),
+                       look.categories(), look.lang)
 
 
 # This module's entries of the format registry (render/formats.FORMATS).

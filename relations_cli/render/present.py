@@ -54,6 +54,11 @@ class OutputSettings(NamedTuple):
     header: bool = True
     pager: bool = True
     eras: tuple[Era, ...] = ()
+    lang: str = "en"
+
+
+# The formats that write dates in words in a chosen language (--lang).
+LANG_FORMATS = ("html", "mermaid")
 
 
 def _env_on(name: str) -> bool:
@@ -136,10 +141,12 @@ def _opened(settings: OutputSettings, kind: Kind, protected: Collection[Path]) -
 
 def deliver(settings: OutputSettings, kind: Kind, result: Any, *,
             protected: Collection[Path] = (), terms: Sequence[str] = (),
-            timeline: Timeline | None = None, query: Query | None = None) -> None:
+            timeline: Timeline | None = None, query: Query | None = None,
+            categories: Callable[[], Sequence[str]] = tuple) -> None:
     """Write a result of some kind in the chosen format and place: the format's renderer for
     that kind writes it (render/formats.py); --output never names one of the `protected`
-    files (the timelines being read)."""
+    files (the timelines being read). `categories` gives every category of the whole
+    timeline, asked only by a format that colors them."""
     with _opened(settings, kind, protected) as target:
         fmt = FORMATS[target.format]
         if (kind is Kind.EVENTS and fmt.name == "pretty" and not settings.format
@@ -150,9 +157,13 @@ def deliver(settings: OutputSettings, kind: Kind, result: Any, *,
             fmt = FORMATS["plain"]
         if settings.eras and fmt.name != "timelinejs":
             raise QueryError(f"--eras is for --format timelinejs, not {fmt.name}")
+        if settings.lang != "en" and fmt.name not in LANG_FORMATS:
+            raise QueryError(f"--lang is for --format {' or '.join(LANG_FORMATS)}, "
+                             f"not {fmt.name}")
         look = Look(color=target.color, width=_width(target, kind), terms=tuple(terms),
                     fields=settings.fields, header=settings.header, timeline=timeline,
-                    query=query, eras=settings.eras)
+                    query=query, eras=settings.eras, categories=categories,
+                    lang=settings.lang)
         renderers = fmt.load()
         if isinstance(renderers, Binary):
             _write_bytes(target, fmt.name, _bytes(renderers, kind, result, look))

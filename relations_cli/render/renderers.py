@@ -117,9 +117,12 @@ class Drawn:
 class Look(_Frozen):
     """How a renderer should write: color, width, search terms to mark, and which columns;
     and, for publishing formats, what they show around the events: the timeline's title,
-    description and people, the filters the command line used, and --eras (timelinejs)."""
+    description and people, the filters the command line used, --eras (timelinejs), every
+    category the whole timeline uses (asked only by the formats that color categories, so
+    that a filtered export colors them as the full one does) and the page's language."""
 
-    __slots__ = ("color", "eras", "fields", "header", "query", "terms", "timeline", "width")
+    __slots__ = ("categories", "color", "eras", "fields", "header", "lang", "query", "terms",
+                 "timeline", "width")
     color: bool
     width: int
     terms: tuple[str, ...]
@@ -128,10 +131,13 @@ class Look(_Frozen):
     timeline: Timeline | None
     query: Query | None
     eras: tuple[Era, ...]
+    categories: Callable[[], Sequence[str]]
+    lang: str
 
     def __init__(self, color: bool = False, width: int = 100, terms: tuple[str, ...] = (),
                  fields: tuple[str, ...] | None = None, header: bool = True,
                  timeline: Timeline | None = None, query: Query | None = None,
-                 eras: tuple[Era, ...] = ()) -> None:
+                 eras: tuple[Era, ...] = (),
+                 categories: Callable[[], Sequence[str]] = tuple, lang: str = "en") -> None:
         self._set(color=color, width=width, terms=terms, fields=fields, header=header,
-                  timeline=timeline, query=query, eras=eras)
+                  timeline=timeline, query=query, eras=eras, categories=categories, lang=lang)

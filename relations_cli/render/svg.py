@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 from relations_cli.core.dates import cached_event_date
 from relations_cli.core.model import Day, Period, Precision, year_text
 from relations_cli.render.chart import ChartView, chart_document
-from relations_cli.render.publish import NO_CATEGORY, category_color
+from relations_cli.render.publish import NO_CATEGORY, category_colors
 from relations_cli.render.renderers import Look, Written
 from relations_cli.render.safe import visible
 
@@ -33,10 +33,12 @@ def _text(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: max(limit - 1, 0)] + "…"
 
 
-def _colors(lanes: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    names = sorted({e["category"] or NO_CATEGORY for lane in lanes for e in lane["events"]},
-                   key=str.casefold)
-    return {name: category_color(name) for name in names}
+def _colors(lanes: Sequence[Mapping[str, Any]], all_categories: Sequence[str]) -> dict[str, str]:
+    """The legend: each category drawn, with the color the whole timeline gives it (the same
+    as on its HTML page, render/publish.category_colors)."""
+    drawn = {e["category"] or NO_CATEGORY for lane in lanes for e in lane["events"]}
+    colors = category_colors([*all_categories, *drawn])
+    return {name: color for name, color in colors.items() if name in drawn}
 
 
 def _ticks(start: Day, end: Day, room: int) -> list[tuple[Day, str]]:
@@ -60,12 +62,13 @@ def _ticks(start: Day, end: Day, room: int) -> list[tuple[Day, str]]:
     return []
 
 
-def render_svg(document: Mapping[str, Any], columns: int) -> Iterator[str]:
+def render_svg(document: Mapping[str, Any], columns: int,
+               all_categories: Sequence[str] = ()) -> Iterator[str]:
     """The chart document (as `chart --format json` writes it) as one SVG, `columns` × 8 px
-    wide."""
+    wide, its categories colored as the whole timeline's `all_categories` are."""
     width = columns * COLUMN_PX
     lanes = document["lanes"]
-    colors = _colors(lanes)
+    colors = _colors(lanes, all_categories)
     start = Day.fromisoformat(document["first_day"])
     end = Day.fromisoformat(document["last_day"])
     days = end - start + 1
@@ -154,7 +157,7 @@ def svg_chart(view: ChartView, look: Look) -> Iterator[str]:
     document = dict(chart_document(view.lanes),
                     first_day=min(e.first_day for e in events).isoformat(),
                     last_day=max(e.last_day for e in events).isoformat())
-    return render_svg(document, look.width)
+    return render_svg(document, look.width, look.categories())
 
 
 # This module's entries of the format registry (render/formats.FORMATS).

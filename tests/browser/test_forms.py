@@ -1,6 +1,6 @@
 """Every date form the tool accepts, and hostile titles (tests/publish_forms.py), in the real
 Mermaid 11 and TimelineJS3 in Chromium (issue 23): each diagram parses and renders, and each
-event is read with its own period: a Mermaid timeline's label is the period as written, a
+event is read with its own period: a Mermaid timeline's label is the period in words, a
 gantt bar runs from the first day to the day after the last, a TimelineJS slide starts on the
 event's first day.
 """
@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from relations_cli.core.dates import time_of_day
-from relations_cli.core.model import Day
+from relations_cli.core.model import Day, Event
+from relations_cli.render.publish import when_in_words
 from relations_cli.render.safe import visible
 from tests.browser.conftest import OfflinePage
 from tests.browser.test_consumers import _mermaid, _timeline_page
@@ -57,10 +58,10 @@ def _tasks(offline: OfflinePage, js_assets: Path, tmp_path: Path, text: str) -> 
 
 
 def _written(form: Form) -> str:
-    """The period as the Mermaid timeline labels it (render/mermaid.py's period_label)."""
-    if form.last is None or form.last.unknown:
-        return form.start.text + ("/" if form.last is not None else "")
-    return f"{form.start.text} to {form.last.text}"
+    """The period as the Mermaid timeline labels it: in words, as the HTML page says it
+    (render/publish.when_in_words; tests/test_page.py holds the words themselves)."""
+    return _one_line(when_in_words(Event(id=form.id, date=form.start, end=form.last,
+                                         title=form.title)))
 
 
 def test_mermaid_timeline_labels_every_period(offline_page: OfflinePage, tmp_path: Path,
