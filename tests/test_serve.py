@@ -105,3 +105,16 @@ def test_a_change_stream_waits_for_the_next_version() -> None:
     assert preview.next_version(first, 5) not in (None, first)
     preview.stop()
     assert preview.next_version(first, 5) is None
+
+
+def test_the_served_page_is_the_export_filters_colors_and_language_alike(tmp_path: Path) -> None:
+    # A filtered preview colors categories from the whole timeline, and speaks --lang, as
+    # `timeline --format html` with the same options writes the page.
+    from relations_cli.core.query import Query as Wanted
+
+    built = build_page(str(BUNDLED), Wanted(categories=("trade",)), use_cache=False, lang="fr")
+    exported = invoke("timeline", "--data", str(BUNDLED), "--category", "trade", "--format",
+                      "html", "--lang", "fr", "--no-cache")
+    assert exported.status == 0, exported
+    assert built.ok
+    assert built.html == exported.stdout

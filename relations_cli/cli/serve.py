@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from relations_cli.cli.app import app, note
-from relations_cli.cli.options import FilterOptions, SourceOptions, with_options
+from relations_cli.cli.options import FilterOptions, PageLanguage, SourceOptions, with_options
 from relations_cli.core.errors import QueryError
 
 
@@ -21,6 +21,9 @@ def serve(
     host: Annotated[str, typer.Option(
         "--host", metavar="ADDRESS", help="Address to listen on: this machine alone by "
         "default; 0.0.0.0 lets other machines read the timeline.")] = "127.0.0.1",
+    lang: Annotated[PageLanguage, typer.Option(
+        "--lang", case_sensitive=False,
+        help="Language of the page's dates and labels: en or fr.")] = PageLanguage.en,
 ) -> None:
     """Preview the web page (--format html) in a browser while you edit the timeline: the
     page is rebuilt when the file changes and reloads itself; a problem in the file is shown
@@ -30,6 +33,7 @@ def serve(
     Examples:
       relations serve --data mine.yaml
       relations serve --data mine.yaml --since 2015 --category diplomacy --port 8001
+      relations serve --data mine.yaml --lang fr
     """
     from relations_cli.serve.page import page_builder
     from relations_cli.serve.server import Preview, listen, url_of
@@ -52,5 +56,6 @@ def serve(
     note(f"previewing {shown} at {url_of(server)} (Ctrl-C stops)")
     if host not in ("127.0.0.1", "localhost", "::1"):
         note(f"--host {host}: other machines that reach this one can read the timeline")
-    answer(server, page_builder(source.data, query, use_cache=not source.no_cache),
+    answer(server, page_builder(source.data, query, use_cache=not source.no_cache,
+                                lang=lang.value),
            watch.changed, note)

@@ -31,11 +31,12 @@ class Built(NamedTuple):
     report: str  # one line: how many events, or the first problem
 
 
-def build_page(data: str | Sequence[str] | None, query: Query, use_cache: bool = True) -> Built:
-    """The page for the timelines in use now, with the filters of `query`; an error page
-    instead when they cannot be read (never an exception but a stop)."""
+def build_page(data: str | Sequence[str] | None, query: Query, use_cache: bool = True,
+               lang: str = "en") -> Built:
+    """The page for the timelines in use now, with the filters of `query`, in `lang`; an
+    error page instead when they cannot be read (never an exception but a stop)."""
     try:
-        return _timeline_page(data, query, use_cache)
+        return _timeline_page(data, query, use_cache, lang)
     except TimelineError as error:
         from relations_cli.store.validation import root_cause_first
 
@@ -50,7 +51,9 @@ def build_page(data: str | Sequence[str] | None, query: Query, use_cache: bool =
         return Built(error_page([message]), False, message)
 
 
-def _timeline_page(data: str | Sequence[str] | None, query: Query, use_cache: bool) -> Built:
+def _timeline_page(data: str | Sequence[str] | None, query: Query, use_cache: bool,
+                   lang: str) -> Built:
+    from relations_cli.core.values import timeline_categories
     from relations_cli.render.formats import FORMATS, Look, Written
     from relations_cli.store.source import open_engine
 
@@ -59,7 +62,10 @@ def _timeline_page(data: str | Sequence[str] | None, query: Query, use_cache: bo
     renderers = FORMATS["html"].load()
     if not isinstance(renderers, Written) or renderers.events is None:
         raise TypeError("the html format writes no listing of events")  # the registry's
-    page = "".join(renderers.events(events, Look(timeline=engine.registry, query=query)))
+    # Colors from every category of the timeline, as the exported page has them.
+    look = Look(timeline=engine.registry, query=query,
+                categories=lambda: timeline_categories(engine), lang=lang)
+    page = "".join(renderers.events(events, look))
     count = len(events)
     return Built(page, True, f"{count} {'event' if count == 1 else 'events'}")
 
@@ -131,6 +137,6 @@ def with_reload_hook(page: str, version: str) -> str:
 
 
 def page_builder(data: str | Sequence[str] | None, query: Query,
-                 use_cache: bool = True) -> Callable[[], Built]:
+                 use_cache: bool = True, lang: str = "en") -> Callable[[], Built]:
     """A function building the page afresh each time it is called."""
-    return lambda: build_page(data, query, use_cache)
+    return lambda: build_page(data, query, use_cache, lang)
