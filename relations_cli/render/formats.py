@@ -147,6 +147,12 @@ def _gantt() -> Written:
     return MERMAID_GANTT
 
 
+def _markwhen() -> Written:
+    from relations_cli.render.markwhen import MARKWHEN
+
+    return MARKWHEN
+
+
 def _svg() -> Written:
     from relations_cli.render.svg import SVG
 
@@ -173,6 +179,8 @@ FORMATS: dict[str, Format] = {
         Format("mermaid", (".mmd", ".mermaid"), _PUBLISHED, _mermaid),
         Format("mermaid-gantt", (), _PUBLISHED, _gantt),
         Format("svg", (".svg",), frozenset({Kind.CHART}), _svg),
+        # Markwhen (issue 22), checked by @markwhen/parser from npm (tests/test_markwhen.py).
+        Format("markwhen", (".mw",), _PUBLISHED, _markwhen),
     )
 }
 
