@@ -360,6 +360,12 @@ def _draft(entry: Any, ours: bool) -> tuple[Draft, _Moment, _Moment | None]:
         draft["sources"] = sources
     if written.get("Date note: "):
         draft["date_note"] = written["Date note: "]
+    quotes = _our_quotes(written.get("Quote: ", ""))
+    if quotes:
+        draft["quotes"] = quotes
+    people = _our_people(written.get("People: ", ""))
+    if people:
+        draft["people"] = people
     return draft, start, end
 
 
@@ -575,3 +581,21 @@ def _our_sources(lines: str) -> list[dict[str, str]]:
                 source["url"] = match[2]
             sources.append(source)
     return sources
+
+
+def _our_quotes(lines: str) -> list[dict[str, str]]:
+    """`Quote: “text” — speaker` lines (a quote without a speaker is not one the loader
+    takes)."""
+    quotes = []
+    for line in lines.split("\n") if lines else []:
+        match = re.fullmatch(r"“(.*)” — (.+)", line.strip(), re.DOTALL)
+        if match:
+            quotes.append({"by": match[2].strip(), "text": match[1]})
+    return quotes
+
+
+def _our_people(line: str) -> list[str]:
+    """The `People: Name (role), Name` line. It names the speakers of the quotes too, so a
+    speaker who was not among the event's people comes back among them."""
+    return [m[1].strip() for m in re.finditer(r"([^,(]+?)(?: \([^)]*\))?(?:, |$)", line)
+            if m[1].strip()]

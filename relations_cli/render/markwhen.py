@@ -34,7 +34,7 @@ from relations_cli.render.safe import visible
 
 __all__ = ["markwhen_date", "markwhen_text", "render_markwhen"]
 
-_PLAIN = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?")
+_PLAIN = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-\d\d)?)?")  # not a season (2016-21)
 _MARKWHEN_TAG = re.compile(r"[A-Za-z0-9_]*[A-Za-z_][A-Za-z0-9_]*")
 # What Markwhen reads in an event's text (its TAG_REGEX, EVENT_ID_REGEX, LOCATION_REGEX and
 # IMAGE_REGEX), and the one character of each written as a character reference.
