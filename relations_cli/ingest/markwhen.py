@@ -4,14 +4,15 @@ Read: the header (`---` front matter or the `key: value` lines before the first 
 `title` and `description` are the timeline's; events `DATE: TITLE`, with the dates Markwhen
 writes (`2016`, `2016-03`, `2016-03-27`, `2016-03-27 10:00` or `10am`, `2016-03-27T10:00:00Z`,
 `March 2016`, `March 5, 2016`, `5 March 2016`, `3/27/2016` or, under `dateFormat: d/M/y`,
-`27/3/2016`; `44 BC`, `300 BC - 200 BC`, `50 BC - 50 AD`) and their ranges (`A / B`, `A - B`,
+`27/3/2016`; `44 BC`, `300 BC - 200 BC`, `50 BC - 50 AD`, which end, as @markwhen/parser
+reads them, where their last year starts: 300 to 201 BC, 50 BC to AD 49) and their ranges (`A / B`, `A - B`,
 `A to B`); the event's properties (YAML lines under it); its description (the summary);
 `#tags`; `[Paris](location)` as the place; sections.
 
 Sections (Markdown headings `# Name`, or the older `section Name`/`group Name` blocks up to
 `endSection`/`endGroup`): the innermost one is the category when its name is one word, as a
 category is, and a tag otherwise; every enclosing one is a tag, and so are the `#tags` of a
-heading. A `category` property wins over the section.
+heading. A `category` property wins over the section, which is then a tag.
 
 Properties: `id` (when it is a valid id), `timezone` (an offset, `UTC`, or a zone name such as
 Europe/Paris, turned into the offset at that date), `tags`, `place` or `location`,
@@ -318,6 +319,9 @@ class _Reader:
             tags = [str(t) for t in property_tags] + [t for t in tags if t not in map(
                 str, property_tags)]
         section_tags, category = self.from_sections()
+        if "category" in properties and category:
+            section_tags.append(category)  # the property wins; the section is kept as a tag
+            category = None
         category = properties.get("category", category)
         if isinstance(category, str) and _CATEGORY.fullmatch(category.strip()):
             draft["category"] = category.strip()
@@ -462,7 +466,11 @@ def _dates(text: str, zone: object, date_format: str) -> dict[str, str]:
                                                   bce[4].upper().startswith("B") else ""))
         if not bce[3]:
             return {"date": year_text(first)}
-        last = _bce_year(int(bce[3]), bce[4] or "")
+        # @markwhen/parser ends such a range where its last year starts: `300 BC - 200 BC`
+        # runs to the end of 201 BC.
+        last = _bce_year(int(bce[3]), bce[4] or "") - 1
+        if last <= first:
+            return _checked({"date": year_text(first)})
         return _checked({"date": year_text(first), "end": year_text(last)})
     parts = _split_range(text)
     first_text = _one(parts[0], zone, date_format, "from")

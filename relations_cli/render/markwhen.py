@@ -3,7 +3,8 @@
 Each event is `DATE: TITLE #tag`, then its properties (YAML, one a line), then its summary.
 Dates are Markwhen's: `2016`, `2016-03`, `2016-03-27`, `1969-07-20 20:17` (the zone as the
 event's `timezone` property), a span `2015-09-03 / 2015-09-05`; a year before the common era
-as `44 BC`, a span of such years `300 BC - 200 BC`. A season, quarter, decade or century is
+as `44 BC`, a span of such years `300 BC - 200 BC` (which @markwhen/parser ends where
+200 BC starts, so a span to 101 BC is written `... - 100 BC`). A season, quarter, decade or century is
 the span of its months or years. Markwhen has no qualifier, season, seconds or open end, so
 an event whose date says more than its Markwhen date keeps it in its `edtf` property, which
 `relations import` reads back. A date Markwhen cannot hold (a month or day before the common
@@ -96,8 +97,13 @@ def markwhen_date(event: Event) -> str | None:
     if "BC" in low or "BC" in high:
         if not all(re.fullmatch(r"\d{4}|\d+ BC", p) for p in (low, high)):
             return None  # BC years join only years in Markwhen
-        low, high = (p if "BC" in p else f"{int(p)} AD" for p in (low, high))
-        return low if low == high else f"{low} - {high}"
+        if low == high:
+            return low
+        # @markwhen/parser ends such a range where its last year starts (`300 BC - 200 BC`
+        # covers 300 to 201 BC), so the year written is the one after the last.
+        after = (event.end if real_end and event.end is not None else event.date).end.year + 1
+        return f"{_year(event.date.start.year).replace(' BC', '')} BC - " + (
+            f"{1 - after} BC" if after < 1 else f"{after} AD")
     return low if low == high else f"{low} / {high}"
 
 
