@@ -106,7 +106,8 @@ def test_old_group_and_section_blocks() -> None:
     assert drafts["In a group"]["category"] == "Diplomacy"
     assert drafts["In a group"]["tags"] == ["dip"]
     assert drafts["In a section"]["tags"] == ["Two words"]
-    assert "tags" not in drafts["Outside"] and "category" not in drafts["Outside"]
+    assert "tags" not in drafts["Outside"]
+    assert "category" not in drafts["Outside"]
 
 
 def test_slash_dates_follow_the_header_date_format() -> None:
@@ -153,7 +154,8 @@ def test_a_file_that_is_not_text_is_one_error(data: bytes, says: str) -> None:
 
 def test_empty_file_reads_no_event_and_says_so() -> None:
     found = read(b"", ReadOptions("empty.mw"))
-    assert found.rows == [] and found.problems == []
+    assert found.rows == []
+    assert found.problems == []
     assert found.notes == ["the file holds no Markwhen event"]
 
 
@@ -179,7 +181,8 @@ def test_any_text_reads_without_an_internal_error(text: str) -> None:
     except TimelineError:
         return  # NUL bytes: one clean error
     for row in found.rows:
-        assert row.draft["title"] and row.draft["date"]
+        assert row.draft["title"]
+        assert row.draft["date"]
 
 
 # -- round trip: our export read back -----------------------------------------------------------
@@ -231,7 +234,8 @@ def test_timeline_comes_back_field_for_field(data: Path) -> None:
     result = invoke("timeline", "--data", str(data), "--format", "markwhen")
     assert result.status == 0, result
     found = read(result.stdout.encode("utf-8"), ReadOptions("out.mw"))
-    assert found.problems == [] and found.notes == []
+    assert found.problems == []
+    assert found.notes == []
     back = [_kept(row.draft) for row in found.rows]
     expected = []
     for event in _events(data):

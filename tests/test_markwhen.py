@@ -158,7 +158,7 @@ def _title(event: dict[str, Any]) -> str:
 
 
 def test_parser_reads_every_event_at_its_period(exported: tuple[dict[str, Any], str]) -> None:
-    read, stderr = exported
+    read, _stderr = exported
     assert read["messages"] == []
     events = {e["properties"]["id"]: e for e in read["events"]}
     wanted = {f.id: f for f in forms() if _holdable(f)}
@@ -201,10 +201,11 @@ def test_parser_reads_tags_and_hostile_text(tmp_path: Path) -> None:
     hostile = ("#tag in title", "see !ref and .end of it", "[Paris](location) there",
                "![img](http://x/y.png) image", "&#35; written", "x #2016 y")
     lines = ["title: 'Tags #1'", "events:"]
+    summary = json.dumps("2016-01-01: not an event #nope\n# nor a section")
     for number, title in enumerate(hostile):
-        lines += [f"  - id: e{number}", "    date: 2016-03-27", f"    title: {json.dumps(title)}",
-                  f"    tags: {json.dumps(list(TAGS))}",
-                  f"    summary: {json.dumps('2016-01-01: not an event #nope' + chr(10) + '# nor a section')}"]
+        lines += [f"  - id: e{number}", "    date: 2016-03-27",
+                  f"    title: {json.dumps(title)}", f"    tags: {json.dumps(list(TAGS))}",
+                  f"    summary: {summary}"]
     data = tmp_path / "tags.yaml"
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = invoke("timeline", "--data", str(data), "--format", "markwhen")

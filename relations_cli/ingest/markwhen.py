@@ -5,9 +5,9 @@ Read: the header (`---` front matter or the `key: value` lines before the first 
 writes (`2016`, `2016-03`, `2016-03-27`, `2016-03-27 10:00` or `10am`, `2016-03-27T10:00:00Z`,
 `March 2016`, `March 5, 2016`, `5 March 2016`, `3/27/2016` or, under `dateFormat: d/M/y`,
 `27/3/2016`; `44 BC`, `300 BC - 200 BC`, `50 BC - 50 AD`, which end, as @markwhen/parser
-reads them, where their last year starts: 300 to 201 BC, 50 BC to AD 49) and their ranges (`A / B`, `A - B`,
-`A to B`); the event's properties (YAML lines under it); its description (the summary);
-`#tags`; `[Paris](location)` as the place; sections.
+reads them, where their last year starts: 300 to 201 BC, 50 BC to AD 49) and their ranges
+(`A / B`, `A - B`, `A to B`); the event's properties (YAML lines under it); its description
+(the summary); `#tags`; `[Paris](location)` as the place; sections.
 
 Sections (Markdown headings `# Name`, or the older `section Name`/`group Name` blocks up to
 `endSection`/`endGroup`): the innermost one is the category when its name is one word, as a

@@ -4,11 +4,11 @@ Each event is `DATE: TITLE #tag`, then its properties (YAML, one a line), then i
 Dates are Markwhen's: `2016`, `2016-03`, `2016-03-27`, `1969-07-20 20:17` (the zone as the
 event's `timezone` property), a span `2015-09-03 / 2015-09-05`; a year before the common era
 as `44 BC`, a span of such years `300 BC - 200 BC` (which @markwhen/parser ends where
-200 BC starts, so a span to 101 BC is written `... - 100 BC`). A season, quarter, decade or century is
-the span of its months or years. Markwhen has no qualifier, season, seconds or open end, so
-an event whose date says more than its Markwhen date keeps it in its `edtf` property, which
-`relations import` reads back. A date Markwhen cannot hold (a month or day before the common
-era) leaves its event out, with a note on stderr.
+200 BC starts, so a span to 101 BC is written `... - 100 BC`). A season, quarter, decade or
+century is the span of its months or years. Markwhen has no qualifier, season, seconds or
+open end, so an event whose date says more than its Markwhen date keeps it in its `edtf`
+property, which `relations import` reads back. A date Markwhen cannot hold (a month or day
+before the common era) leaves its event out, with a note on stderr.
 
 The category is a Markdown section (`# security`), events without one come first; a tag is
 a Markwhen tag when it is one ASCII word (Markwhen's `#\\w+`), and when one is not, every tag
