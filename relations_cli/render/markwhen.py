@@ -154,7 +154,7 @@ def _properties(event: Event) -> Iterator[str]:
     for name, records in (("sources", event.sources), ("quotes", event.quotes),
                           ("figures", event.figures)):
         if records:
-            yield f"{name}: {_yaml([r._asdict() for r in records])}"
+            yield f"{name}: {_yaml([{k: v for k, v in r._asdict().items() if v} for r in records])}"
 
 
 def _event_block(event: Event, when: str) -> Iterator[str]:
