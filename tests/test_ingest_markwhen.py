@@ -248,3 +248,54 @@ def test_timeline_comes_back_field_for_field(data: Path) -> None:
                 event[key] = visible(event[key], keep_newlines=True).strip()
         expected.append(event)
     assert sorted(back, key=lambda e: e["id"]) == sorted(expected, key=lambda e: e["id"])
+
+
+# -- round trip of any text ---------------------------------------------------------------------
+
+# Any characters, and the pieces Markwhen reads as syntax.
+_SYNTAX = ["#a", " #b1", "!ref", " !x.end", ".start", "[Paris](location)", "![i](http://x/y)",
+           "&#35;", "&#38;", ":", "//", "# ", "## x", ". ", "section x", "endGroup", "2016:",
+           "now:", "\n", " ", "[x] ", "  [ ] ", "\\#", "- [x] ", "50% ", "\r\n", "\u2028", "\x1b["]
+_TEXT = st.lists(st.one_of(st.sampled_from(_SYNTAX), st.characters(codec="utf-8")),
+                 max_size=14).map("".join)
+_DATES = ["2016", "2016-03", "2016-03-27", "2016-21", "196X", "-0043", "1969-07-20T20:17Z",
+          "2015-09/..", "2016-03-27~", "0050"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.fixed_dictionaries({
+    "title": _TEXT, "summary": _TEXT, "place": _TEXT, "date": st.sampled_from(_DATES),
+    "tags": st.lists(_TEXT.filter(str.strip), max_size=3, unique=True),
+    "category": st.sampled_from(["", "war", "économie", "a-b"]),
+    "people": st.lists(_TEXT.filter(str.strip), max_size=2),
+}), min_size=1, max_size=4))
+def test_any_text_comes_back_from_our_export(drawn: list[dict[str, Any]]) -> None:
+    from relations_cli.core.model import Event
+    from relations_cli.render.markwhen import render_markwhen
+
+    events = []
+    for number, fields in enumerate(drawn):
+        if not visible(fields["title"].strip()).strip():
+            continue  # a title is required
+        start, end = parse_event_when(fields["date"])
+        events.append(Event(
+            id=f"e{number}", date=start, end=end, title=fields["title"].strip(),
+            summary=fields["summary"].strip(), category=fields["category"],
+            place=fields["place"].strip(), tags=tuple(t.strip() for t in fields["tags"]),
+            people=tuple(p.strip() for p in fields["people"])))
+    text = "".join(render_markwhen(events, title="Any text"))
+    found = _read(text)
+    assert found.problems == []
+    back = {row.draft["id"]: row.draft for row in found.rows}
+    assert set(back) == {event.id for event in events}
+    for event in events:
+        draft = back[event.id]
+        assert draft["title"] == visible(event.title).strip()
+        summary = "\n".join(visible(line) for line in event.summary.split("\n")).strip()
+        assert draft.get("summary", "") == summary
+        assert _when(draft["date"], draft.get("end")) == _when(
+            event.date.text, event.end.text if event.end is not None else None)
+        assert draft.get("tags", []) == list(dict.fromkeys(event.tags))
+        assert draft.get("category", "") == event.category
+        assert draft.get("place", "") == event.place
+        assert draft.get("people", []) == list(event.people)

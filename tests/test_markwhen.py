@@ -199,7 +199,8 @@ def test_dates_markwhen_cannot_hold_are_noted(exported: tuple[dict[str, Any], st
 
 def test_parser_reads_tags_and_hostile_text(tmp_path: Path) -> None:
     hostile = ("#tag in title", "see !ref and .end of it", "[Paris](location) there",
-               "![img](http://x/y.png) image", "&#35; written", "x #2016 y")
+               "![img](http://x/y.png) image", "&#35; written", "x #2016 y", "[x] done",
+               "a![i](http://x/y.png) b")
     lines = ["title: 'Tags #1'", "events:"]
     summary = json.dumps("2016-01-01: not an event #nope\n# nor a section")
     for number, title in enumerate(hostile):
@@ -214,7 +215,8 @@ def test_parser_reads_tags_and_hostile_text(tmp_path: Path) -> None:
     target.write_text(result.stdout, encoding="utf-8")
     read = parsed(target)
     assert read["messages"] == []
-    assert [e["properties"]["id"] for e in read["events"]] == [f"e{n}" for n in range(6)]
+    assert [e["properties"]["id"] for e in read["events"]] == [
+        f"e{n}" for n in range(len(hostile))]
     for number, event in enumerate(read["events"]):
         assert event["tags"] == list(MARKWHEN_TAGS)
         assert event["properties"]["tags"] == list(TAGS)  # all of them, in order

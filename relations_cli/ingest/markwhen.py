@@ -51,7 +51,9 @@ _LOCATION = re.compile(r"\[([^\]]+)\]\((?:location|map)\)")
 _IMAGE = re.compile(r"!\[[^\]<>]*\]\([^)]*\)")
 _CHECKBOX = re.compile(r"\s*\[(?:x|X| )?\]\s*")
 _REFERENCE = re.compile(r"&#(33|35|38|46|91);")
-_ESCAPED_LINE = re.compile(r"\. (?=[^\n]*:|\s*#|\s*//|\. )")
+# A line our export escaped with `. `, as Markwhen's own calendar import does (render/markwhen).
+_ESCAPED_LINE = re.compile(
+    r"\. (?=[^\n]*:|\s*#|\s*//|\. |\s*(?:end\s*)?(?:group|section)\b)", re.IGNORECASE)
 
 _MONTHS = {name: number for number, names in enumerate((
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
@@ -290,11 +292,9 @@ class _Reader:
     def draft(self, date_part: str, rest: str, property_lines: list[str],
               body: list[str]) -> Draft:
         properties = _properties(property_lines)
-        if re.match(r"\s*every\b", rest, re.IGNORECASE):
-            raise _Bad("date", f"'{_clip(date_part + ' ' + rest.partition(':')[0])}': a recurrence "
-                       "('every ...') is not read; write each occurrence as an event")
         tags: list[str] = []
-        title = self.text_of(rest, tags, first=True)
+        places: list[str] = []
+        title = self.text_of(rest, tags, first=True, places=places)
         if not title:
             raise _Bad("title", "the event has no title after its date")
         draft: Draft = {"title": title}
@@ -308,12 +308,12 @@ class _Reader:
                 draft.update({"date": date, "end": last})
             else:
                 draft["date"] = edtf
-        summary_lines = [self.text_of(line, tags) for line in body
+        summary_lines = [self.text_of(line, tags, places=places) for line in body
                          if not _COMMENT.match(line)]
         summary = "\n".join(summary_lines).strip("\n")
         if summary.strip():
             draft["summary"] = summary.strip()
-        self.place_and_ids(draft, properties, rest)
+        self.place_and_ids(draft, properties, rest, places)
         property_tags = properties.get("tags")
         if isinstance(property_tags, list):
             tags = [str(t) for t in property_tags] + [t for t in tags if t not in map(
@@ -330,8 +330,10 @@ class _Reader:
             draft["tags"] = all_tags
         return draft
 
-    def text_of(self, line: str, tags: list[str], first: bool = False) -> str:
-        """A line of an event as text: tags taken out into `tags`, the escapes undone."""
+    def text_of(self, line: str, tags: list[str], first: bool = False,
+                places: list[str] | None = None) -> str:
+        """A line of an event as text: tags and `[Paris](location)` taken out (into `tags` and
+        `places`), then the character references of our export undone."""
         if line.startswith(". ") and _ESCAPED_LINE.match(line):
             line = line[2:]
         if first:
@@ -342,24 +344,25 @@ class _Reader:
             if _IMAGE.search(line):
                 self.unkept["images"] = self.unkept.get("images", 0) + 1
                 line = _IMAGE.sub("", line)
+        if places is not None and _LOCATION.search(line):
+            places.extend(_LOCATION.findall(line))
+            line = re.sub(r" ?" + _LOCATION.pattern, "", line)
         for tag in _TAG.findall(line):
             if tag not in tags:
                 tags.append(tag)
         line = _TAG.sub("", line)
-        return _shown(line.strip() if first else line.rstrip())
+        if first:
+            line = re.sub(r"(^|\W)![A-Za-z0-9_]+(?:\.(?:start|end))?", r"\1", line)
+        return _shown(line.strip() if first else line)
 
-    def place_and_ids(self, draft: Draft, properties: dict[str, Any], rest: str) -> None:
-        places = _LOCATION.findall(draft["title"] + "\n" + draft.get("summary", ""))
+    def place_and_ids(self, draft: Draft, properties: dict[str, Any], rest: str,
+                      places: list[str]) -> None:
         if places:
-            for key in ("title", "summary"):
-                if key in draft:
-                    draft[key] = " ".join(_LOCATION.sub("", draft[key]).split(" ")).strip()
             draft["place"] = places[0]
         event_id = properties.get("id")
         reference = re.search(r"(?:^|\W)!([A-Za-z0-9_]+)", rest)
         if event_id is None and reference:
             event_id = reference[1]
-            draft["title"] = re.sub(r"(^|\W)![A-Za-z0-9_]+", r"\1", draft["title"]).strip()
         if isinstance(event_id, str) and _ID.fullmatch(event_id.strip()):
             draft["id"] = event_id.strip()
         elif event_id is not None:
@@ -437,8 +440,7 @@ def _event_line() -> re.Pattern[str]:
 
 
 def _split_event(line: str) -> tuple[str, str] | None:
-    """The date part of an event line and what follows its colon, for the forms read (a
-    recurrence is kept at the start of the rest, for the problem that names it)."""
+    """The date part of an event line and what follows its colon, for the forms read."""
     stripped = line.lstrip()
     if not stripped[:1].isalnum():
         return None
@@ -449,7 +451,7 @@ def _split_event(line: str) -> tuple[str, str] | None:
     if not match:
         return None
     if match["every"]:
-        return match["when"], f"{match['every'].strip()}:{match['rest']}"
+        return None  # a recurrence: a problem (looks_like_event), never an event read
     return match["when"], match["rest"]
 
 

@@ -39,11 +39,15 @@ _PLAIN = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-\d\d)?)?")  # not a season (
 _MARKWHEN_TAG = re.compile(r"[A-Za-z0-9_]*[A-Za-z_][A-Za-z0-9_]*")
 # What Markwhen reads in an event's text (its TAG_REGEX, EVENT_ID_REGEX, LOCATION_REGEX and
 # IMAGE_REGEX), and the one character of each written as a character reference.
-_HAZARDS = re.compile(r"&(?=#\d+;)|(?<!\S)#(?=\w)|(?<![A-Za-z0-9_])!(?=[\w\[])"
-                      r"|(?<![A-Za-z0-9_])\.(?=(?:start|end)\b)|\[(?=[^\]]+\]\((?:location|map)\))")
+# A `[` that starts a checkbox (`[x] done`) too.
+_HAZARDS = re.compile(r"&(?=#\d+;)|(?<!\S)#(?=\w)|(?<![A-Za-z0-9_])!(?=\w)|!(?=\[)"
+                      r"|(?<![A-Za-z0-9_])\.(?=(?:start|end)\b)"
+                      r"|\[(?=[^\]]+\]\((?:location|map)\))|^\[(?=(?:x|X| )?\])")
 # A summary line Markwhen would read as something else: an event (a date, or anything with
 # a colon that its relative dates could start), a section, a comment, or an escaped line.
-_NOT_TEXT = re.compile(r"[^\n]*:|\s*#|\s*//|\. ")
+# (and the `group`/`section` lines of Markwhen before 1.0, which `relations import` reads).
+_NOT_TEXT = re.compile(r"[^\n]*:|\s*#|\s*//|\. |\s*(?:end\s*)?(?:group|section)\b",
+                       re.IGNORECASE)
 
 
 def markwhen_text(text: str) -> str:
@@ -164,7 +168,7 @@ def _event_block(event: Event, when: str) -> Iterator[str]:
         yield line + "\n"
     if event.summary.strip():
         yield "\n"
-        for line in event.summary.strip().splitlines():
+        for line in event.summary.strip().split("\n"):
             yield _summary_line(line) + "\n"
     yield "\n"
 
