@@ -380,3 +380,25 @@ def test_timeline_comes_back_up_to_the_declared_losses(data: Path) -> None:
         assert "tags" not in draft
         assert "actors" not in draft
         assert "figures" not in draft
+
+
+def test_timed_recurrence_keeps_the_wall_clock_across_a_change_of_offset() -> None:
+    paris = ZoneInfo("Europe/Paris")
+    found = read(calendar({
+        "summary": "Weekly call", "uid": "call",
+        "dtstart": dt.datetime(2016, 3, 20, 10, 0, tzinfo=paris),
+        "dtend": dt.datetime(2016, 3, 20, 11, 0, tzinfo=paris),
+        "rrule": {"freq": "weekly", "until": dt.datetime(2016, 4, 4, tzinfo=UTC)}}),
+        ReadOptions("t.ics"))
+    assert found.problems == []
+    assert [(_dates(r.draft), r.draft["id"]) for r in found.rows] == [
+        (("2016-03-20T10:00+01:00", "2016-03-20T11:00+01:00"), "call-20160320t1000"),
+        (("2016-03-27T10:00+02:00", "2016-03-27T11:00+02:00"), "call-20160327t1000"),
+        (("2016-04-03T10:00+02:00", "2016-04-03T11:00+02:00"), "call-20160403t1000")]
+
+
+def test_recurrence_window_may_be_one_sided_for_a_rule_with_an_end() -> None:
+    found = read(calendar({"summary": "Yearly", "uid": "y", "dtstart": dt.date(2010, 3, 27),
+                           "rrule": {"freq": "yearly", "count": 10}}),
+                 ReadOptions("t.ics", since=parse_filter_date("2015")))
+    assert [r.draft["date"] for r in found.rows] == [f"{y}-03-27" for y in range(2015, 2020)]
