@@ -413,12 +413,27 @@ def _clip(text: str) -> str:
 
 
 def _properties(lines: list[str]) -> dict[str, Any]:
-    import yaml
+    """An event's properties. Each line of our export's is `key: JSON` (JSON being YAML),
+    read as JSON: PyYAML takes 7 ms for an event's properties, json microseconds."""
+    import json
 
     if not lines:
         return {}
+    found: dict[str, Any] = {}
+    for line in lines:
+        key, colon, value = line.partition(":")
+        try:
+            if not colon or not _PROPERTY.match(line) or key.strip() in found:
+                raise ValueError(line)
+            found[key.strip()] = json.loads(value)
+        except ValueError:
+            break
+    else:
+        return found
+    import yaml
+
     try:
-        loaded = yaml.safe_load("\n".join(lines))
+        loaded = yaml.load("\n".join(lines), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
         raise _Bad("properties", "the event's properties are not YAML: "
                    f"{' '.join(str(error).split())[:160]}") from None
