@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event, Todo
 
 from relations_cli.core.dates import (
     OPEN_END,
@@ -402,3 +402,36 @@ def test_recurrence_window_may_be_one_sided_for_a_rule_with_an_end() -> None:
                            "rrule": {"freq": "yearly", "count": 10}}),
                  ReadOptions("t.ics", since=parse_filter_date("2015")))
     assert [r.draft["date"] for r in found.rows] == [f"{y}-03-27" for y in range(2015, 2020)]
+
+
+def test_what_is_not_kept_is_named_in_a_note() -> None:
+    made = Calendar()
+    made.add("prodid", "-//tests//relations//EN")
+    made.add("version", "2.0")
+    entry = Event()
+    entry.add("uid", "meeting")
+    entry.add("summary", "Meeting")
+    entry.add("dtstart", dt.date(2016, 3, 27))
+    entry.add("attendee", "mailto:a@example.org")
+    entry.add("attendee", "mailto:b@example.org")
+    entry.add("organizer", "mailto:c@example.org")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", dt.timedelta(minutes=-15))
+    entry.add_component(alarm)
+    made.add_component(entry)
+    todo = Todo()
+    todo.add("uid", "todo")
+    todo.add("summary", "A task")
+    made.add_component(todo)
+    cancelled = Event()
+    cancelled.add("uid", "off")
+    cancelled.add("summary", "Called off")
+    cancelled.add("dtstart", dt.date(2016, 3, 28))
+    cancelled.add("status", "CANCELLED")
+    made.add_component(cancelled)
+    found = read(made.to_ical(), ReadOptions("t.ics"))
+    assert [row.draft["title"] for row in found.rows] == ["Meeting"]
+    assert found.notes == [
+        "1 cancelled event (STATUS:CANCELLED) not read: it did not take place",
+        "not kept: ATTENDEE (1), ORGANIZER (1), VALARM (1), VTODO (1)"]

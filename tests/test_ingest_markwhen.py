@@ -110,6 +110,12 @@ def test_old_group_and_section_blocks() -> None:
     assert "category" not in drafts["Outside"]
 
 
+def test_header_tag_colors_are_named_in_a_note() -> None:
+    found = _read("title: T\n#war: red\n#peace: blue\n\n2016: x #war\n")
+    assert found.title == "T"
+    assert found.notes == ["not kept: tag colors (2)"]
+
+
 def test_slash_dates_follow_the_header_date_format() -> None:
     found = _read("dateFormat: d/M/y\n\n3/4/2016: Third of April\n")
     assert found.rows[0].draft["date"] == "2016-04-03"

@@ -19,8 +19,10 @@ or with no end and no window, is a problem naming the options, never dropped in 
 
 A calendar written by our own export is read back to its events: the id from the UID and,
 from the DESCRIPTION lines it writes, the date as written (seasons, decades, qualifiers on
-coarse dates, open and unknown ends, a zone's offset), the date note and the sources. What it
-cannot keep is the README's "Import losses" row.
+coarse dates, open and unknown ends, a zone's offset), the date note, people, quotes and
+sources. What it cannot keep is the README's "Import losses" row. A cancelled event
+(STATUS:CANCELLED) is not read, and every property or component not kept (ATTENDEE, VALARM,
+VTODO...) is counted in a note.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any, NoReturn
 
@@ -83,7 +86,22 @@ def read(data: bytes, options: ReadOptions) -> Ingested:
     _Reading(found, options).run(
         [(line, entry, str(calendar.get("PRODID", "")) == OUR_PRODID)
          for line, (calendar, entry) in zip(lines, entries, strict=True)])
+    others = Counter(c.name for calendar in calendars for c in calendar.subcomponents
+                     if c.name not in ("VEVENT", "VTIMEZONE"))
+    others.update(c.name for _, entry in entries for c in entry.subcomponents)
+    others.update(str(name).upper() for _, entry in entries for name in entry
+                  if str(name).upper() not in _READ and str(name).upper() not in _BOOKKEEPING)
+    if others:
+        found.notes.append("not kept: " + ", ".join(
+            f"{name} ({count})" for name, count in sorted(others.items())))
     return found
+
+
+# The properties read, and those that only keep a calendar's own books (not the event's).
+_READ = {"SUMMARY", "DESCRIPTION", "LOCATION", "CATEGORIES", "URL", "UID", "DTSTART", "DTEND",
+         "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID", "STATUS"}
+_BOOKKEEPING = {"DTSTAMP", "CREATED", "LAST-MODIFIED", "SEQUENCE", "TRANSP", "CLASS",
+                "PRIORITY"}
 
 
 def _refuse(name: str, line: int, message: str) -> NoReturn:
@@ -154,6 +172,7 @@ class _Reading:
         self.uids: dict[str, int] = {}
         self.recurring = 0
         self.occurrences = 0
+        self.cancelled = 0
 
     def run(self, entries: list[tuple[int, Any, bool]]) -> None:
         overrides: dict[str, dict[dt.date, tuple[int, Any]]] = {}
@@ -170,6 +189,10 @@ class _Reading:
                 self.one(line, entry, ours, overrides.get(str(entry.get("UID", "")), {}))
             except _Bad as bad:
                 self.found.problems.append(Problem(line, bad.column, bad.message))
+        if self.cancelled:
+            self.found.notes.append(
+                f"{self.cancelled} cancelled {'event' if self.cancelled == 1 else 'events'} "
+                "(STATUS:CANCELLED) not read: it did not take place")
         if self.recurring:
             self.found.notes.append(
                 f"{self.recurring} {'event has' if self.recurring == 1 else 'events have'} a "
@@ -187,6 +210,9 @@ class _Reading:
         if uid and key in self.uids:
             raise _Bad("UID", f"UID '{_one_line(uid)}' is already the UID of the VEVENT at "
                        f"line {self.uids[key]}; each event is read once")
+        if str(entry.get("STATUS", "")).upper() == "CANCELLED":
+            self.cancelled += 1
+            return
         draft, start, end = _draft(entry, ours)
         if uid:
             self.uids[key] = line

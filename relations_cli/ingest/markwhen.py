@@ -45,6 +45,7 @@ _COMMENT = re.compile(r"\s*//")
 _SECTION = re.compile(r"\s*(#{1,6})\s+(.*)")
 _GROUP_START = re.compile(r"\s*(?:group|section)(?:\s+(.*))?$", re.IGNORECASE)
 _GROUP_END = re.compile(r"\s*end\s*(?:group|section)\s*$", re.IGNORECASE)
+_TAG_COLOR = re.compile(r"\s*#\w+\s*:")
 _PROPERTY = re.compile(r"(?!-)\s*([\w\-.]+):(?:\s|$)")
 _TAG = re.compile(r"(?:^|(?<=\s))#(?!\d+(?:\s|$))([A-Za-z0-9_]+)")
 _LOCATION = re.compile(r"\[([^\]]+)\]\((?:location|map)\)")
@@ -170,10 +171,14 @@ class _Reader:
         else:
             end = start
             while end < len(lines) and (_PROPERTY.match(lines[end]) or _COMMENT.match(
-                    lines[end])) and self.event_start(lines[end]) is None:
+                    lines[end]) or _TAG_COLOR.match(lines[end])) and self.event_start(
+                    lines[end]) is None:
                 end += 1
             body, after = lines[start:end], end
         kept = [line for line in body if not _COMMENT.match(line)]
+        colors = sum(bool(_TAG_COLOR.match(line)) for line in kept)
+        if colors:  # `#tag: red`, which YAML would take for a comment
+            self.unkept["tag colors"] = colors
         if not any(line.strip() for line in kept):
             return after
         try:
