@@ -178,9 +178,9 @@ FORMATS: dict[str, Format] = {
         Format("timelinejs", (".timelinejs.json",), _PUBLISHED, _timelinejs),
         Format("mermaid", (".mmd", ".mermaid"), _PUBLISHED, _mermaid),
         Format("mermaid-gantt", (), _PUBLISHED, _gantt),
-        Format("svg", (".svg",), frozenset({Kind.CHART}), _svg),
         # Markwhen (issue 22), checked by @markwhen/parser from npm (tests/test_markwhen.py).
         Format("markwhen", (".mw",), _PUBLISHED, _markwhen),
+        Format("svg", (".svg",), frozenset({Kind.CHART}), _svg),
     )
 }
 
