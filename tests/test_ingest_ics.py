@@ -435,3 +435,50 @@ def test_what_is_not_kept_is_named_in_a_note() -> None:
     assert found.notes == [
         "1 cancelled event (STATUS:CANCELLED) not read: it did not take place",
         "not kept: ATTENDEE (1), ORGANIZER (1), VALARM (1), VTODO (1)"]
+
+
+_LINES = ["DTSTART;VALUE=DATE:20160101", "DTSTART:20160101T100000Z", "DTSTART:2016",
+          "DTSTART;TZID=Nowhere/City:20160101T100000", "DTSTART;VALUE=PERIOD:20160101T1000Z/PT1H",
+          "DTEND;VALUE=DATE:20160102", "DTEND:20150101T000000Z", "DTEND:x", "DURATION:P1D",
+          "DURATION:-P400D", "DURATION:P99999999D", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=3",
+          "RRULE:FREQ=YEARLY", "RRULE:FREQ=WEEKLY;UNTIL=20160201", "RRULE:FREQ=NOPE",
+          "RRULE:FREQ=MONTHLY;BYMONTHDAY=31;COUNT=2", "EXDATE;VALUE=DATE:20160102",
+          "EXDATE:garbage", "RDATE;VALUE=DATE:20170101", "RECURRENCE-ID;VALUE=DATE:20160102",
+          "RECURRENCE-ID:xx", "SUMMARY:A", "SUMMARY:", "UID:u1", "UID:u2",
+          "CATEGORIES:a,b", "CATEGORIES:", "STATUS:CANCELLED", "URL:not a url",
+          "DESCRIPTION:Date: 2016 (x)\\nOpen end: y", "LOCATION:\x1b[31m"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_LINES), max_size=7), max_size=4),
+       st.booleans(), st.booleans())
+def test_any_vevent_reads_or_is_a_problem(entries: list[list[str]], ours: bool,
+                                          window: bool) -> None:
+    prodid = "-//relations-cli//relations//EN" if ours else "-//t//t//EN"
+    text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:" + prodid + "\r\n" + "".join(
+        "BEGIN:VEVENT\r\n" + "".join(line + "\r\n" for line in lines) + "END:VEVENT\r\n"
+        for lines in entries) + "END:VCALENDAR\r\n"
+    options = ReadOptions("f.ics", **(_window("2016", "2016") if window else {}))
+    try:
+        found = read(text.encode(), options)
+    except TimelineError:
+        return  # a calendar icalendar refuses as a whole: one clean error
+    for row in found.rows:
+        parse_event_when(row.draft["date"])
+        if "end" in row.draft and row.draft["end"] != "..":
+            parse_event_date(row.draft["end"])
+        assert row.draft["title"]
+
+
+def test_override_of_no_occurrence_is_a_problem_unless_outside_the_window() -> None:
+    data = calendar(
+        {"summary": "Weekly", "uid": "w", "dtstart": dt.date(2016, 1, 4),
+         "rrule": {"freq": "weekly", "count": 3}},
+        {"summary": "Stray", "uid": "w", "recurrence-id": dt.date(2016, 1, 5),
+         "dtstart": dt.date(2016, 1, 6)})
+    found = read(data, ReadOptions("t.ics"))
+    assert [p.column for p in found.problems] == ["RECURRENCE-ID"]
+    assert len(found.rows) == 3
+    later = read(data, ReadOptions("t.ics", **_window("2016-01-10", "2016-02")))
+    assert later.problems == []
+    assert [r.draft["date"] for r in later.rows] == ["2016-01-11", "2016-01-18"]

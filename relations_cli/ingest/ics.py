@@ -37,6 +37,7 @@ from typing import Any, NoReturn
 from relations_cli.core.dates import parse_event_date, parse_event_when, time_of_day
 from relations_cli.core.errors import DateError, TimelineError
 from relations_cli.core.errors import Problem as FileProblem
+from relations_cli.core.model import Day
 from relations_cli.ingest.base import Draft, Ingested, Problem, ReadOptions, Row
 
 __all__ = ["read"]
@@ -177,13 +178,20 @@ class _Reading:
     def run(self, entries: list[tuple[int, Any, bool]]) -> None:
         overrides: dict[str, dict[dt.date, tuple[int, Any]]] = {}
         masters = {str(entry.get("UID", "")) for _, entry, _ in entries
-                   if entry.get("RRULE") or entry.get("RDATE")}
+                   if entry.get("RRULE") or entry.get("RDATE")} - {""}
+
+        def override(entry: Any) -> bool:
+            """One occurrence of a series in the file, changed (read with the series)."""
+            return (entry.get("RECURRENCE-ID") is not None and not entry.get("RRULE")
+                    and not entry.get("RDATE") and str(entry.get("UID", "")) in masters)
+
         for line, entry, _ in entries:
-            if entry.get("RECURRENCE-ID") is not None and str(entry.get("UID", "")) in masters:
+            if override(entry):
                 instead = entry.decoded("RECURRENCE-ID")
-                overrides.setdefault(str(entry["UID"]), {})[instead] = (line, entry)
+                if isinstance(instead, dt.date):
+                    overrides.setdefault(str(entry["UID"]), {})[instead] = (line, entry)
         for line, entry, ours in entries:
-            if entry.get("RECURRENCE-ID") is not None and str(entry.get("UID", "")) in masters:
+            if override(entry) and isinstance(entry.decoded("RECURRENCE-ID"), dt.date):
                 continue  # read with its series
             try:
                 self.one(line, entry, ours, overrides.get(str(entry.get("UID", "")), {}))
@@ -202,8 +210,7 @@ class _Reading:
 
     def one(self, line: int, entry: Any, ours: bool,
             overrides: dict[dt.date, tuple[int, Any]]) -> None:
-        for name, message in entry.errors:
-            raise _Bad(str(name), f"{name} cannot be read: {_one_line(str(message))}")
+        _readable(entry)
         uid = str(entry.get("UID", "")).strip()
         recurrence = entry.get("RECURRENCE-ID")
         key = uid + (f"@{entry.decoded('RECURRENCE-ID')}" if recurrence is not None else "")
@@ -223,6 +230,15 @@ class _Reading:
             return
         moments = self.expand(entry, start)
         self.recurring += 1
+        moments_set = set(moments)
+        since, until = self.options.since, self.options.until
+        for moment, (other_line, _) in overrides.items():
+            day = Day.from_date(moment if not isinstance(moment, dt.datetime) else moment.date())
+            inside = (since is None or since.start <= day) and (until is None or day <= until.end)
+            if inside and moment not in moments_set:
+                self.found.problems.append(Problem(
+                    other_line, "RECURRENCE-ID", f"RECURRENCE-ID {moment} is no occurrence of "
+                    "its series; not read"))
         for moment in moments:
             if moment in overrides:
                 other_line, other = overrides[moment]
@@ -354,12 +370,15 @@ def _text(entry: Any, name: str) -> str:
 
 def _draft(entry: Any, ours: bool) -> tuple[Draft, _Moment, _Moment | None]:
     """An event draft from one VEVENT, with its start and end as the calendar gives them."""
+    _readable(entry)
     title = _text(entry, "SUMMARY")
     if not title:
         raise _Bad("SUMMARY", "a VEVENT needs a SUMMARY, the event's title")
     if entry.get("DTSTART") is None:
         raise _Bad("DTSTART", "a VEVENT needs a DTSTART, the event's date")
     start = entry.decoded("DTSTART")
+    if not isinstance(start, dt.date):
+        raise _Bad("DTSTART", "DTSTART is not a date or a date-time")
     end = _end_of(entry, start)
     draft: Draft = {"title": title}
     description = _text(entry, "DESCRIPTION")
@@ -395,6 +414,12 @@ def _draft(entry: Any, ours: bool) -> tuple[Draft, _Moment, _Moment | None]:
     return draft, start, end
 
 
+def _readable(entry: Any) -> None:
+    """The first property icalendar could not read, as the VEVENT's problem."""
+    for name, message in entry.errors:
+        raise _Bad(str(name), f"{name} cannot be read: {_one_line(str(message))}")
+
+
 def _listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value] if value is not None else []
 
@@ -403,6 +428,8 @@ def _end_of(entry: Any, start: _Moment) -> _Moment | None:
     end: _Moment
     if entry.get("DTEND") is not None:
         end = entry.decoded("DTEND")
+        if not isinstance(end, dt.date):
+            raise _Bad("DTEND", "DTEND is not a date or a date-time")
         if isinstance(end, dt.datetime) != isinstance(start, dt.datetime):
             raise _Bad("DTEND", "DTEND is a date and DTSTART a date-time, or the other way "
                        "round; RFC 5545 asks for the same kind")
