@@ -305,3 +305,26 @@ def test_any_text_comes_back_from_our_export(drawn: list[dict[str, Any]]) -> Non
         assert draft.get("category", "") == event.category
         assert draft.get("place", "") == event.place
         assert draft.get("people", []) == list(event.people)
+
+
+_MW_LINES = ["---", "title: T", "timezone: Europe/Paris", "timezone: nowhere", "dateFormat: d/M/y",
+             "#war: red", "2016: A", "2016-03-27 10:00: B", "2016-02-30: C", "44 BC: D",
+             "300 BC - 200 AD: E", "5 BC - 10 BC: F", "March 5, 2016 - March 1, 2016: G",
+             "now: H", "2016-01-01 every day: I", "id: x", "id: [", "edtf: 2016-21",
+             "edtf: \"2015-09/..\"", "tags: [a, b]", "tags: 3", "category: war",
+             "sources: [{title: s}]", "# Section #t", "## x y", "group G", "endGroup",
+             "section", "endSection", "// comment", ". 2016: escaped", "[x] done",
+             "[Paris](location)", "text #tag", "", "1/2/2016: J", "13/13/2016: K",
+             "2016-W05: L", "2016 / 2015: M", "0000: N", "99999 BC: O"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MW_LINES), max_size=20))
+def test_any_markwhen_lines_read_or_are_problems(lines: list[str]) -> None:
+    found = _read("\n".join(lines))
+    for row in found.rows:
+        parse_event_when(row.draft["date"])
+        if "end" in row.draft:
+            parse_event_date(row.draft["end"])
+        assert row.draft["title"]
+    assert all(problem.row >= 1 for problem in found.problems)

@@ -183,7 +183,7 @@ class _Reader:
             return after
         try:
             header = yaml.safe_load("\n".join(kept))
-        except yaml.YAMLError as error:
+        except (yaml.YAMLError, ValueError, TypeError) as error:
             mark = getattr(error, "problem_mark", None)
             line = start + 1 + (mark.line if mark is not None else 0)
             self.found.problems.append(Problem(line, "header", "the header is not YAML: "
@@ -439,7 +439,7 @@ def _properties(lines: list[str]) -> dict[str, Any]:
 
     try:
         loaded = yaml.load("\n".join(lines), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError, TypeError) as error:
         raise _Bad("properties", "the event's properties are not YAML: "
                    f"{' '.join(str(error).split())[:160]}") from None
     return {str(k): v for k, v in loaded.items()} if isinstance(loaded, dict) else {}
@@ -487,7 +487,7 @@ def _dates(text: str, zone: object, date_format: str) -> dict[str, str]:
         first = _bce_year(int(bce[1]), bce[2] or (bce[4] if bce[3] and bce[4] and
                                                   bce[4].upper().startswith("B") else ""))
         if not bce[3]:
-            return {"date": year_text(first)}
+            return _checked({"date": year_text(first)})
         # @markwhen/parser ends such a range where its last year starts: `300 BC - 200 BC`
         # runs to the end of 201 BC.
         last = _bce_year(int(bce[3]), bce[4] or "") - 1
