@@ -200,7 +200,7 @@ def test_dates_markwhen_cannot_hold_are_noted(exported: tuple[dict[str, Any], st
 def test_parser_reads_tags_and_hostile_text(tmp_path: Path) -> None:
     hostile = ("#tag in title", "see !ref and .end of it", "[Paris](location) there",
                "![img](http://x/y.png) image", "&#35; written", "x #2016 y", "[x] done",
-               "a![i](http://x/y.png) b")
+               "a![i](http://x/y.png) b", ". a: b")
     lines = ["title: 'Tags #1'", "events:"]
     summary = json.dumps("2016-01-01: not an event #nope\n# nor a section")
     for number, title in enumerate(hostile):

@@ -339,8 +339,8 @@ class _Reader:
                 places: list[str] | None = None) -> str:
         """A line of an event as text: tags and `[Paris](location)` taken out (into `tags` and
         `places`), then the character references of our export undone."""
-        if line.startswith(". ") and _ESCAPED_LINE.match(line):
-            line = line[2:]
+        if not first and line.startswith(". ") and _ESCAPED_LINE.match(line):
+            line = line[2:]  # a summary line our export escaped
         if first:
             checkbox = _CHECKBOX.match(line)
             if checkbox:
