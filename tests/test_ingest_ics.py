@@ -482,3 +482,13 @@ def test_override_of_no_occurrence_is_a_problem_unless_outside_the_window() -> N
     later = read(data, ReadOptions("t.ics", **_window("2016-01-10", "2016-02")))
     assert later.problems == []
     assert [r.draft["date"] for r in later.rows] == ["2016-01-11", "2016-01-18"]
+
+
+def test_an_unknown_zone_is_read_as_floating_and_said() -> None:
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:a\r\n"
+            "SUMMARY:Somewhere\r\nDTSTART;TZID=Nowhere/City:20160701T100000\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n")
+    found = read(text.encode(), ReadOptions("t.ics"))
+    assert found.rows[0].draft["date"] == "2016-07-01T10:00"
+    assert found.notes == ["TZID=Nowhere/City is no zone icalendar knows and the file defines "
+                           "no VTIMEZONE of that name: 1 time read as floating (no offset)"]

@@ -21,8 +21,8 @@ A calendar written by our own export is read back to its events: the id from the
 from the DESCRIPTION lines it writes, the date as written (seasons, decades, qualifiers on
 coarse dates, open and unknown ends, a zone's offset), the date note, people, quotes and
 sources. What it cannot keep is the README's "Import losses" row. A cancelled event
-(STATUS:CANCELLED) is not read, and every property or component not kept (ATTENDEE, VALARM,
-VTODO...) is counted in a note.
+(STATUS:CANCELLED) is not read, every property or component not kept (ATTENDEE, VALARM,
+VTODO...) is counted in a note, and so is a TZID that names no zone known (read as floating).
 """
 
 from __future__ import annotations
@@ -174,6 +174,7 @@ class _Reading:
         self.recurring = 0
         self.occurrences = 0
         self.cancelled = 0
+        self.unknown_zones: dict[str, int] = {}
 
     def run(self, entries: list[tuple[int, Any, bool]]) -> None:
         overrides: dict[str, dict[dt.date, tuple[int, Any]]] = {}
@@ -197,6 +198,11 @@ class _Reading:
                 self.one(line, entry, ours, overrides.get(str(entry.get("UID", "")), {}))
             except _Bad as bad:
                 self.found.problems.append(Problem(line, bad.column, bad.message))
+        for zone, count in sorted(self.unknown_zones.items()):
+            self.found.notes.append(
+                f"TZID={zone} is no zone icalendar knows and the file defines no VTIMEZONE of "
+                f"that name: {count} {'time' if count == 1 else 'times'} read as floating "
+                "(no offset)")
         if self.cancelled:
             self.found.notes.append(
                 f"{self.cancelled} cancelled {'event' if self.cancelled == 1 else 'events'} "
@@ -221,6 +227,13 @@ class _Reading:
             self.cancelled += 1
             return
         draft, start, end = _draft(entry, ours)
+        for name in ("DTSTART", "DTEND"):
+            value = entry.get(name)
+            zone = value.params.get("TZID") if value is not None and hasattr(
+                value, "params") else None
+            moment = entry.decoded(name) if value is not None else None
+            if zone and isinstance(moment, dt.datetime) and moment.tzinfo is None:
+                self.unknown_zones[str(zone)] = self.unknown_zones.get(str(zone), 0) + 1
         if uid:
             self.uids[key] = line
             draft["id"] = _id_for(uid, ours) + (
