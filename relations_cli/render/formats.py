@@ -148,6 +148,12 @@ def _gantt() -> Written:
     return MERMAID_GANTT
 
 
+def _markwhen() -> Written:
+    from relations_cli.render.markwhen import MARKWHEN
+
+    return MARKWHEN
+
+
 def _svg() -> Written:
     from relations_cli.render.svg import SVG
 
@@ -179,6 +185,8 @@ FORMATS: dict[str, Format] = {
         Format("timelinejs", (".timelinejs.json",), _PUBLISHED, _timelinejs),
         Format("mermaid", (".mmd", ".mermaid"), _PUBLISHED, _mermaid),
         Format("mermaid-gantt", (), _PUBLISHED, _gantt),
+        # Markwhen (issue 22), checked by @markwhen/parser from npm (tests/test_markwhen.py).
+        Format("markwhen", (".mw",), _PUBLISHED, _markwhen),
         Format("svg", (".svg",), frozenset({Kind.CHART}), _svg),
         # A database for Datasette, sqlite-utils and DuckDB (issue 23): binary, never to a
         # terminal.
