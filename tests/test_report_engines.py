@@ -204,7 +204,9 @@ def test_the_index_counts_a_chart_as_the_events_draw_it(
     assert counted.frame.total == len(events)
     view = ChartView(chart_lanes(Deferred(lambda: index.select(query)), "category",
                                  index.people, counted))
-    assert view.layout(width) == drawn
+    # Compared first as a flag: pytest's diff of two long layouts takes minutes to write.
+    same = view.layout(width) == drawn
+    assert same, (view.layout(width), drawn)
     assert view.categories() == sorted({e.category for e in events if e.category})
     assert [e.id for e in view.lanes.events] == [e.id for e in events]
 
