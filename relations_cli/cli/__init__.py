@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["app", "main"]
 
 # The families in the order of the help; each registers its commands on the app when imported.
-FAMILIES = ("read", "reports", "cache", "write", "browse")
+FAMILIES = ("read", "reports", "cache", "write", "importing", "browse")
 # Which family defines each command (a test checks it against the whole app).
 _FAMILY_OF = {
     "timeline": "read", "search": "read", "show": "read", "validate": "read",
@@ -37,6 +37,7 @@ _FAMILY_OF = {
     "figures": "reports", "on-this-day": "reports", "values": "reports",
     "cache": "cache",
     "add": "write", "remove": "write", "edit": "write", "new": "write", "schema": "write",
+    "import": "importing",
     "browse": "browse",
 }
 

@@ -271,7 +271,9 @@ def _list_value(value: str) -> list[str]:
 
 
 def _value_text(key: str, value: str, flow: bool, column: int, newline: str) -> str:
-    written: str | list[str] = _list_value(value) if key in LIST_FIELDS else value
+    # A list may come as the text `edit --set` takes (`a, b`) or, from an import, as a list.
+    written: str | list[str] = _list_value(value) if key in LIST_FIELDS and isinstance(
+        value, str) else value
     return render_value(key, written, flow, column, newline)
 
 
