@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from relations_cli.core.dates import cached_event_date, unknown_end
-from relations_cli.core.model import Event, Figure, Quote, Source
+from relations_cli.core.model import Event, Figure, Media, Quote, Source
 
 __all__ = ["event_from_record", "event_record"]
 
 
 def event_record(event: Event) -> dict[str, Any]:
     """The JSON contract for an event: every key always present, dates as written (an end
-    "" is unknown, as in `2015-09/`; ".." open; null none); "file"
+    "" is unknown, as in `2015-09/`; ".." open; null none), media null when there is none;
+    "file"
     as well when several timelines are read together."""
     record = {
         "id": event.id,
@@ -35,6 +36,8 @@ def event_record(event: Event) -> dict[str, Any]:
             for s in event.sources
         ],
         "date_note": event.date_note,
+        "media": {"url": event.media.url, "credit": event.media.credit,
+                  "caption": event.media.caption} if event.media else None,
     }
     if event.file:
         record["file"] = event.file
@@ -64,4 +67,7 @@ def event_from_record(record: dict[str, Any], line: int = 0) -> Event:
                       for s in record["sources"]),
         date_note=record["date_note"],
         line=line,
+        # .get: a record stored by an index built before media existed has no such key.
+        media=Media(media["url"], media["credit"], media["caption"])
+        if (media := record.get("media")) else None,
     )

@@ -9,7 +9,14 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from relations_cli.core.model import Event, written_span
-from relations_cli.render.fields import CSV_COLUMNS, LIST_SEPARATOR, event_row, pick_fields
+from relations_cli.render.fields import (
+    CSV_COLUMNS,
+    LIST_SEPARATOR,
+    event_row,
+    json_cell,
+    pick_fields,
+    sources_cell,
+)
 from relations_cli.render.renderers import Look, Written
 from relations_cli.render.safe import json_shown_as_is, neutralise_formula, visible
 
@@ -46,7 +53,10 @@ RECORD_FIELDS: dict[str, Callable[[dict[str, Any]], str]] = {
     "tags": lambda r: LIST_SEPARATOR.join(r["tags"]),
     "summary": lambda r: r["summary"],
     "date_note": lambda r: r["date_note"],
-    "sources": lambda r: LIST_SEPARATOR.join(s["title"] for s in r["sources"]),
+    "sources": lambda r: sources_cell(r["sources"]),
+    "quotes": lambda r: json_cell(r["quotes"]),
+    "figures": lambda r: json_cell(r["figures"]),
+    "media": lambda r: json_cell(r.get("media")),
 }
 
 
@@ -139,11 +149,14 @@ def csv_line(cells: Sequence[str]) -> str:
 # a whole batch in C. A record it does not match (an escape, an unusual shape, an unsafe
 # character, a cell a spreadsheet would run) is formatted the careful way, from json.loads.
 @cache
-def record_pattern(guard: bool, to_category: bool = False) -> re.Pattern[str]:
+def record_pattern(guard: bool, to_category: bool = False, bare: bool = False,
+                   ) -> re.Pattern[str]:
     """The regex of a plain record; with `guard` no cell may start as a formula. Its groups:
     id, date, null, end, title, summary, category, actors, people, place, tags, the first
     source's title, the other sources, date_note; `to_category` reads only the groups up to
-    the category, without the summary (id, date, null, end, title, category)."""
+    the category, without the summary (id, date, null, end, title, category). With `bare`
+    only a record with no quotes, figures or media, and sources with titles alone: the rest
+    have JSON cells (render/fields.json_cell), written the careful way."""
     no_formula = "(?![=+\\-@])" if guard else ""  # such a cell takes the careful way
     text = f'"({no_formula}[^"]*)"'
     required = f'"({no_formula}[^"]+)"'
@@ -155,14 +168,17 @@ def record_pattern(guard: bool, to_category: bool = False) -> re.Pattern[str]:
     # `]`: one inside a string cannot be followed by the next key, so it never matches).
     strings = f'\\[(?:"({no_formula}[^\\]]*)")?\\]'
     skipped = '\\[[^\\]]*\\]'
-    source = ('\\{{"title": {}, "url": "[^"]*", "publisher": "[^"]*", '
-              '"date": "[^"]*"\\}}')
+    source = ('\\{{"title": {}, "url": "", "publisher": "", "date": ""\\}}' if bare else
+              '\\{{"title": {}, "url": "[^"]*", "publisher": "[^"]*", "date": "[^"]*"\\}}')
+    if bare:
+        skipped = "\\[\\]"
+    media = "null" if bare else '(?:null|\\{[^{}]*\\})'
     first_source, other_source = source.format(text), source.format('"[^"]*"')
     return re.compile(
         f'{start}{text}, "category": {text}, "actors": {strings}, '
         f'"people": {strings}, "place": {text}, "tags": {strings}, "quotes": {skipped}, '
         f'"figures": {skipped}, "sources": \\[(?:{first_source}'
-        f'((?:, {other_source})*))?\\], "date_note": {text}'
+        f'((?:, {other_source})*))?\\], "date_note": {text}, "media": {media}'
         f'(?:, "file": "[^"]*")?\\}}$', re.MULTILINE)
 
 
@@ -194,6 +210,10 @@ ROW_PIECES: dict[str, Piece] = {
     "date_note": Piece("%s", (13,)),
     # The first title, then the other sources as stored (nearly always none).
     "sources": Piece("%s%s", (11, 12), ("%s", (11,)), (12, False)),
+    # Empty in every record record_pattern(bare=True) takes.
+    "quotes": Piece("", ()),
+    "figures": Piece("", ()),
+    "media": Piece("", ()),
 }
 
 _OTHER_SOURCE = re.compile(', \\{"title": "([^"]*)", "url": "[^"]*", "publisher": "[^"]*", '
@@ -213,6 +233,8 @@ def _unmarked(text: str) -> str:
 
 
 def _picker(indexes: Sequence[int]) -> Callable[[Any], tuple[str, ...]]:
+    if not indexes:
+        return lambda row: ()
     if len(indexes) == 1:
         only = indexes[0]
         return lambda row: (row[only],)
@@ -322,9 +344,11 @@ def _records(records: Sequence[str], look: Look, fmt: str) -> Iterator[str]:
 
     if look.header:
         yield ("\t".join(fields) if tsv else csv_line(fields)) + "\n"
+    pattern = record_pattern(True, bare=bool({"quotes", "figures", "media", "sources"}
+                                             & set(fields)))
     if tsv:
         # Plain record cells hold no tab, line break or backslash: nothing to escape.
-        yield from records_text(records, record_pattern(True),
+        yield from records_text(records, pattern,
                                 row_formatter([ROW_PIECES[f] for f in fields], "\t"), careful)
         return
     # Cells are joined with a NUL (no plain record holds one) until it is known whether any
@@ -339,7 +363,7 @@ def _records(records: Sequence[str], look: Look, fmt: str) -> Iterator[str]:
         return "".join(csv_line(line.split("\x00")) + "\n"
                        for line in text[:-1].split("\n"))
 
-    yield from records_text(records, record_pattern(True), fast, careful)
+    yield from records_text(records, pattern, fast, careful)
 
 
 def _report(report: Report, look: Look, fmt: str) -> Iterator[str]:

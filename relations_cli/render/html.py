@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from relations_cli.core.model import Event, Period, Precision
+from relations_cli.core.model import Event, Media, Period, Precision
 from relations_cli.core.people import people_of
 from relations_cli.render.detail import EventView
 from relations_cli.render.publish import (
@@ -131,6 +131,7 @@ def page_data(events: Sequence[Event], context: Publication) -> dict[str, Any]:
                          "raw_url": _v(s.url) if not link_target(s.url) else "",
                          "publisher": _v(s.publisher), "date": _v(s.date)}
                         for s in event.sources],
+            "media": _media(event.media, context.timeline.path) if event.media else None,
             "search": {
                 "id": event.id,
                 "category": category,
@@ -156,6 +157,33 @@ def page_data(events: Sequence[Event], context: Publication) -> dict[str, Any]:
         "detail": context.detail,
         "script_data": script_json({"events": [item["search"] for item in items]}),
     }
+
+
+_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                ".gif": "image/gif", ".webp": "image/webp"}
+_LARGEST_IMAGE = 5 << 20  # bytes: a picture, not a film, goes inside the page
+
+
+def _media(media: Media, timeline_path: str) -> dict[str, str]:
+    """An event's media on the page: its credit and caption, a link to it, and the picture
+    itself only when it is a file beside the timeline (embedded, so the page stays one file
+    and loads nothing from elsewhere)."""
+    import base64
+    import os
+
+    link = link_target(media.url)
+    image = ""
+    kind = _IMAGE_TYPES.get(os.path.splitext(media.url)[1].lower())
+    if link is None and kind and timeline_path:
+        where = os.path.join(os.path.dirname(os.path.abspath(timeline_path)), media.url)
+        try:
+            if os.path.getsize(where) <= _LARGEST_IMAGE:
+                with open(where, "rb") as stream:
+                    image = f"data:{kind};base64," + base64.b64encode(stream.read()).decode()
+        except OSError:
+            image = ""
+    return {"url": link or "", "raw_url": _v(media.url) if not link else "",
+            "credit": _v(media.credit), "caption": _v(media.caption), "image": image}
 
 
 def render_html(events: Sequence[Event], context: Publication) -> Iterator[str]:

@@ -21,6 +21,7 @@ __all__ = [
     "DATE_FIELDS",
     "FIELD_ORDER",
     "LIST_FIELDS",
+    "MEDIA_FIELDS",
     "RECORD_FIELDS",
     "TEXT_FIELDS",
     "Draft",
@@ -42,8 +43,10 @@ RECORD_FIELDS = {
 }
 FIELD_ORDER = (
     "id", "date", "end", "title", "summary", "category", "actors", "people", "place", "tags",
-    "quotes", "figures", "sources", "date_note",
+    "quotes", "figures", "sources", "date_note", "media",
 )  # fmt: skip
+# The one field that is a mapping: an event's media.
+MEDIA_FIELDS = ("url", "credit", "caption")
 DATE_FIELDS = frozenset({"date", "end"})
 
 # Characters a YAML stream may hold as they are (PyYAML's reader), less tab and line breaks.
@@ -126,6 +129,13 @@ def render_value(key: str, value: Any, flow: bool, indent: int = 0, newline: str
     In flow context everything is on one line; in block context a list is written `[a, b]`
     and records (quotes, figures, sources) as a block list under the key, indented from
     `indent`, the column of the key."""
+    if key == "media":
+        entries = [(name, value[name]) for name in MEDIA_FIELDS if value.get(name)]
+        if flow:
+            return " {" + ", ".join(f"{name}: {yaml_scalar(text, flow=True)}"
+                                    for name, text in entries) + "}"
+        return "".join(newline + " " * indent + f"  {name}: {yaml_scalar(text)}"
+                       for name, text in entries)
     if key in RECORD_FIELDS:
         if flow:
             return " [" + ", ".join(_flow_record(key, record) for record in value) + "]"
