@@ -45,17 +45,18 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _FORMULA = re.compile(r"=\s*(?:[A-Za-z_][A-Za-z0-9_.]*\s*\(|\$?[A-Za-z]{1,3}\$?\d)")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CATEGORY = re.compile(r"[^\W_][\w-]*")
-_LIST_SPLIT = re.compile(r"\s*;\s*")
+_LIST_SPLIT = re.compile(r"; ")  # render/fields.LIST_SEPARATOR
 
 
-def cell_problem(text: str) -> str | None:
-    """What makes a piece of text unfit to import, if anything."""
+def cell_problem(text: str, formula: bool = True) -> str | None:
+    """What makes a piece of text unfit to import, if anything (with `formula`, a formula
+    too)."""
     if len(text) > MAX_CELL:
         return f"is {len(text):,} characters long, over the {MAX_CELL:,} a value may hold"
     found = _CONTROL.search(text)
     if found:
         return f"holds the control character U+{ord(found.group()):04X}"
-    if _FORMULA.match(text):
+    if formula and _FORMULA.match(text):
         return ("is a spreadsheet formula, not a value (export the sheet's values, or write "
                 "' before = to keep it as text)")
     return None
@@ -147,8 +148,10 @@ class DraftMaker:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             bad(column, f"{field} must be text, not {type(value).__name__}")
             return None
-        text = _unguarded(str(value).strip())
-        problem = cell_problem(text)
+        raw = str(value).strip()
+        text = _unguarded(raw)
+        # `'=SUM(A1)`, guarded as our export guards it, is text, not a formula.
+        problem = cell_problem(text, formula=text is raw)
         if problem:
             bad(column, problem)
             return None
@@ -168,14 +171,16 @@ class DraftMaker:
     def _list(self, field: str, column: str, value: Any, bad: Any) -> list[str] | None:
         if isinstance(value, str):
             text = value.strip()
-            if text.startswith("["):
+            parsed = None
+            if text.startswith("[") and text.endswith("]"):
                 try:
-                    value = json.loads(text)
+                    parsed = json.loads(text)
                 except ValueError:
-                    bad(column, f"{field}: not a JSON list (write items joined by '; ')")
-                    return None
+                    parsed = None  # a tag such as `[draft]`: text
+            if isinstance(parsed, list) and all(isinstance(item, str) for item in parsed):
+                value = parsed
             else:
-                value = [item for item in _LIST_SPLIT.split(text) if item]
+                value = [item.strip() for item in _LIST_SPLIT.split(text) if item.strip()]
         if not isinstance(value, list):
             bad(column, f"{field} must be a list of text")
             return None

@@ -37,7 +37,7 @@ def read_csv(data: bytes, options: ReadOptions) -> Ingested:
 
 
 def _csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     number = 0
     while True:
         try:

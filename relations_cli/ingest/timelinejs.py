@@ -152,24 +152,30 @@ def _body(markup: str) -> list[tuple[str, str, Any]]:
             continue
         quote = _QUOTE.fullmatch(block)
         if quote:
-            quotes.append({"by": html.unescape(quote.group(2) or ""),
-                           "text": html.unescape(quote.group(1))})
+            quotes.append({"by": _inner(quote.group(2) or ""),
+                           "text": _inner(quote.group(1))})
         elif block == "<p>Sources:</p>":
             after_sources = True
         elif block.startswith("<p><em>") and block.endswith("</em></p>"):
-            fields["date_note"] = html.unescape(block[7:-9])
+            fields["date_note"] = _inner(block[7:-9])
         elif block.startswith("<p>Place: "):
-            fields["place"] = html.unescape(block[10:-4])
+            fields["place"] = _inner(block[10:-4])
         elif block.startswith(("<p>People: ", "<ul>")):
             continue  # said again by the quotes and people of the timeline; figures are lost
         elif "summary" not in fields:
-            fields["summary"] = html.unescape(block[3:-4])
+            fields["summary"] = _inner(block[3:-4])
     values = [(key, "text", value) for key, value in fields.items()]
     if quotes:
         values.append(("quotes", "text", quotes))
     if sources:
         values.append(("sources", "text", sources))
     return values
+
+
+def _inner(markup: str) -> str:
+    """The text of a block: as our export escaped it (line breaks kept), or, with tags in
+    it, as a reader sees it."""
+    return plain_text(markup) if "<" in markup else html.unescape(markup)
 
 
 def _source(item: str) -> dict[str, str]:

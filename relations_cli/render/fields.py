@@ -30,7 +30,8 @@ def json_cell(value: object) -> str:
 def sources_cell(sources: list[dict[str, str]]) -> str:
     """The sources' titles joined by `; ` when that is all they have (as before), else all of
     each source as JSON, so that no URL, publisher or date is lost."""
-    if all(not (s["url"] or s["publisher"] or s["date"]) for s in sources):
+    if all(not (s["url"] or s["publisher"] or s["date"]) and "; " not in s["title"]
+           and not s["title"].startswith(("[", "{")) for s in sources):
         return LIST_SEPARATOR.join(s["title"] for s in sources)
     return json_cell(sources)
 
