@@ -94,8 +94,11 @@ def plain_date(text: str, date_format: str | None) -> str:
 class DraftMaker:
     """Makes drafts from rows, reporting every problem of every row."""
 
-    def __init__(self, options: ReadOptions) -> None:
+    def __init__(self, options: ReadOptions, sheet: bool = True) -> None:
         self.options = options
+        # Only a sheet's cells can be formulas (and carry our export's guard against them):
+        # in JSON `=SUM(A1)` is text like any other.
+        self.sheet = sheet
 
     def make(self, row: int, values: Iterable[tuple[str, str, Any]],
              problems: list[Problem]) -> Row | None:
@@ -144,20 +147,26 @@ class DraftMaker:
             return self._date(column, text, bad, field == "when")
         return text
 
-    def _text(self, field: str, column: str, value: Any, bad: Any) -> str | None:
+    def _text(self, field: str, column: str, value: Any, bad: Any,
+              in_json: bool = False) -> str | None:
+        """A value as text; `in_json` when it is a string inside a cell's JSON, which no
+        spreadsheet runs."""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             bad(column, f"{field} must be text, not {type(value).__name__}")
             return None
         raw = str(value).strip()
-        text = _unguarded(raw)
+        cell = self.sheet and not in_json
+        text = _unguarded(raw) if cell else raw
         # `'=SUM(A1)`, guarded as our export guards it, is text, not a formula.
-        problem = cell_problem(text, formula=text is raw)
+        problem = cell_problem(text, formula=cell and text is raw)
         if problem:
             bad(column, problem)
             return None
         return text
 
     def _date(self, column: str, text: str, bad: Any, when: bool) -> str | None:
+        if text == "..":
+            return text  # an open end
         try:
             if when and ".." in text and not text.endswith("/.."):  # `date..end`
                 first, _, last = text.partition("..")
@@ -169,6 +178,7 @@ class DraftMaker:
             return None
 
     def _list(self, field: str, column: str, value: Any, bad: Any) -> list[str] | None:
+        from_cells = False  # items split from a cell's text, as cells themselves
         if isinstance(value, str):
             text = value.strip()
             parsed = None
@@ -181,10 +191,12 @@ class DraftMaker:
                 value = parsed
             else:
                 value = [item.strip() for item in _LIST_SPLIT.split(text) if item.strip()]
+                from_cells = True
         if not isinstance(value, list):
             bad(column, f"{field} must be a list of text")
             return None
-        items = [self._text(field, column, item, bad) for item in value]
+        items = [self._text(field, column, item, bad, in_json=not from_cells)
+                 for item in value]
         if any(item is None for item in items):
             return None
         return [item for item in items if item]
@@ -230,7 +242,7 @@ class DraftMaker:
             item = value.get(key)
             if item is None or item == "":
                 continue
-            text = self._text(f"{field}.{key}", column, item, bad)
+            text = self._text(f"{field}.{key}", column, item, bad, in_json=True)
             if text is None:
                 return None
             if text and key == "date":

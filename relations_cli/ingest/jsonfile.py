@@ -60,7 +60,7 @@ def read_jsonl(data: bytes, options: ReadOptions) -> Ingested:
 def read_records(records: Any, options: ReadOptions) -> Ingested:
     """Events from (number, record) pairs, each record an object with our field names."""
     ingested = Ingested()
-    maker = DraftMaker(options)
+    maker = DraftMaker(options, sheet=False)
     for number, record in records:
         if not isinstance(record, dict):
             ingested.problems.append(Problem(number, "", "an event is a JSON object"))

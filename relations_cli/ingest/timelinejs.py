@@ -50,7 +50,7 @@ def read_document(document: dict[str, Any], options: ReadOptions) -> Ingested:
     if isinstance(title, dict) and isinstance(title.get("text"), dict):
         ingested.title = plain_text(_text(title["text"].get("headline"))) or None
         ingested.description = plain_text(_text(title["text"].get("text"))) or None
-    maker = DraftMaker(options)
+    maker = DraftMaker(options, sheet=False)
     for number, slide in enumerate(document["events"], start=1):
         if not isinstance(slide, dict):
             ingested.problems.append(Problem(number, "", "a slide is a JSON object"))
@@ -132,8 +132,10 @@ def _slide(slide: dict[str, Any]) -> list[tuple[str, str, Any]]:
     values.extend(_body(_text(text.get("text"))))
     media = slide.get("media")
     if isinstance(media, dict) and media.get("url"):
-        values.append(("media", "media", {key: _text(media.get(key)) for key in
-                                          ("url", "credit", "caption") if media.get(key)}))
+        # TimelineJS shows a credit and a caption as HTML.
+        values.append(("media", "media", {
+            "url": _text(media["url"]), "credit": plain_text(_text(media.get("credit"))),
+            "caption": plain_text(_text(media.get("caption")))}))
     return values
 
 
