@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from relations_cli.core.dates import cached_event_date, cached_event_when, stored_date
@@ -43,9 +45,13 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # What a spreadsheet runs: `=` then a function or a cell reference. A value such as `= 3` or
 # `=)` is text.
 _FORMULA = re.compile(r"=\s*(?:[A-Za-z_][A-Za-z0-9_.]*\s*\(|\$?[A-Za-z]{1,3}\$?\d)")
+# What a cell may start with that asks for a closer look: a formula, our export's guard
+# against one, or a space to strip.
+_SPECIAL_START = frozenset("='+-@ ")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CATEGORY = re.compile(r"[^\W_][\w-]*")
 _LIST_SPLIT = re.compile(r"; ")  # render/fields.LIST_SEPARATOR
+_PLAIN_TEXT = frozenset(TEXT_FIELDS)
 
 
 def cell_problem(text: str, formula: bool = True) -> str | None:
@@ -69,6 +75,7 @@ def _unguarded(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 16)  # a large sheet names the same days again and again
 def plain_date(text: str, date_format: str | None) -> str:
     """A date cell as the text to store: --date-format first when given, then every form a
     filter reads; DateError says why not."""
@@ -110,9 +117,15 @@ class DraftMaker:
         def bad(column: str, message: str) -> None:
             problems.append(Problem(row, column, message))
 
+        text_of = self._text
         for field, column, value in values:
+            if value is None or value == "":
+                continue
             columns.setdefault("date" if field == "when" else field, column)
-            converted = self._value(field, column, value, bad)
+            if field in _PLAIN_TEXT:  # the most fields of the most rows, in one call
+                converted = text_of(field, column, value, bad)
+            else:
+                converted = self._value(field, column, value, bad)
             if converted is None or converted in ("", [], {}):
                 continue
             if field == "when":
@@ -133,8 +146,88 @@ class DraftMaker:
             return None
         return Row(row, draft)
 
+    def make_rows(self, batch: Sequence[tuple[int, Sequence[str]]],
+                  fields: Sequence[str | None], names: Sequence[str],
+                  problems: list[Problem]) -> list[Row]:
+        """The drafts of a batch of a table's rows. A batch whose cells need no closer look
+        (printable, no edge spaces, no formula or guard, dates that read) is taken a column
+        at a time, with a few calls for the whole column; any other batch row by row."""
+        rows = self._columns(batch, fields) if self.sheet else None
+        if rows is not None:
+            made: list[Row] = []
+            for number, draft in rows:
+                if check_draft(draft):  # row by row, for its problems by column
+                    self._slow(number, batch, number, fields, names, problems, made)
+                else:
+                    made.append(Row(number, draft))
+            return made
+        made = []
+        for number, cells in batch:
+            row = self.make(number, [(field, names[at], cell) for at, (field, cell) in
+                                     enumerate(zip(fields, cells, strict=False)) if field],
+                            problems)
+            if row is not None:
+                made.append(row)
+        return made
+
+    def _slow(self, number: int, batch: Sequence[tuple[int, Sequence[str]]], wanted: int,
+              fields: Sequence[str | None], names: Sequence[str], problems: list[Problem],
+              made: list[Row]) -> None:
+        cells = next(cells for at, cells in batch if at == wanted)
+        row = self.make(number, [(field, names[at], cell) for at, (field, cell) in
+                                 enumerate(zip(fields, cells, strict=False)) if field],
+                        problems)
+        if row is not None:
+            made.append(row)
+
+    def _columns(self, batch: Sequence[tuple[int, Sequence[str]]],
+                 fields: Sequence[str | None]) -> list[tuple[int, Draft]] | None:
+        """The batch's drafts, read a column at a time; None when a cell needs a closer
+        look."""
+        if not batch:
+            return []
+        named = [field for field in fields if field]
+        if len(set(named)) != len(named) or "when" in named or any(
+                len(cells) != len(fields) for _, cells in batch):
+            return None
+        columns = list(zip(*(cells for _, cells in batch), strict=True))
+        taken: list[tuple[str, Sequence[Any]]] = []
+        for field, column in zip(fields, columns, strict=True):
+            if not field:
+                continue
+            if not _plain_column(column):
+                return None
+            if field in _PLAIN_TEXT:
+                taken.append((field, column))
+            elif field in ("date", "end"):
+                try:
+                    taken.append((field, [plain_date(cell, self.options.date_format)
+                                          if cell else "" for cell in column]))
+                except DateError:
+                    return None
+            elif field in LIST_FIELDS:
+                if any(cell.startswith("[") for cell in column):
+                    return None
+                lists = [cell.split("; ") if cell else "" for cell in column]
+                if not _plain_column(list(chain.from_iterable(lists))):
+                    return None
+                taken.append((field, lists))
+            else:  # records and media, as JSON
+                values = self._json_column(field, column)
+                if values is None:
+                    return None
+                taken.append((field, values))
+        return [(number, {field: values[at] for field, values in taken if values[at]})
+                for at, (number, _) in enumerate(batch)]
+
+    def _json_column(self, field: str, column: Sequence[str]) -> list[Any] | None:
+        found: list[str] = []
+        values = [self._records(field, field, cell, lambda _, message: found.append(message))
+                  if cell else "" for cell in column]
+        return None if found else values
+
     def _value(self, field: str, column: str, value: Any, bad: Any) -> Any:
-        if value is None:
+        if value is None or value == "":
             return None
         if field in LIST_FIELDS:
             return self._list(field, column, value, bad)
@@ -151,6 +244,9 @@ class DraftMaker:
               in_json: bool = False) -> str | None:
         """A value as text; `in_json` when it is a string inside a cell's JSON, which no
         spreadsheet runs."""
+        if type(value) is str and len(value) <= MAX_CELL and value.isprintable() and \
+                value[:1] not in _SPECIAL_START and value[-1:] != " ":
+            return value  # nearly every cell: nothing to look for (no control character)
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             bad(column, f"{field} must be text, not {type(value).__name__}")
             return None
@@ -234,6 +330,19 @@ class DraftMaker:
 
     def _record(self, field: str, column: str, value: Any, keys: tuple[str, ...],
                 bad: Any) -> dict[str, str] | None:
+        if type(value) is dict and value.keys() <= set(keys) and all(
+                type(text) is str and len(text) <= MAX_CELL and text.isprintable()
+                and text == text.strip() for text in value.values()):
+            # As our export writes them: nothing to look for but a source's date.
+            plain = {key: text for key, text in value.items() if text}
+            if "date" not in plain:
+                return plain
+            try:
+                plain["date"] = plain_date(plain["date"], self.options.date_format)
+            except DateError:
+                pass  # said below, with its column
+            else:
+                return plain
         if not isinstance(value, dict) or set(value) - set(keys):
             bad(column, f"each of {field} is an object with {', '.join(keys)}")
             return None
@@ -254,6 +363,18 @@ class DraftMaker:
             if text:
                 record[key] = text
         return record
+
+
+_ODD_CELL = re.compile(r"^[='+\-@ ]|[ ]$", re.MULTILINE)
+
+
+def _plain_column(cells: Sequence[str]) -> bool:
+    """Whether every cell is printable, not too long, with no edge space and nothing that
+    looks like a formula or our export's guard: a few calls for a whole column."""
+    if not cells:
+        return True
+    return ("".join(cells).isprintable() and max(map(len, cells)) <= MAX_CELL
+            and _ODD_CELL.search("\n".join(cells)) is None)
 
 
 def check_draft(draft: Draft) -> list[tuple[str, str]]:

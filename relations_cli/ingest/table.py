@@ -17,6 +17,8 @@ from relations_cli.ingest.cells import FIELDS, DraftMaker
 
 __all__ = ["check_mapping", "read_table"]
 
+_BATCH = 2000  # rows read a column at a time (ingest/cells.DraftMaker.make_rows)
+
 
 def check_mapping(mapping: dict[str, str]) -> None:
     """Refuse a --map that names a field events do not have."""
@@ -53,18 +55,19 @@ def read_table(header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]],
                           f"(columns: {', '.join(names) or 'none'}); name it with --map "
                           f"'COLUMN={missing}'")
     maker = DraftMaker(options)
+    batch: list[tuple[int, Sequence[str]]] = []
     for number, cells in rows:
-        if not any(cell.strip() for cell in cells):
+        if not any(cells) or not any(cell.strip() for cell in cells):
             continue  # a blank row between or after the data
         if len(cells) > len(names) and any(cell.strip() for cell in cells[len(names):]):
             ingested.problems.append(Problem(number, "", (
                 f"{len(cells)} cells, but the header has {len(names)} columns")))
             continue
-        values = [(field, names[at], cell) for at, (field, cell) in
-                  enumerate(zip(fields, cells, strict=False)) if field]
-        row = maker.make(number, values, ingested.problems)
-        if row is not None:
-            ingested.rows.append(row)
+        batch.append((number, cells))
+        if len(batch) == _BATCH:
+            ingested.rows.extend(maker.make_rows(batch, fields, names, ingested.problems))
+            batch = []
+    ingested.rows.extend(maker.make_rows(batch, fields, names, ingested.problems))
     if unmapped:
         ingested.notes.append(f"columns not imported: {', '.join(unmapped)}")
     return ingested

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from relations_cli.core.errors import WriteError
@@ -95,6 +96,7 @@ def _double_quoted(value: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+@lru_cache(maxsize=1 << 14)
 def yaml_scalar(value: str, flow: bool = False, date: bool = False) -> str:
     """`value` as a YAML scalar that any YAML reader reads back as this same text, in block
     context or, with `flow`, inside `[...]` or `{...}`.
