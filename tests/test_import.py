@@ -523,3 +523,41 @@ def test_bad_media_is_a_problem_of_the_file(tmp_path: Path) -> None:
     assert done.status == 2
     assert "unknown field 'size' in the media of event 'a'" in done.stdout
     assert "the media has no 'url'" in done.stdout
+
+
+# -- README ----------------------------------------------------------------------------------
+
+
+def test_the_readme_s_mapping_example_is_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              ) -> None:
+    """The mapping-file example of README's "Importing": its files, its command, its line."""
+    import shlex
+
+    from tests.helpers import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("$ cat newsroom.csv\n", 1)[1].split("```", 1)[0]
+    files: dict[str, str] = {}
+    parts = ("$ cat newsroom.csv\n" + block).split("$ ")[1:]
+    for part in parts:
+        command, _, output = part.partition("\n")
+        if command.startswith("cat "):
+            files[command[4:]] = output
+        else:
+            for name, content in files.items():
+                (tmp_path / name).write_text(content, encoding="utf-8")
+            monkeypatch.chdir(tmp_path)
+            done = invoke(*shlex.split(command)[1:])
+            assert done.status == 0, done
+            assert done.stderr == output, done
+    assert [e["date"] for e in records(tmp_path / "syria.yaml")] == ["2016-02-27", "2016-07-20"]
+
+
+def test_the_readme_names_every_format_import_reads() -> None:
+    from relations_cli.ingest.formats import IMPORT_FORMATS
+    from tests.helpers import ROOT
+
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Importing", 1)[1]
+    for fmt in IMPORT_FORMATS:
+        assert f"--from {fmt.name}" in section or f"`{fmt.name}`" in section or \
+            fmt.name.upper() in section, fmt.name
