@@ -561,3 +561,25 @@ def test_the_readme_names_every_format_import_reads() -> None:
     for fmt in IMPORT_FORMATS:
         assert f"--from {fmt.name}" in section or f"`{fmt.name}`" in section or \
             fmt.name.upper() in section, fmt.name
+
+
+def test_a_new_timeline_from_a_sheet_with_bad_rows_is_not_created(tmp_path: Path) -> None:
+    source = write(tmp_path, BAD, "bad.csv")
+    target = tmp_path / "new.yaml"
+    done = invoke("import", str(source), "--data", str(target))
+    assert done.status == 2, done
+    assert f"{source}:4:title: an event needs a title" in done.stderr
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == [source]  # no temporary file left either
+
+
+def test_a_large_sheet_is_read_in_batches(tmp_path: Path) -> None:
+    rows = "".join(f"2016-01-{day % 28 + 1:02d},Event {day}\n" for day in range(5000))
+    source = write(tmp_path, "date,title\n" + rows + "2016,Bell\x07\n", "big.csv")
+    target = tmp_path / "new.yaml"
+    done = invoke("import", str(source), "--data", str(target), "--skip-bad")
+    assert done.status == 0, done
+    assert f"{source}:5002:title: holds the control character U+0007" in done.stderr
+    assert "5000 added, 0 skipped, 0 updated, 1 bad left out" in done.stderr
+    assert len(records(target)) == 5000
+    assert invoke("validate", "--data", str(target)).status == 0

@@ -6,9 +6,13 @@ The readers (ingest/) turn each source into drafts and the problems of its bad r
 
 # No `from __future__ import annotations`: see app.py.
 
+import contextlib
+import io
+import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -103,7 +107,7 @@ def import_(
       relations import book.xlsx --sheet Events --data mine.yaml --dry-run
     """
     from relations_cli.ingest.base import ReadOptions, Row
-    from relations_cli.ingest.formats import ingest, problem_text
+    from relations_cli.ingest.formats import chosen_format, ingest, problem_text
     from relations_cli.ingest.table import check_mapping
     from relations_cli.render.progress import indexing_progress
     from relations_cli.render.safe import visible
@@ -112,15 +116,24 @@ def import_(
     path = _target(data)
     columns = _mapping(mapping or [])
     check_mapping(columns)
+
+    def options_for(source: str) -> ReadOptions:
+        return ReadOptions(name=source, mapping=columns, date_format=date_format,
+                           sheet=sheet, encoding=encoding)
+
+    formats = [chosen_format(source, from_format) for source in sources]
+    if not dry_run and not path.exists() and all(fmt.stream for fmt in formats):
+        # A new timeline from sheets: read and written as it comes, in bounded memory.
+        _import_streamed(path, list(zip(sources, formats, strict=True)), options_for,
+                         skip_bad, eras)
+        return
     rows: list[Row] = []
     bad: list[str] = []
     title = description = None
     found_eras = []
     for source in sources:
         name = "<stdin>" if source == "-" else source
-        options = ReadOptions(name=source, mapping=columns, date_format=date_format,
-                              sheet=sheet, encoding=encoding)
-        ingested = ingest(_read(source), options, from_format)
+        ingested = ingest(_read(source), options_for(source), from_format)
         rows.extend(ingested.rows)
         bad.extend(problem_text(name, problem) for problem in ingested.problems)
         title, description = title or ingested.title, description or ingested.description
@@ -146,6 +159,69 @@ def import_(
             f"{'created with' if result.created else 'imported:'} {counts}")
     if dry_run:
         note(f"would import: {counts}")
+
+
+def _import_streamed(path: Path, sources: list[tuple[str, Any]],
+                     options_for: Callable[[str], Any], skip_bad: bool,
+                     eras: Path | None) -> None:
+    from relations_cli.ingest.formats import problem_text, streamer_of
+    from relations_cli.render.progress import indexing_progress
+    from relations_cli.render.safe import visible
+    from relations_cli.store.importing import create_streamed
+
+    current = [""]
+    bad = [0]
+    found_eras: list[dict[str, str]] = []
+
+    def report(problem: Any) -> None:
+        bad[0] += 1
+        sys.stderr.write(visible(problem_text(current[0], problem)) + "\n")
+
+    def batches() -> Iterator[Any]:
+        with indexing_progress("importing") as progress:
+            for source, fmt in sources:
+                current[0] = "<stdin>" if source == "-" else source
+                streamer = streamer_of(fmt)
+                assert streamer is not None
+                with _opened(source) as raw:
+                    size = _size(raw)
+                    for part in streamer(raw, options_for(source)):
+                        for message in part.notes:
+                            note(f"{visible(current[0])}: {visible(message)}")
+                        found_eras.extend(part.eras)
+                        yield part
+                        if progress is not None and size:
+                            progress(min(raw.tell(), size), size)
+
+    result = create_streamed(path, batches(), skip_bad, report)
+    if found_eras:
+        _eras(found_eras, eras, False)
+    counts = (f"{len(result.added)} added, {result.skipped} skipped, 0 updated"
+              + (f", {bad[0]} bad left out" if bad[0] else ""))
+    note(f"created with {counts} in {visible(str(path))}")
+
+
+@contextlib.contextmanager
+def _opened(source: str) -> Iterator[io.BufferedReader]:
+    if source == "-":
+        yield sys.stdin.buffer  # type: ignore[misc]
+        return
+    if Path(source).is_dir():
+        raise IngestError(f"{source}: is a folder, not a file to import")
+    try:
+        stream = open(source, "rb")  # noqa: SIM115 - closed below, after the last batch
+    except OSError as error:
+        raise IngestError(f"{source}: cannot read: {(error.strerror or str(error)).lower()}") \
+            from None
+    with stream:
+        yield stream
+
+
+def _size(raw: io.BufferedReader) -> int:
+    try:
+        return os.fstat(raw.fileno()).st_size
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return 0
 
 
 def _eras(found: list[dict[str, str]], path: Path | None, dry_run: bool) -> None:

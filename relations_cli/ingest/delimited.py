@@ -12,13 +12,14 @@ import io
 import re
 import sys
 from collections.abc import Iterator
+from typing import IO
 
 from relations_cli.core.errors import IngestError
 from relations_cli.ingest.base import Ingested, ReadOptions
 from relations_cli.ingest.table import read_table
-from relations_cli.ingest.text import decoded
+from relations_cli.ingest.text import decoded, stream_error, text_stream
 
-__all__ = ["read_csv", "read_tsv"]
+__all__ = ["read_csv", "read_tsv", "stream_csv", "stream_tsv"]
 
 _TSV_ESCAPE = re.compile(r"\\([\\tnr])")
 _TSV_CHARS = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
@@ -36,8 +37,9 @@ def read_csv(data: bytes, options: ReadOptions) -> Ingested:
     return read_table(header[1], rows, options)
 
 
-def _csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def _csv_rows(text: str | IO[str], name: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline="") if isinstance(text, str) else text,
+                        strict=True)
     number = 0
     while True:
         try:
@@ -45,6 +47,9 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as error:
+            if "NUL" in str(error):
+                raise IngestError(f"{name}: holds NUL characters: a binary file, not CSV "
+                                  "text") from None
             raise IngestError(f"{name}:{reader.line_num}: not valid CSV: {error}") from None
         number += 1
         yield number, cells
@@ -67,3 +72,45 @@ def _unescaped(cell: str) -> str:
     if "\\" not in cell:
         return cell
     return _TSV_ESCAPE.sub(lambda match: _TSV_CHARS[match.group(1)], cell)
+
+
+# -- streamed, for a source too large to hold (a new timeline from a large sheet) -----------
+
+
+def stream_csv(raw: io.BufferedReader, options: ReadOptions) -> Iterator[Ingested]:
+    """read_csv as the file is read: its drafts and problems a batch at a time."""
+    csv.field_size_limit(min(sys.maxsize, (1 << 31) - 1))
+    text = text_stream(raw, options.name, "CSV", options.encoding)
+    yield from _streamed(_csv_rows(text, options.name), options)
+
+
+def stream_tsv(raw: io.BufferedReader, options: ReadOptions) -> Iterator[Ingested]:
+    """read_tsv as the file is read: its drafts and problems a batch at a time."""
+    text = text_stream(raw, options.name, "TSV", options.encoding, newline="\n")
+    rows = ((number, [_unescaped(cell) for cell in line.rstrip("\n").removesuffix("\r")
+                      .split("\t")]) for number, line in enumerate(text, start=1))
+    yield from _streamed(rows, options)
+
+
+def _streamed(rows: Iterator[tuple[int, list[str]]], options: ReadOptions,
+              ) -> Iterator[Ingested]:
+    from relations_cli.ingest.table import Table
+    from relations_cli.ingest.timelinejs_sheet import is_template, read_template
+
+    try:
+        first = next(rows, None)
+        if first is None:
+            raise IngestError(f"{options.name}: has no header row")
+        names = [name.strip() for name in first[1]]
+        if any("\x00" in name for name in names):
+            raise IngestError(f"{options.name}: holds NUL characters: a binary file, not "
+                              "text")
+        if is_template(names) and not options.mapping:
+            yield read_template(names, rows, options)  # a template is a few hundred rows
+            return
+        table = Table(names, options)
+        yield table.head()
+        yield from table.batches(rows)
+        yield Ingested(notes=table.notes)
+    except UnicodeDecodeError as error:
+        raise stream_error(options.name, error, options.encoding) from None

@@ -9,14 +9,16 @@ whose library is missing, is a one-line error, never a traceback.
 from __future__ import annotations
 
 import importlib
+import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from relations_cli.core.errors import IngestError, MissingExtra
 from relations_cli.ingest.base import Ingested, Problem, Reader, ReadOptions
 
-__all__ = ["IMPORT_FORMATS", "ImportFormat", "format_for", "format_named", "ingest",
-           "missing_library", "problem_text", "reader_of"]
+__all__ = ["IMPORT_FORMATS", "ImportFormat", "chosen_format", "format_for", "format_named",
+           "ingest", "missing_library", "problem_text", "reader_of", "streamer_of"]
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,16 @@ class ImportFormat:
     function: str
     extensions: tuple[str, ...]
     extra: str = ""
+    # A second function of the module that reads an open binary file as it comes, batch by
+    # batch (Iterator[Ingested]), for sources too large to hold; "" when there is none.
+    stream: str = ""
 
 
 IMPORT_FORMATS: tuple[ImportFormat, ...] = (
-    ImportFormat("csv", "relations_cli.ingest.delimited", "read_csv", (".csv",)),
-    ImportFormat("tsv", "relations_cli.ingest.delimited", "read_tsv", (".tsv", ".tab")),
+    ImportFormat("csv", "relations_cli.ingest.delimited", "read_csv", (".csv",),
+                 stream="stream_csv"),
+    ImportFormat("tsv", "relations_cli.ingest.delimited", "read_tsv", (".tsv", ".tab"),
+                 stream="stream_tsv"),
     ImportFormat("json", "relations_cli.ingest.jsonfile", "read_json", (".json",)),
     ImportFormat("jsonl", "relations_cli.ingest.jsonfile", "read_jsonl", (".jsonl", ".ndjson")),
     ImportFormat("timelinejs", "relations_cli.ingest.timelinejs", "read", ()),
@@ -87,10 +94,26 @@ def missing_library(fmt: ImportFormat, error: ModuleNotFoundError) -> MissingExt
                         f"not installed{extra}")
 
 
+def chosen_format(source: str, format_name: str | None) -> ImportFormat:
+    """The format named by --from, else the one the source's extension says."""
+    return format_named(format_name) if format_name else format_for(source)
+
+
+def streamer_of(fmt: ImportFormat) -> Callable[[io.BufferedReader, ReadOptions],
+                                               Iterator[Ingested]] | None:
+    """The format's streaming reader, when it has one."""
+    if not fmt.stream:
+        return None
+    module = importlib.import_module(fmt.module)
+    streamer: Callable[[io.BufferedReader, ReadOptions], Iterator[Ingested]] = getattr(
+        module, fmt.stream)
+    return streamer
+
+
 def ingest(data: bytes, options: ReadOptions, format_name: str | None = None) -> Ingested:
     """What a source holds, read in the format named (else the one its name's extension
     says)."""
-    fmt = format_named(format_name) if format_name else format_for(options.name)
+    fmt = chosen_format(options.name, format_name)
     reader = reader_of(fmt)
     try:
         return reader(data, options)

@@ -9,13 +9,13 @@ row 1.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from relations_cli.core.errors import IngestError
 from relations_cli.ingest.base import Ingested, Problem, ReadOptions
 from relations_cli.ingest.cells import FIELDS, DraftMaker
 
-__all__ = ["check_mapping", "read_table"]
+__all__ = ["Table", "check_mapping", "read_table"]
 
 _BATCH = 2000  # rows read a column at a time (ingest/cells.DraftMaker.make_rows)
 
@@ -36,41 +36,65 @@ def read_table(header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]],
     names = [name.strip() for name in header]
     if is_template(names) and not options.mapping:
         return read_template(names, rows, options)
-    check_mapping(options.mapping)
-    ingested = Ingested()
-    fields: list[str | None] = []
-    unmapped: list[str] = []
-    for name in names:
-        field = _field_of(name, options.mapping)
-        if field is None and name:
-            unmapped.append(name)
-            ingested.problems.append(Problem(1, name, (
-                f"column '{name}' is not a field of an event; map it with --map "
-                f"'{name}=FIELD' or leave it out with --map '{name}='")))
-        fields.append(field or None)
-    given = {field for field in fields if field}
-    if not given & {"date", "when"} or "title" not in given:
-        missing = "title" if given & {"date", "when"} else "date"
-        raise IngestError(f"{options.name}:1: no column gives the {missing} of the events "
-                          f"(columns: {', '.join(names) or 'none'}); name it with --map "
-                          f"'COLUMN={missing}'")
-    maker = DraftMaker(options)
-    batch: list[tuple[int, Sequence[str]]] = []
-    for number, cells in rows:
-        if not any(cells) or not any(cell.strip() for cell in cells):
-            continue  # a blank row between or after the data
-        if len(cells) > len(names) and any(cell.strip() for cell in cells[len(names):]):
-            ingested.problems.append(Problem(number, "", (
-                f"{len(cells)} cells, but the header has {len(names)} columns")))
-            continue
-        batch.append((number, cells))
-        if len(batch) == _BATCH:
-            ingested.rows.extend(maker.make_rows(batch, fields, names, ingested.problems))
-            batch = []
-    ingested.rows.extend(maker.make_rows(batch, fields, names, ingested.problems))
-    if unmapped:
-        ingested.notes.append(f"columns not imported: {', '.join(unmapped)}")
+    table = Table(names, options)
+    ingested = table.head()
+    for part in table.batches(rows):
+        ingested.rows.extend(part.rows)
+        ingested.problems.extend(part.problems)
+    ingested.notes.extend(table.notes)
     return ingested
+
+
+class Table:
+    """A table's columns, read from its header once, and its rows read batch by batch, so a
+    large table can be read in bounded memory (ingest/delimited.stream_csv)."""
+
+    def __init__(self, names: Sequence[str], options: ReadOptions) -> None:
+        check_mapping(options.mapping)
+        self.names = list(names)
+        self.options = options
+        self.fields: list[str | None] = []
+        self.unmapped: list[str] = []
+        for name in self.names:
+            field = _field_of(name, options.mapping)
+            if field is None and name:
+                self.unmapped.append(name)
+            self.fields.append(field or None)
+        given = {field for field in self.fields if field}
+        if not given & {"date", "when"} or "title" not in given:
+            missing = "title" if given & {"date", "when"} else "date"
+            raise IngestError(f"{options.name}:1: no column gives the {missing} of the events "
+                              f"(columns: {', '.join(self.names) or 'none'}); name it with "
+                              f"--map 'COLUMN={missing}'")
+        self.maker = DraftMaker(options)
+        self.notes = [f"columns not imported: {', '.join(self.unmapped)}"] \
+            if self.unmapped else []
+
+    def head(self) -> Ingested:
+        """The header's problems: each column that is not a field, reported."""
+        return Ingested(problems=[Problem(1, name, (
+            f"column '{name}' is not a field of an event; map it with --map "
+            f"'{name}=FIELD' or leave it out with --map '{name}='")) for name in self.unmapped])
+
+    def batches(self, rows: Iterable[tuple[int, Sequence[str]]]) -> Iterator[Ingested]:
+        """The rows' drafts and problems, _BATCH rows at a time."""
+        width = len(self.names)
+        batch: list[tuple[int, Sequence[str]]] = []
+        problems: list[Problem] = []
+        for number, cells in rows:
+            if not any(cells) or not any(cell.strip() for cell in cells):
+                continue  # a blank row between or after the data
+            if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+                problems.append(Problem(number, "", (
+                    f"{len(cells)} cells, but the header has {width} columns")))
+                continue
+            batch.append((number, cells))
+            if len(batch) == _BATCH:
+                made = self.maker.make_rows(batch, self.fields, self.names, problems)
+                yield Ingested(rows=made, problems=problems)
+                batch, problems = [], []
+        made = self.maker.make_rows(batch, self.fields, self.names, problems)
+        yield Ingested(rows=made, problems=problems)
 
 
 def _field_of(name: str, mapping: dict[str, str]) -> str | None:

@@ -4,14 +4,15 @@ with `update`, refreshed), and a file that does not exist is created as `new` cr
 An event is already there when the timeline has its id, or an event on the same date (the
 same days at the same precision) with the same title. The timeline is read once, streamed, to
 find those; the new events then go in through store/changes.add, one write for all of them
-(grouped by insertion point). A new file is written whole, its events in date order, through
-a temporary file linked into place: it never replaces a file created meanwhile.
+(grouped by insertion point). A new file is written whole, its events in the sources' order
+(a large sheet as it is read, in bounded memory), through a temporary file linked into
+place: it never replaces a file created meanwhile.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,9 @@ from relations_cli.core.dates import cached_event_when
 from relations_cli.core.errors import DateError, TimelineError, WriteError
 from relations_cli.core.model import Event
 from relations_cli.core.records import event_record
-from relations_cli.ingest.base import Draft, Row
+from relations_cli.ingest.base import Draft, Ingested, Problem, Row
 
-__all__ = ["ImportResult", "import_rows"]
+__all__ = ["ImportResult", "create_streamed", "import_rows", "write_new_file"]
 
 # Above this many events a new file is not parsed again after it is written: each draft was
 # checked as the loader checks an event (ingest/cells.check_draft), and the strict loader on
@@ -159,14 +160,13 @@ def _create(path: Path, drafts: list[Draft], title: str | None, description: str
             dry_run: bool, result: ImportResult,
             progress: Callable[[int, int], None] | None) -> None:
     from relations_cli.store.newfile import new_timeline_text
-    from relations_cli.store.write import diff, event_id_for, order_key
+    from relations_cli.store.write import diff, event_id_for
 
     taken = {str(draft["id"]) for draft in drafts if draft.get("id")}
     for draft in drafts:
         if not draft.get("id"):
             draft["id"] = event_id_for(str(draft.get("title", "")), taken)
             taken.add(draft["id"])
-    drafts.sort(key=lambda d: _order(order_key(str(d.get("date", "")), str(d.get("end", "")))))
     head = new_timeline_text(path, title, description, empty=not drafts)
     result.added.extend(str(draft["id"]) for draft in drafts)
     result.created = True
@@ -178,10 +178,6 @@ def _create(path: Path, drafts: list[Draft], title: str | None, description: str
 
         check("".join(_text(head, drafts, None)), str(path))
     write_new_file(path, _text(head, drafts, progress))
-
-
-def _order(key: Any) -> tuple[int, Any]:
-    return (1, ()) if key is None else (0, key)
 
 
 def _text(head: str, drafts: Sequence[Draft],
@@ -235,3 +231,53 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def create_streamed(path: Path, batches: Iterable[Ingested], skip_bad: bool,
+                    report: Callable[[Problem], None]) -> ImportResult:
+    """A new timeline written as its sources are read, batch by batch, in bounded memory:
+    the events in the sources' order (each checked as the loader checks an event), each bad
+    row reported as it is met. With a bad row and not `skip_bad`, nothing is created."""
+    from relations_cli.store.newfile import new_timeline_text
+    from relations_cli.store.write import event_id_for
+    from relations_cli.store.yamltext import render_event
+
+    result = ImportResult(created=True)
+    taken: set[str] = set()
+    seen: set[int] = set()  # hashes of (days, precision, title): 8 bytes an event, not 80
+    bad = [0]
+
+    def chunks() -> Iterator[str]:
+        head: str | None = None
+        for part in batches:
+            for problem in part.problems:
+                bad[0] += 1
+                report(problem)
+            if head is None and (part.rows or part.title):
+                head = new_timeline_text(path, part.title, part.description, empty=False)
+                yield head
+            out: list[str] = []
+            for row in part.rows:
+                draft = row.draft
+                event_id = str(draft.get("id") or "")
+                key = _key(str(draft.get("date", "")), str(draft.get("title", "")))
+                if (event_id and event_id in taken) or (key is not None and hash(key) in seen):
+                    result.skipped += 1
+                    continue
+                if key is not None:
+                    seen.add(hash(key))
+                if not event_id:
+                    event_id = draft["id"] = event_id_for(str(draft.get("title", "")),
+                                                          taken)
+                taken.add(event_id)
+                result.added.append(event_id)
+                out.append(render_event(draft, 2, 4, "\n"))
+            yield "".join(out)
+        if bad[0] and not skip_bad:
+            raise WriteError(f"{bad[0]} bad {'row' if bad[0] == 1 else 'rows'}; nothing "
+                             "written (--skip-bad writes the good rows)")
+        if not result.added:
+            raise WriteError("no event to import; nothing written")
+
+    write_new_file(path, chunks())
+    return result
