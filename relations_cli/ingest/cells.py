@@ -274,9 +274,11 @@ class DraftMaker:
             return None
 
     def _list(self, field: str, column: str, value: Any, bad: Any) -> list[str] | None:
-        from_cells = False  # items split from a cell's text, as cells themselves
         if isinstance(value, str):
-            text = value.strip()
+            # The cell is what a spreadsheet runs, and what our export guards: as a whole.
+            text = self._text(field, column, value, bad)
+            if text is None:
+                return None
             parsed = None
             if text.startswith("[") and text.endswith("]"):
                 try:
@@ -287,12 +289,10 @@ class DraftMaker:
                 value = parsed
             else:
                 value = [item.strip() for item in _LIST_SPLIT.split(text) if item.strip()]
-                from_cells = True
         if not isinstance(value, list):
             bad(column, f"{field} must be a list of text")
             return None
-        items = [self._text(field, column, item, bad, in_json=not from_cells)
-                 for item in value]
+        items = [self._text(field, column, item, bad, in_json=True) for item in value]
         if any(item is None for item in items):
             return None
         return [item for item in items if item]
