@@ -583,3 +583,53 @@ def test_a_large_sheet_is_read_in_batches(tmp_path: Path) -> None:
     assert "5000 added, 0 skipped, 0 updated, 1 bad left out" in done.stderr
     assert len(records(target)) == 5000
     assert invoke("validate", "--data", str(target)).status == 0
+
+
+# -- more error paths --------------------------------------------------------------------------
+
+
+def test_a_map_that_is_neither_pairs_nor_a_file(tmp_path: Path) -> None:
+    source = write(tmp_path, SHEET, "sheet.csv")
+    target = str(tmp_path / "t.yaml")
+    missing = invoke("import", str(source), "--data", target, "--map", str(tmp_path / "no"))
+    assert missing.status == 2
+    assert "is neither COLUMN=FIELD nor a mapping file that can be read" in missing.stderr
+    empty = invoke("import", str(source), "--data", target, "--map", "=title")
+    assert "--map: '=title' is not COLUMN=FIELD" in empty.stderr
+
+
+def test_a_sheet_with_more_cells_than_its_header(tmp_path: Path) -> None:
+    source = write(tmp_path, "date,title\n2016,A,extra\n2017,B\n", "wide.csv")
+    done = invoke("import", str(source), "--data", str(tmp_path / "t.yaml"))
+    assert done.status == 2
+    assert f"{source}:2: 3 cells, but the header has 2 columns" in done.stderr
+
+
+def test_bad_template_rows(tmp_path: Path) -> None:
+    header = (IMPORT / "timelinejs-sheet.csv").read_text().splitlines()[0]
+    source = write(tmp_path, header + "\n2015,13,,,,,,,,Bad month,,,,,,,,\n"
+                   ",,,,,,,,,No year,,,,,,,,\n2015,,,,,,,,,An era without end,,,,,,era,,\n",
+                   "template.csv")
+    done = invoke("import", str(source), "--data", str(tmp_path / "t.yaml"))
+    assert done.status == 2
+    assert f"{source}:2:Year: month '13' is not 1 to 12" in done.stderr
+    assert f"{source}:3:date: an event needs a date" in done.stderr
+    assert f"{source}:4:Type: an era needs a Year, an End Year and a Headline" in done.stderr
+
+
+def test_timelinejs_json_that_is_not_a_timeline(tmp_path: Path) -> None:
+    source = write(tmp_path, "[1, 2]", "x.json")
+    done = invoke("import", str(source), "--from", "timelinejs", "--data",
+                  str(tmp_path / "t.yaml"))
+    assert done.status == 2
+    assert "not a TimelineJS timeline" in done.stderr
+
+
+def test_eras_never_overwrite_a_file(tmp_path: Path) -> None:
+    eras = write(tmp_path, "kept\n", "eras.yaml")
+    done = invoke("import", str(IMPORT / "knightlab.json"), "--data", str(tmp_path / "t.yaml"),
+                  "--eras", str(eras))
+    assert done.status == 2
+    assert "already exists; it is never overwritten; nothing written" in done.stderr
+    assert eras.read_text() == "kept\n"
+    assert not (tmp_path / "t.yaml").exists()

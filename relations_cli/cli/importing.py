@@ -114,6 +114,9 @@ def import_(
     from relations_cli.store.importing import import_rows
 
     path = _target(data)
+    if eras is not None and eras.exists():
+        raise WriteError(f"--eras: {eras} already exists; it is never overwritten; nothing "
+                         "written")
     columns = _mapping(mapping or [])
     check_mapping(columns)
 
