@@ -633,3 +633,22 @@ def test_eras_never_overwrite_a_file(tmp_path: Path) -> None:
     assert "already exists; it is never overwritten; nothing written" in done.stderr
     assert eras.read_text() == "kept\n"
     assert not (tmp_path / "t.yaml").exists()
+
+
+def test_what_is_there_is_found_through_the_fresh_index(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from relations_cli.store import importing
+
+    target = write(tmp_path, TWO)
+    assert invoke("timeline", "--data", str(target)).status == 0  # builds the index
+    read_whole: list[Path] = []
+    monkeypatch.setattr("relations_cli.store.fastread.read_timeline",
+                        lambda path, sink: read_whole.append(path) or (None, []))
+    found = importing._present(target, {"third"}, {importing._key("2015-09-03", "First event")
+                                                   or (0, 0, "", "")})
+    assert not read_whole
+    assert {key for key in found if isinstance(key, str)} == {"first", "third"}
+    source = write(tmp_path, "id,date,title,summary\nthird,2016-05,Third event,New\n"
+                   "x,2015-09-03,First event,\n", "again.csv")
+    done = invoke("import", str(source), "--data", str(target), "--update")
+    assert "0 added, 1 skipped, 1 updated" in done.stderr, done

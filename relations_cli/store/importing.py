@@ -113,7 +113,8 @@ def import_rows(path: Path, rows: Sequence[Row], title: str | None = None,
 
 
 def _present(path: Path, ids: set[str], keys: set[_Key]) -> dict[Any, Event]:
-    """The timeline's events that have one of the ids or keys, by id and by key."""
+    """The timeline's events that have one of the ids or keys, by id and by key: asked of
+    its fresh index (a few lookups, whatever the file's size), else from one reading of it."""
     from relations_cli.store.fastread import read_timeline
 
     found: dict[Any, Event] = {}
@@ -124,10 +125,54 @@ def _present(path: Path, ids: set[str], keys: set[_Key]) -> dict[Any, Event]:
             found[event.id] = event
             found.setdefault(key, event)
 
+    if _from_index(path, ids, keys, keep):
+        return found
     _, problems = read_timeline(path, keep)
     if problems:
         raise TimelineError(problems)
     return found
+
+
+def _from_index(path: Path, ids: set[str], keys: set[_Key],
+                keep: Callable[[Event], None]) -> bool:
+    """Hand `keep` the events of the fresh index with one of the ids, or on the first day of
+    one of the keys; False when there is no fresh index."""
+    import json
+    import sqlite3
+
+    from relations_cli.core.records import event_from_record
+    from relations_cli.store.cache import cache_dir, fresh_index, index_path
+    from relations_cli.store.rows import Packer
+
+    folder = cache_dir()
+    if folder is None:
+        return False
+    real = Path(os.path.realpath(path))
+    try:
+        db = fresh_index(index_path(real, folder), real)
+    except (OSError, sqlite3.Error):
+        return False
+    if db is None:
+        return False
+    try:
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        packer = Packer(meta.get("dictionary", b""))
+        wanted = sorted(ids)
+        rows: list[tuple[bytes, int]] = []
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            rows += db.execute(f"SELECT record, line FROM events WHERE id IN "
+                               f"({','.join('?' * len(part))})", part).fetchall()
+        for day in sorted({key[0] for key in keys}):
+            rows += db.execute("SELECT record, line FROM events WHERE first_day = ?",
+                               (day,)).fetchall()
+        for record, line in rows:
+            keep(event_from_record(json.loads(packer.record(record)), line))
+    except sqlite3.Error:
+        return False
+    finally:
+        db.close()
+    return True
 
 
 def _comparable(value: Any) -> Any:
