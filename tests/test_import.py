@@ -642,8 +642,12 @@ def test_what_is_there_is_found_through_the_fresh_index(tmp_path: Path,
     target = write(tmp_path, TWO)
     assert invoke("timeline", "--data", str(target)).status == 0  # builds the index
     read_whole: list[Path] = []
-    monkeypatch.setattr("relations_cli.store.fastread.read_timeline",
-                        lambda path, sink: read_whole.append(path) or (None, []))
+
+    def reading(path: Path, sink: object) -> tuple[None, list[object]]:
+        read_whole.append(path)
+        return None, []
+
+    monkeypatch.setattr("relations_cli.store.fastread.read_timeline", reading)
     found = importing._present(target, {"third"}, {importing._key("2015-09-03", "First event")
                                                    or (0, 0, "", "")})
     assert not read_whole
