@@ -61,11 +61,13 @@ def rows(count: int, seed: int = 22) -> Iterator[list[str]]:
 def write_csv(count: int) -> Path:
     OUT.mkdir(exist_ok=True)
     path = OUT / f"import-{count}.csv"
-    if not path.exists():
-        with open(path, "w", encoding="utf-8", newline="") as stream:
+    if not path.exists():  # written whole, then renamed: a stopped run leaves no half file
+        partial = path.with_suffix(".partial")
+        with open(partial, "w", encoding="utf-8", newline="") as stream:
             writer = csv.writer(stream, lineterminator="\n")
             writer.writerow(COLUMNS)
             writer.writerows(rows(count))
+        partial.replace(path)
     return path
 
 
