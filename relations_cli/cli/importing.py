@@ -19,6 +19,7 @@ import typer
 from relations_cli.cli.app import app, note
 from relations_cli.cli.write import DataOpt, DryRunOpt, _report, _target
 from relations_cli.core.errors import IngestError, WriteError
+from relations_cli.ingest.formats import NAMES as FORMAT_NAMES
 
 
 def _mapping(values: list[str]) -> dict[str, str]:
@@ -67,8 +68,7 @@ def import_(
     data: DataOpt = None,
     from_format: Annotated[str | None, typer.Option(
         "--from", "-f", metavar="FORMAT", show_default=False,
-        help="csv, tsv, json, jsonl, timelinejs, xlsx, ods, ics or markwhen "
-             "[default: from the extension].")] = None,
+        help=f"{', '.join(FORMAT_NAMES)} [default: from the extension].")] = None,
     mapping: Annotated[list[str] | None, typer.Option(
         "--map", metavar="COLUMN=FIELD,...|FILE", show_default=False,
         help="Which field each column of a sheet gives (Column= leaves it out); or a "
