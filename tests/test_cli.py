@@ -97,7 +97,7 @@ def test_validate_lists_every_problem(tmp_path: Path) -> None:
         f"{path}:3:11: date of event 'a': 2015-02-30 does not exist (February 2015 has 28 days)",
         f"{path}:5:9: duplicate id 'a' (first at line 2)",
         f"{path}:8:5: unknown field 'color' in an event (fields: id, date, end, title, summary, "
-        "category, actors, people, place, tags, quotes, figures, sources, date_note)",
+        "category, actors, people, place, tags, quotes, figures, sources, date_note, media)",
     ]
     assert result.stderr == f"relations: 3 problems in {path}\n"
 

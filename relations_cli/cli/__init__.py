@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["app", "main"]
 
 # The families in the order of the help; each registers its commands on the app when imported.
-FAMILIES = ("read", "reports", "cache", "write", "browse", "serve")
+FAMILIES = ("read", "reports", "cache", "write", "importing", "browse", "serve")
 # Which family defines each command (a test checks it against the whole app).
 _FAMILY_OF = {
     "timeline": "read", "search": "read", "show": "read", "validate": "read",
@@ -36,6 +36,7 @@ _FAMILY_OF = {
     "cache": "cache",
     "add": "write", "remove": "write", "edit": "write", "new": "write", "schema": "write",
     "person": "write",
+    "import": "importing",
     "browse": "browse",
     "serve": "serve",
 }

@@ -836,24 +836,9 @@ def person_remove(
 
 
 def _schema_path() -> Path:
-    return Path(__file__).resolve().parent.parent / "schema" / "timeline.schema.json"
+    from relations_cli.store.newfile import schema_path
 
-
-_NEW = """\
-# yaml-language-server: $schema={schema}
-title: {title}
-people: []
-# An event looks like this; 'relations add --data {name}' writes them for you:
-#   - id: palmyra-retaken
-#     date: 2016-03-27          # YYYY, YYYY-MM or YYYY-MM-DD
-#     title: Syrian troops retake Palmyra
-#     category: security
-#     people: [Vladimir Putin]
-#     sources:
-#       - title: Warming Relations
-#         publisher: Beijing Review
-events: []
-"""
+    return schema_path()
 
 
 @app.command()
@@ -878,12 +863,9 @@ def new(
 
     from relations_cli.render.safe import visible
     from relations_cli.store.install import check
-    from relations_cli.store.yamltext import yaml_scalar
+    from relations_cli.store.newfile import new_timeline_text
 
-    name = title.strip() if title and title.strip() else \
-        path.stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Timeline"
-    text = _NEW.format(schema=schema or _schema_path().as_uri(), title=yaml_scalar(name),
-                       name=path.name)
+    text = new_timeline_text(path, title, schema=schema)
     check(text, str(path))
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

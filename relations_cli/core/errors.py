@@ -9,6 +9,7 @@ __all__ = [
     "DateError",
     "ErasError",
     "ExitStatus",
+    "IngestError",
     "Interrupted",
     "MissingExtra",
     "NotFoundError",
@@ -96,6 +97,10 @@ class OutputError(RelationsError):
 
 class WriteError(RelationsError):
     """A timeline file cannot or must not be changed."""
+
+
+class IngestError(RelationsError):
+    """A source given to `import` cannot be read as a whole (its format, encoding or bytes)."""
 
 
 class MissingExtra(RelationsError):

@@ -17,6 +17,7 @@ __all__ = [
     "Deferred",
     "Event",
     "Figure",
+    "Media",
     "Period",
     "Person",
     "Precision",
@@ -178,6 +179,15 @@ class Source(NamedTuple):
     date: str = ""
 
 
+class Media(NamedTuple):
+    """A picture, video or page shown with an event (a TimelineJS slide's media): where it
+    is, and who made it."""
+
+    url: str
+    credit: str = ""
+    caption: str = ""
+
+
 def written_span(date: str, end: str | None) -> str:
     """A date and its end as written: `2015-09-03..2015-09-05`; an open or unknown end as EDTF
     writes it, `2015-09/..` and `2015-09/`; the date alone when there is no end. (Listings
@@ -210,6 +220,7 @@ class Event(NamedTuple):
     line: int = 0
     # The file it comes from, set only when several timelines are read as one.
     file: str = ""
+    media: Media | None = None
 
     @property
     def first_day(self) -> Day:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from relations_cli.core.dates import cached_event_date, unknown_end
-from relations_cli.core.model import Event, Figure, Quote, Source
+from relations_cli.core.model import Event, Figure, Media, Quote, Source
 
-__all__ = ["OBJECTS", "RECORD_SHAPE", "TEXT", "TEXTS", "TEXT_OR_NULL", "event_from_record",
-           "event_record"]
+__all__ = ["OBJECTS", "OBJECT_OR_NULL", "RECORD_SHAPE", "TEXT", "TEXTS", "TEXT_OR_NULL",
+           "event_from_record", "event_record"]
 
 # The kinds of value a stored record holds.
 TEXT, TEXT_OR_NULL, TEXTS, OBJECTS = "text", "text or null", "texts", "objects"
+OBJECT_OR_NULL = "object or null"
 
 # The record's shape: every key event_record writes, in its order, with the kind of its
 # value (keys written only sometimes, like "file", come after these). The index stores each
@@ -33,12 +34,14 @@ RECORD_SHAPE: dict[str, str] = {
     "figures": OBJECTS,
     "sources": OBJECTS,
     "date_note": TEXT,
+    "media": OBJECT_OR_NULL,
 }
 
 
 def event_record(event: Event) -> dict[str, Any]:
     """The JSON contract for an event: every key always present, dates as written (an end
-    "" is unknown, as in `2015-09/`; ".." open; null none); "file"
+    "" is unknown, as in `2015-09/`; ".." open; null none), media null when there is none;
+    "file"
     as well when several timelines are read together."""
     record = {
         "id": event.id,
@@ -61,6 +64,8 @@ def event_record(event: Event) -> dict[str, Any]:
             for s in event.sources
         ],
         "date_note": event.date_note,
+        "media": {"url": event.media.url, "credit": event.media.credit,
+                  "caption": event.media.caption} if event.media else None,
     }
     if event.file:
         record["file"] = event.file
@@ -90,4 +95,7 @@ def event_from_record(record: dict[str, Any], line: int = 0) -> Event:
                       for s in record["sources"]),
         date_note=record["date_note"],
         line=line,
+        # .get: a record stored by an index built before media existed has no such key.
+        media=Media(media["url"], media["credit"], media["caption"])
+        if (media := record.get("media")) else None,
     )

@@ -106,6 +106,12 @@ SOURCE = _object({
     "publisher": _field(_TEXT, "Who published it.", "Beijing Review"),
     "date": _field(_DATE, "When it was published: YYYY, YYYY-MM or YYYY-MM-DD.", "2016-04"),
 }, ["title"])
+MEDIA = _object({
+    "url": _field(_REQUIRED_TEXT, "The picture, video or page: a web address, or a file beside "
+                  "the timeline.", "https://example.org/palmyra.jpg"),
+    "credit": _field(_TEXT, "Who made it.", "Reuters"),
+    "caption": _field(_TEXT, "What it shows.", "The citadel of Palmyra"),
+}, ["url"])
 PERSON = _object({
     "name": _field(_REQUIRED_TEXT, "The name events use.", "Xi Jinping"),
     "role": _field(_TEXT, "Who they are.", "President of China"),
@@ -139,6 +145,9 @@ EVENT = _object({
                         {"title": "Warming Relations", "publisher": "Beijing Review"}),
     "date_note": _field(_TEXT, "How the date was worked out.",
                         "The article says 'last Sunday'; dated from the issue."),
+    "media": {**MEDIA, "description": "A picture, video or page shown with the event (as a "
+              "TimelineJS slide shows its media).",
+              "examples": [{"url": "https://example.org/palmyra.jpg", "credit": "Reuters"}]},
 }, ["id", "date", "title"])
 # A date that is an interval already ends: it may not have an `end` as well.
 EVENT["if"] = {"properties": {"date": {"type": "string", "pattern": "/"}}, "required": ["date"]}

@@ -63,6 +63,8 @@ class ReadOptions:
     sheet: str | None = None
     since: Period | None = None
     until: Period | None = None
+    # The text encoding of a text source, when it is neither UTF-8 nor UTF-16 with a BOM.
+    encoding: str | None = None
 
 
 class Reader(Protocol):

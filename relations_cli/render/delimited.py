@@ -9,8 +9,22 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from relations_cli.core.model import Event, written_span
-from relations_cli.core.records import OBJECTS, RECORD_SHAPE, TEXT, TEXT_OR_NULL, TEXTS
-from relations_cli.render.fields import CSV_COLUMNS, LIST_SEPARATOR, event_row, pick_fields
+from relations_cli.core.records import (
+    OBJECT_OR_NULL,
+    OBJECTS,
+    RECORD_SHAPE,
+    TEXT,
+    TEXT_OR_NULL,
+    TEXTS,
+)
+from relations_cli.render.fields import (
+    CSV_COLUMNS,
+    LIST_SEPARATOR,
+    event_row,
+    json_cell,
+    pick_fields,
+    sources_cell,
+)
 from relations_cli.render.renderers import Look, Written
 from relations_cli.render.safe import json_shown_as_is, neutralise_formula, visible
 
@@ -48,7 +62,10 @@ RECORD_FIELDS: dict[str, Callable[[dict[str, Any]], str]] = {
     "tags": lambda r: LIST_SEPARATOR.join(r["tags"]),
     "summary": lambda r: r["summary"],
     "date_note": lambda r: r["date_note"],
-    "sources": lambda r: LIST_SEPARATOR.join(s["title"] for s in r["sources"]),
+    "sources": lambda r: sources_cell(r["sources"]),
+    "quotes": lambda r: json_cell(r["quotes"]),
+    "figures": lambda r: json_cell(r["figures"]),
+    "media": lambda r: json_cell(r.get("media")),
 }
 
 
@@ -153,6 +170,8 @@ _SKIP = {  # a field not shown, by its kind
     # would be escaped in the string), so such a record is never matched wrongly.
     TEXTS: '\\[[^\\]]*\\]',
     OBJECTS: '\\[[^\\]]*\\]',
+    # Media: one object of strings (a brace inside one fails the match: the careful way).
+    OBJECT_OR_NULL: '(?:null|\\{[^{}]*\\})',
 }
 _PLAIN = '"[^"]*"'  # a string shown
 # An event always has an id and a date (the loader's rule): a pattern that took an empty one
@@ -176,10 +195,17 @@ def _field_pattern(key: str, guard: bool) -> str:
         # What is between the list's outer quotes, as `a", "b` (up to its first `]`: one
         # inside a string cannot be followed by the end of the list, so it never matches).
         return f'\\[(?:"(?P<{key}>{no_formula}[^\\]]*)")?\\]'
-    # Objects (sources): the first one's title, then the others as stored, each a title first.
-    rest = f'(?:, {_PLAIN}: {_PLAIN})*\\}}'
-    return (f'\\[(?:\\{{"title": "(?P<{key}>{no_formula}[^"]*)"{rest}'
-            f'(?P<{key}__more>(?:, \\{{"title": {_PLAIN}{rest})*))?\\]')
+    if key != "sources":
+        # Quotes, figures, media: a JSON cell (render/fields.json_cell), empty only when
+        # there are none; a record that has some takes the careful way.
+        return f'null(?P<{key}>)' if kind == OBJECT_OR_NULL else f'\\[\\](?P<{key}>)'
+    # Sources with titles alone (render/fields.sources_cell joins them; any URL, publisher
+    # or date makes it a JSON cell, written the careful way): the first one's title, then
+    # the others as stored. A title holding `; ` or starting as JSON would be JSON too.
+    title = '(?![\\[{])(?:[^";]|;(?! ))*'
+    bare = '"url": "", "publisher": "", "date": ""\\}'
+    return (f'\\[(?:\\{{"title": "(?P<{key}>{no_formula}{title})", {bare}'
+            f'(?P<{key}__more>(?:, \\{{"title": "{title}", {bare})*))?\\]')
 
 
 @cache
@@ -228,7 +254,9 @@ def row_pieces(fields: Sequence[str]) -> list[Piece] | None:
     for name in fields:
         if name in ROW_PIECES:
             pieces.append(ROW_PIECES[name])
-        elif RECORD_SHAPE.get(name) in (TEXT, TEXT_OR_NULL, TEXTS):
+        elif RECORD_SHAPE.get(name) in (TEXT, TEXT_OR_NULL, TEXTS, OBJECTS, OBJECT_OR_NULL):
+            # A text or list as it is; quotes, figures and media only when empty (their
+            # pattern takes no other), so their cell is "".
             pieces.append(Piece("%s", (name,)))
         else:
             return None
@@ -251,6 +279,8 @@ def _unmarked(text: str) -> str:
 
 
 def _picker(indexes: Sequence[int]) -> Callable[[Any], tuple[str, ...]]:
+    if not indexes:
+        return lambda row: ()
     if len(indexes) == 1:
         only = indexes[0]
         return lambda row: (row[only],)

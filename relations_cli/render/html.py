@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
-from relations_cli.core.model import Event, Period, Precision
+from relations_cli.core.model import Event, Media, Period, Precision
 from relations_cli.core.people import people_of
 from relations_cli.render.detail import EventView
 from relations_cli.render.publish import (
@@ -55,6 +55,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "place": "Place", "actors": "Actors", "people": "People", "quotes": "Quotes",
         "figures": "Figures", "figure": "Figure", "value": "Value", "change": "Change",
         "sources": "Sources", "tags": "Tags", "id": "id", "span": "span on the time axis",
+        "media": "media", "credit": "Credit",
         "date": "date on the time axis",
         "noscript": "This page draws its events with JavaScript, which is turned off. "
         "`relations timeline --format markdown` gives the same events as text.",
@@ -80,6 +81,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "place": "Lieu", "actors": "Acteurs", "people": "Personnes", "quotes": "Citations",
         "figures": "Chiffres", "figure": "Chiffre", "value": "Valeur", "change": "Variation",
         "sources": "Sources", "tags": "Mots-clés", "id": "id",
+        "media": "média", "credit": "Crédit",
         "span": "période sur l'axe du temps", "date": "date sur l'axe du temps",
         "noscript": "Cette page affiche ses événements avec JavaScript, qui est désactivé. "
         "`relations timeline --format markdown` donne les mêmes événements en texte.",
@@ -226,6 +228,7 @@ def page_data(events: Sequence[Event], context: Publication,
               "" if link_target(s.url) else _v(s.url), _v(s.publisher), _v(s.date)]
              for s in event.sources],
             aliases,
+            _media(event.media, context.timeline.path) if event.media else [],
         ]))
         previous = start
     days = (last - first + 1) if first is not None and last is not None else 1
@@ -264,6 +267,35 @@ def page_data(events: Sequence[Event], context: Publication,
         "first_data": script_json(first_screen),
         "script_data": script_json({"events": rows[FIRST_SCREEN:]}),
     }
+
+
+_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                ".gif": "image/gif", ".webp": "image/webp"}
+_LARGEST_IMAGE = 5 << 20  # bytes: a picture, not a film, goes inside the page
+
+
+def _media(media: Media, timeline_path: str) -> list[str]:
+    """An event's media on the page: its credit and caption, a link to it, and the picture
+    itself only when it is a file beside the timeline (embedded, so the page stays one file
+    and loads nothing from elsewhere)."""
+    import base64
+    import os
+
+    link = link_target(media.url)
+    image = ""
+    kind = _IMAGE_TYPES.get(os.path.splitext(media.url)[1].lower())
+    if link is None and kind and timeline_path:
+        where = os.path.join(os.path.dirname(os.path.abspath(timeline_path)), media.url)
+        try:
+            if os.path.getsize(where) <= _LARGEST_IMAGE:
+                with open(where, "rb") as stream:
+                    image = f"data:{kind};base64," + base64.b64encode(stream.read()).decode()
+        except OSError:
+            image = ""
+    # As the page's script reads it: link, the URL as text when it is no link, credit,
+    # caption, the picture itself.
+    return [link or "", _v(media.url) if not link else "", _v(media.credit),
+            _v(media.caption), image]
 
 
 def render_html(events: Sequence[Event], context: Publication,

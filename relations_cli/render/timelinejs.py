@@ -120,6 +120,10 @@ def timelinejs_document(events: Sequence[Event], context: Publication,
         if event.category:
             slide["group"] = visible(event.category)
         slide["unique_id"] = event.id
+        media = link_target(event.media.url) if event.media else None
+        if event.media and media:
+            slide["media"] = {"url": media, "credit": _e(event.media.credit),
+                              "caption": _e(event.media.caption)}
         document["events"].append(slide)
     if eras:
         document["eras"] = [era_object(era) for era in eras]

@@ -30,7 +30,7 @@ from typing import IO, Any
 
 from relations_cli.core.dates import cached_event_date, cached_event_when
 from relations_cli.core.errors import DateError, Problem, TimelineError
-from relations_cli.core.model import Event, Figure, Period, Quote, Source
+from relations_cli.core.model import Event, Figure, Media, Period, Quote, Source
 from relations_cli.store.loader import (
     _CATEGORY,
     _ID,
@@ -96,6 +96,8 @@ _MAPPINGS = {
 _TEXTS = frozenset(("actors", "people", "tags"))
 _LISTS = _TEXTS | frozenset(_MAPPINGS)
 _EVENT_FIELDS = frozenset(EVENT_FIELDS)
+# The keys of each nested mapping: the items of a list of records, and an event's media.
+_KEYS_OF = {**_MAPPINGS, "media": ("url", "credit", "caption")}
 _NONE: tuple[str, ...] = ()
 # A key whose value is a folded block (`summary: >`, or `>-`): its text is on the lines
 # below, more indented. Hand-written timelines (the bundled one too) write long text so.
@@ -263,7 +265,7 @@ class _Reader:
                     raise _GiveUp
             elif size != key_indent:
                 if (entry is None or size != nested_indent + 2 or key in entry
-                        or key not in _MAPPINGS[nested_key] or type(value) is list):
+                        or key not in _KEYS_OF[nested_key] or type(value) is list):
                     raise _GiveUp
                 entry[key] = value
                 continue
@@ -272,6 +274,12 @@ class _Reader:
                 raise _GiveUp
             entry = None
             nested = None
+            if key == "media":  # a block mapping, its keys on the lines below
+                if value is not None:
+                    raise _GiveUp
+                entry = event[key] = {}
+                nested, nested_key, nested_indent = [], key, key_indent
+                continue
             if key in _LISTS:
                 if value is None:
                     value = nested = []
@@ -326,8 +334,14 @@ class _Reader:
             category=category, actors=_texts(get("actors")), people=_texts(get("people")),
             place=_text(get("place")), tags=_texts(get("tags")), quotes=quotes,
             figures=figures, sources=sources, date_note=_text(get("date_note")), line=line,
+            media=_media(fields["media"]) if "media" in fields else None,
         ))
 
+
+
+def _media(fields: dict[str, Any]) -> Media:
+    get = fields.get
+    return Media(_required(get("url")), _text(get("credit")), _text(get("caption")))
 
 
 def _source(fields: dict[str, Any]) -> Source:

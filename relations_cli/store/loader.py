@@ -25,6 +25,7 @@ from relations_cli.core.model import (
     Day,
     Event,
     Figure,
+    Media,
     Period,
     Person,
     Precision,
@@ -49,13 +50,14 @@ __all__ = [
 DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB; RELATIONS_MAX_BYTES changes it
 EVENT_FIELDS = (
     "id", "date", "end", "title", "summary", "category", "actors", "people", "place", "tags",
-    "quotes", "figures", "sources", "date_note",
+    "quotes", "figures", "sources", "date_note", "media",
 )  # fmt: skip
 TOP_FIELDS = ("title", "description", "people", "events")
 PERSON_FIELDS = ("name", "role", "aliases")
 QUOTE_FIELDS = ("by", "text")
 FIGURE_FIELDS = ("label", "value", "unit", "change")
 SOURCE_FIELDS = ("title", "url", "publisher", "date")
+MEDIA_FIELDS = ("url", "credit", "caption")
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CATEGORY = re.compile(r"[^\W_][\w-]*")
@@ -416,6 +418,7 @@ class _Builder:
             sources=tuple(self.items(fields, "sources", label, self.source)),
             date_note=self.text(fields, "date_note", label),
             line=node.line,
+            media=self.media(fields, label),
         )
         return event if len(self.problems) == before else None
 
@@ -464,6 +467,19 @@ class _Builder:
         unit = self.text(fields, "unit", "a figure")
         change = self.text(fields, "change", "a figure")
         return Figure(label, value, unit, change) if label and value else None
+
+    def media(self, fields: _Fields, what: str) -> Media | None:
+        node = fields.get("media")
+        if node is None or not self.plain(node):
+            return None
+        self.at(node)
+        found = self.mapping(node, f"the media of {what}", MEDIA_FIELDS)
+        if found is None:
+            return None
+        url = self.text(found, "url", "the media", required=True)
+        credit = self.text(found, "credit", "the media")
+        caption = self.text(found, "caption", "the media")
+        return Media(url, credit, caption) if url else None
 
     def source(self, node: _Node, what: str) -> Source | None:
         self.at(node)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from relations_cli.core.errors import WriteError
@@ -21,6 +22,7 @@ __all__ = [
     "DATE_FIELDS",
     "FIELD_ORDER",
     "LIST_FIELDS",
+    "MEDIA_FIELDS",
     "RECORD_FIELDS",
     "TEXT_FIELDS",
     "Draft",
@@ -42,8 +44,10 @@ RECORD_FIELDS = {
 }
 FIELD_ORDER = (
     "id", "date", "end", "title", "summary", "category", "actors", "people", "place", "tags",
-    "quotes", "figures", "sources", "date_note",
+    "quotes", "figures", "sources", "date_note", "media",
 )  # fmt: skip
+# The one field that is a mapping: an event's media.
+MEDIA_FIELDS = ("url", "credit", "caption")
 DATE_FIELDS = frozenset({"date", "end"})
 
 # Characters a YAML stream may hold as they are (PyYAML's reader), less tab and line breaks.
@@ -92,6 +96,7 @@ def _double_quoted(value: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+@lru_cache(maxsize=1 << 14)
 def yaml_scalar(value: str, flow: bool = False, date: bool = False) -> str:
     """`value` as a YAML scalar that any YAML reader reads back as this same text, in block
     context or, with `flow`, inside `[...]` or `{...}`.
@@ -111,7 +116,7 @@ def yaml_scalar(value: str, flow: bool = False, date: bool = False) -> str:
 
 
 def _flow_list(items: Sequence[str]) -> str:
-    return "[" + ", ".join(yaml_scalar(item, flow=True) for item in items) + "]"
+    return "[" + ", ".join([yaml_scalar(item, True) for item in items]) + "]"
 
 
 def _flow_record(key: str, record: dict[str, str]) -> str:
@@ -126,17 +131,27 @@ def render_value(key: str, value: Any, flow: bool, indent: int = 0, newline: str
     In flow context everything is on one line; in block context a list is written `[a, b]`
     and records (quotes, figures, sources) as a block list under the key, indented from
     `indent`, the column of the key."""
+    if key == "media":
+        entries = [(name, value[name]) for name in MEDIA_FIELDS if value.get(name)]
+        if flow:
+            return " {" + ", ".join(f"{name}: {yaml_scalar(text, flow=True)}"
+                                    for name, text in entries) + "}"
+        return "".join(newline + " " * indent + f"  {name}: {yaml_scalar(text)}"
+                       for name, text in entries)
     if key in RECORD_FIELDS:
         if flow:
             return " [" + ", ".join(_flow_record(key, record) for record in value) + "]"
         lines = []
+        margin = newline + " " * indent
         for record in value:
-            entries = [(name, record[name]) for name in RECORD_FIELDS[key] if record.get(name)]
-            for number, (name, text) in enumerate(entries):
-                lead = "  - " if number == 0 else "    "
-                lines.append(" " * indent + f"{lead}{name}: "
-                             f"{yaml_scalar(text, date=name == 'date')}")
-        return "".join(newline + line for line in lines)
+            lead = "  - "
+            for name in RECORD_FIELDS[key]:
+                text = record.get(name)
+                if text:
+                    lines.append(f"{margin}{lead}{name}: "
+                                 f"{yaml_scalar(text, False, name == 'date')}")
+                    lead = "    "
+        return "".join(lines)
     if isinstance(value, (list, tuple)):
         return " " + _flow_list(value)
     return " " + yaml_scalar(str(value), flow=flow, date=key in DATE_FIELDS)
@@ -147,9 +162,16 @@ def render_event(draft: Draft, dash: int = 2, indent: int = 4, newline: str = "\
     lines: list[str] = []
     for key in FIELD_ORDER:
         value = draft.get(key)
-        if value in (None, "", [], ()):
+        if value is None or value == "" or value == [] or value == ():
             continue
-        lines.append(f"{key}:{render_value(key, value, False, 0, newline)}")
+        # Text and lists of text, nearly every field, without a call to render_value (an
+        # import writes a million events at a time).
+        if type(value) is str:
+            lines.append(f"{key}: {yaml_scalar(value, False, key in DATE_FIELDS)}")
+        elif key in LIST_FIELDS and type(value) is list:
+            lines.append(f"{key}: {_flow_list(value)}")
+        else:
+            lines.append(f"{key}:{render_value(key, value, False, 0, newline)}")
     pad = " " * indent
     first = " " * dash + "-" + " " * max(1, indent - dash - 1)
     text = newline.join(lines)
