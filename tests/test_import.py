@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -510,10 +511,17 @@ def test_media_goes_out_again_to_timelinejs_and_html(tmp_path: Path) -> None:
                                   "credit": "&lt;b&gt;Agency&lt;/b&gt;", "caption": ""}
     assert "media" not in slides[1]  # not a web address TimelineJS could load
     page = exported("html", target)
-    assert 'href="https://example.org/a.jpg"' in page
-    assert "Credit: &lt;b&gt;Agency&lt;/b&gt;" in page
-    assert '<img src="data:image/png;base64,iVBORw0KGgo' in page
-    assert page.count("<img") == 1
+    # The page's data (its script draws an event's media last: link, URL as text, credit,
+    # caption, the picture of a file beside the timeline, embedded).
+    first = re.search(r'<script type="application/json" id="relations-first">(.*?)</script>',
+                      page, re.S)
+    assert first is not None
+    events = {event[0]: event for event in json.loads(first.group(1))["events"]}
+    assert events["a"][19] == ["https://example.org/a.jpg", "", "<b>Agency</b>", "", ""]
+    link, as_text, credit, caption, picture = events["b"][19]
+    assert (link, as_text, credit, caption) == ("", "photo.png", "", "Local")
+    assert picture.startswith("data:image/png;base64,iVBORw0KGgo")
+    assert "<b>Agency" not in page  # data, never markup
 
 
 def test_bad_media_is_a_problem_of_the_file(tmp_path: Path) -> None:

@@ -276,3 +276,31 @@ def test_one_event_page_is_open_in_full(offline_page: OfflinePage, tmp_path: Pat
     assert page.locator("form.controls").count() == 0
     assert page.locator(".event").get_attribute("aria-setsize") == "1"
     offline_page.assert_clean()
+
+
+def test_media_shows_its_caption_credit_link_and_a_local_picture(offline_page: OfflinePage,
+                                                                 tmp_path: Path) -> None:
+    import codecs
+
+    (tmp_path / "photo.png").write_bytes(codecs.decode(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082", "hex"))
+    data = write(tmp_path, "events:\n  - id: web\n    date: 2016\n    title: Web\n"
+                 "    media:\n      url: https://example.org/a.jpg\n"
+                 "      credit: <b>Agency</b>\n      caption: A caption\n"
+                 "  - id: local\n    date: 2017\n    title: Local\n"
+                 "    media:\n      url: photo.png\n", "media.yaml")
+    page = offline_page.page
+    page.goto(_page(tmp_path, data))
+    _drawn(offline_page)
+    page.locator("[data-id=web] summary").click()
+    caption = page.locator("[data-id=web] figure.media figcaption")
+    assert caption.text_content() == "A caption (media) Credit: <b>Agency</b>"
+    assert page.locator("[data-id=web] figure.media a").get_attribute("href") == \
+        "https://example.org/a.jpg"
+    assert page.locator("[data-id=web] figure.media img").count() == 0
+    page.locator("[data-id=local] summary").click()
+    picture = page.locator("[data-id=local] figure.media img")
+    assert picture.get_attribute("src").startswith("data:image/png;base64,")
+    assert picture.evaluate("img => img.complete && img.naturalWidth") == 1
+    offline_page.assert_clean()
