@@ -14,25 +14,31 @@ __all__ = ["decoded", "stream_error", "text_stream"]
 _HINT = "; name its encoding with --encoding (such as --encoding cp1252)"
 
 
-def decoded(data: bytes, name: str, what: str, encoding: str | None = None) -> str:
-    """The source's text; IngestError when it is empty, binary or not in its encoding."""
-    if not data.strip():
-        raise IngestError(f"{name}: is empty; there is nothing to import")
+def _encoding(head: bytes, name: str, what: str, encoding: str | None) -> str:
+    """The encoding to read a source in, from `--encoding` or its first four bytes: a BOM
+    says UTF-8 or UTF-16 (as Excel writes them), else UTF-8; a zip or Office file is no
+    text."""
     if encoding:
         try:
             codecs.lookup(encoding)
         except LookupError:
             raise IngestError(f"--encoding: no encoding '{encoding}'") from None
-        chosen = encoding
-    elif data.startswith(codecs.BOM_UTF8):
-        chosen = "utf-8-sig"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        chosen = "utf-16"
-    else:
-        chosen = "utf-8"
-    if chosen == "utf-8" and data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+        return encoding
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if head in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
         raise IngestError(f"{name}: is a zip or Office file, not {what} text (a spreadsheet? "
                           "use --from xlsx or --from ods)")
+    return "utf-8"
+
+
+def decoded(data: bytes, name: str, what: str, encoding: str | None = None) -> str:
+    """The source's text; IngestError when it is empty, binary or not in its encoding."""
+    if not data.strip():
+        raise IngestError(f"{name}: is empty; there is nothing to import")
+    chosen = _encoding(data[:4], name, what, encoding)
     try:
         text = data.decode(chosen)
     except UnicodeDecodeError as error:
@@ -53,21 +59,7 @@ def text_stream(buffered: io.BufferedReader, name: str, what: str,
     head = buffered.peek(4)[:4]
     if not head.strip() and not buffered.peek(1 << 16).strip():
         raise IngestError(f"{name}: is empty; there is nothing to import")
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise IngestError(f"--encoding: no encoding '{encoding}'") from None
-        chosen = encoding
-    elif head.startswith(codecs.BOM_UTF8):
-        chosen = "utf-8-sig"
-    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        chosen = "utf-16"
-    else:
-        chosen = "utf-8"
-        if head in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
-            raise IngestError(f"{name}: is a zip or Office file, not {what} text (a "
-                              "spreadsheet? use --from xlsx or --from ods)")
+    chosen = _encoding(head, name, what, encoding)
     return io.TextIOWrapper(buffered, encoding=chosen, errors="strict", newline=newline)
 
 

@@ -22,7 +22,7 @@ from relations_cli.store.write import (
     edit_splice,
     empty_list_splice,
     insertion_splice,
-    removal_splice,
+    without_item,
 )
 from relations_cli.store.yamltext import render_value, yaml_scalar
 
@@ -98,13 +98,7 @@ def remove_person(text: str, wanted: str, name: str = "<timeline>") -> str:
     where = _registry(text, name)
     if where is None:
         raise WriteError(f"{name}: the timeline has no people registry")
-    number = _find(where.items, wanted, name)
-    item = where.items[number]
-    if len(where.items) == 1:
-        colon = text.index(":", where.key_end) + 1
-        return text[:colon] + " []" + text[colon : item.lead] + text[item.end :]
-    return apply(text, removal_splice(text, item, number == 0,
-                                      number == len(where.items) - 1))
+    return without_item(text, where, _find(where.items, wanted, name))
 
 
 def naming_events(timeline: Timeline, person: Person) -> list[str]:

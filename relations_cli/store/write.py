@@ -75,6 +75,7 @@ __all__ = [
     "remove_event",
     "render_event",
     "set_fields",
+    "without_item",
     "yaml_scalar",
 ]
 
@@ -276,7 +277,12 @@ def remove_event(text: str, event_id: str, name: str = "<timeline>") -> str:
     """`text` without the event's lines and its own comments. The last event leaves
     `events: []`, as an empty list must be written."""
     where = layout(text, name)
-    number = find_item(where.items, event_id, name)
+    return without_item(text, where, find_item(where.items, event_id, name))
+
+
+def without_item(text: str, where: Layout, number: int) -> str:
+    """`text` without item `number` of a top-level list (events, people) and its own
+    comments; the last one leaves `KEY: []`, as an empty list must be written."""
     item = where.items[number]
     if len(where.items) == 1:
         colon = text.index(":", where.key_end) + 1
