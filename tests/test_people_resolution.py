@@ -191,3 +191,15 @@ def test_several_files_summarize_by_person_through_the_merged_registry(tmp_path:
     out = invoke("summary", "--by", "person", "--data", str(first), "--data", str(second))
     assert "John F. Kennedy\t3" in out.stdout
     assert "JFK" not in out.stdout
+
+
+def test_only_a_timeline_that_gives_an_alias_is_resolved_on_the_way_out(tmp_path: Path) -> None:
+    # The bundled timeline names everyone as its registry does: its index keeps every fast
+    # path (records as stored, people counted in SQL).
+    from relations_cli.store.source import open_engine
+    from tests.helpers import BUNDLED
+
+    bundled = open_engine(str(BUNDLED), use_cache=False)
+    assert bundled.resolving is False  # type: ignore[attr-defined]
+    kennedy = open_engine(str(write(tmp_path, KENNEDY, "space.yaml")), use_cache=False)
+    assert kennedy.resolving is True  # type: ignore[attr-defined]
