@@ -148,14 +148,15 @@ def validate(
         help="plain (FILE:LINE:COL: problem lines) or json.")] = None,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Fail (exit 2) on warnings too: people missing from the registry or "
-        "never named, near-miss categories, tags and places, sources without a URL, events "
-        "out of date order.")] = False,
+        "never named, near-miss categories, tags and places, sources without a URL or with one "
+        "that is not http(s) or mailto, events out of date order.")] = False,
 ) -> None:
     """Check timelines and list every problem found, one a line, in file order.
 
     Likely mistakes in a valid file are warnings on stderr (FILE:LINE:COL: warning: ...);
     with --format json, errors and warnings are records of one array, told apart by their
-    "severity".
+    "severity". A warning checked and kept is accepted by a comment on its line,
+    `# relations: accept` (or `# relations: accept near-miss`), as ruff's noqa.
     Exits 0 when every file is valid and 2 when one is not (or, with --strict, has warnings).
 
     \b
