@@ -32,13 +32,13 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any, NoReturn
+from typing import Any
 
 from relations_cli.core.dates import parse_event_date, parse_event_when, time_of_day
-from relations_cli.core.errors import DateError, TimelineError
-from relations_cli.core.errors import Problem as FileProblem
+from relations_cli.core.errors import DateError
 from relations_cli.core.model import Day
 from relations_cli.ingest.base import Draft, Ingested, Problem, ReadOptions, Row
+from relations_cli.ingest.text import document_text, refuse
 
 __all__ = ["read"]
 
@@ -60,20 +60,21 @@ def read(data: bytes, options: ReadOptions) -> Ingested:
     """The events of an iCalendar file; a file that is not one is one TimelineError."""
     from icalendar import Calendar
 
-    text = _decoded(data, options.name)
+    text = document_text(data, options.name, "an iCalendar file",
+                         " (iCalendar is UTF-8, RFC 5545 3.1.4)")
     if not text.strip():
-        _refuse(options.name, 1, "the file is empty: an iCalendar file begins with "
+        refuse(options.name, 1, "the file is empty: an iCalendar file begins with "
                 "BEGIN:VCALENDAR")
     if not re.match(r"\s*BEGIN:VCALENDAR\s*$", text.split("\n", 1)[0], re.IGNORECASE):
-        _refuse(options.name, 1, "not an iCalendar file: it does not begin with "
+        refuse(options.name, 1, "not an iCalendar file: it does not begin with "
                 "BEGIN:VCALENDAR")
     try:
         calendars = Calendar.from_ical(text, multiple=True)
     except (ValueError, KeyError, IndexError, TypeError) as error:
-        _refuse(options.name, _line_of(text, str(error)),
+        refuse(options.name, _line_of(text, str(error)),
                 f"not a readable iCalendar file: {_one_line(str(error))}")
     if not calendars:
-        _refuse(options.name, 1, "the calendar has no END:VCALENDAR: the file is cut short")
+        refuse(options.name, 1, "the calendar has no END:VCALENDAR: the file is cut short")
     found = Ingested()
     first = calendars[0]
     if first.get("X-WR-CALNAME"):
@@ -103,28 +104,6 @@ _READ = {"SUMMARY", "DESCRIPTION", "LOCATION", "CATEGORIES", "URL", "UID", "DTST
          "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID", "STATUS"}
 _BOOKKEEPING = {"DTSTAMP", "CREATED", "LAST-MODIFIED", "SEQUENCE", "TRANSP", "CLASS",
                 "PRIORITY"}
-
-
-def _refuse(name: str, line: int, message: str) -> NoReturn:
-    raise TimelineError([FileProblem(name, line, 1, message)])
-
-
-def _decoded(data: bytes, name: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            _refuse(name, 1, "not an iCalendar file: not valid UTF-16 after its byte order mark")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        _refuse(name, line, "not an iCalendar file: not UTF-8 text (iCalendar is UTF-8, "
-                "RFC 5545 3.1.4)")
-    if "\x00" in text:
-        _refuse(name, text[: text.index("\x00")].count("\n") + 1,
-                "not an iCalendar file: it holds NUL bytes (a binary file?)")
-    return text
 
 
 def _one_line(text: str) -> str:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from relations_cli.core.errors import IngestError
 from relations_cli.ingest.base import Ingested, Problem, ReadOptions
 from relations_cli.ingest.cells import FIELDS, DraftMaker
-from relations_cli.ingest.text import decoded
+from relations_cli.ingest.text import decoded, json_document
 
 __all__ = ["read_json", "read_jsonl", "read_records"]
 
@@ -22,13 +21,7 @@ _IGNORED = frozenset({"file"})
 
 
 def read_json(data: bytes, options: ReadOptions) -> Ingested:
-    text = decoded(data, options.name, "JSON", options.encoding)
-    try:
-        document = json.loads(text)
-    except ValueError as error:
-        raise IngestError(f"{options.name}: not JSON: {error}") from None
-    except RecursionError:
-        raise IngestError(f"{options.name}: nests too deeply to be events") from None
+    document: Any = json_document(data, options.name, options.encoding, "events")
     if isinstance(document, dict) and isinstance(document.get("events"), list) and (
             "title" in document or any(isinstance(e, dict) and "start_date" in e
                                        for e in document["events"])):

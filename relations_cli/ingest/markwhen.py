@@ -29,13 +29,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cache
-from typing import Any, NoReturn
+from typing import Any
 
 from relations_cli.core.dates import parse_event_date, parse_event_when
-from relations_cli.core.errors import DateError, TimelineError
-from relations_cli.core.errors import Problem as FileProblem
+from relations_cli.core.errors import DateError
 from relations_cli.core.model import year_text
 from relations_cli.ingest.base import Draft, Ingested, Problem, ReadOptions, Row
+from relations_cli.ingest.text import document_text
 
 __all__ = ["read"]
 
@@ -85,29 +85,8 @@ _DATE_WORDS = re.compile(
 
 def read(data: bytes, options: ReadOptions) -> Ingested:
     """The events of a Markwhen document; a file that is not text is one TimelineError."""
-    text = _decoded(data, options.name)
+    text = document_text(data, options.name, "a Markwhen file", "")
     return _Reader(text.splitlines(), options).run()
-
-
-def _refuse(name: str, line: int, message: str) -> NoReturn:
-    raise TimelineError([FileProblem(name, line, 1, message)])
-
-
-def _decoded(data: bytes, name: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            _refuse(name, 1, "not a Markwhen file: not valid UTF-16 after its byte order mark")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        _refuse(name, data[: error.start].count(b"\n") + 1,
-                "not a Markwhen file: not UTF-8 text")
-    if "\x00" in text:
-        _refuse(name, text[: text.index("\x00")].count("\n") + 1,
-                "not a Markwhen file: it holds NUL bytes (a binary file?)")
-    return text
 
 
 class _Bad(Exception):

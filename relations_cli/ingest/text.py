@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import codecs
 import io
-from typing import IO
+from typing import IO, NoReturn
 
-from relations_cli.core.errors import IngestError
+from relations_cli.core.errors import IngestError, Problem, TimelineError
 
-__all__ = ["decoded", "stream_error", "text_stream"]
+__all__ = ["decoded", "document_text", "json_document", "refuse", "stream_error", "text_stream"]
 
 _HINT = "; name its encoding with --encoding (such as --encoding cp1252)"
 
@@ -67,3 +67,42 @@ def stream_error(name: str, error: UnicodeDecodeError, encoding: str | None) -> 
     """A byte of a streamed source that is not in its encoding, as `decoded` says it."""
     return IngestError(f"{name}: not {error.encoding.upper()} text (byte "
                        f"0x{error.object[error.start]:02x}){'' if encoding else _HINT}")
+
+
+def refuse(name: str, line: int, message: str) -> NoReturn:
+    """A source that is not what its format says, as one problem at its line."""
+    raise TimelineError([Problem(name, line, 1, message)])
+
+
+def document_text(data: bytes, name: str, what: str, utf8_note: str = "") -> str:
+    """A calendar's or a Markwhen file's text (`what`: "an iCalendar file"): UTF-8, with or
+    without a BOM, or UTF-16 after its BOM; anything else, or NUL bytes, is refused at its
+    line."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            refuse(name, 1, f"not {what}: not valid UTF-16 after its byte order mark")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        refuse(name, data[: error.start].count(b"\n") + 1,
+               f"not {what}: not UTF-8 text{utf8_note}")
+    if "\x00" in text:
+        refuse(name, text[: text.index("\x00")].count("\n") + 1,
+               f"not {what}: it holds NUL bytes (a binary file?)")
+    return text
+
+
+def json_document(data: bytes, name: str, encoding: str | None, holds: str) -> object:
+    """A JSON source read whole; IngestError when it is not JSON or nests too deeply to be
+    `holds` ("events", "a timeline")."""
+    import json
+
+    text = decoded(data, name, "JSON", encoding)
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise IngestError(f"{name}: not JSON: {error}") from None
+    except RecursionError:
+        raise IngestError(f"{name}: nests too deeply to be {holds}") from None

@@ -17,7 +17,7 @@ from relations_cli.core.errors import IngestError
 from relations_cli.ingest.base import Draft, Ingested, Problem, ReadOptions
 from relations_cli.ingest.cells import DraftMaker
 from relations_cli.ingest.html_text import plain_text
-from relations_cli.ingest.text import decoded
+from relations_cli.ingest.text import json_document
 
 __all__ = ["read", "read_document"]
 
@@ -29,15 +29,7 @@ _DATEISH = re.compile(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?")
 
 
 def read(data: bytes, options: ReadOptions) -> Ingested:
-    import json
-
-    text = decoded(data, options.name, "JSON", options.encoding)
-    try:
-        document = json.loads(text)
-    except ValueError as error:
-        raise IngestError(f"{options.name}: not JSON: {error}") from None
-    except RecursionError:
-        raise IngestError(f"{options.name}: nests too deeply to be a timeline") from None
+    document: Any = json_document(data, options.name, options.encoding, "a timeline")
     if not isinstance(document, dict) or not isinstance(document.get("events"), list):
         raise IngestError(f"{options.name}: not a TimelineJS timeline (an object with a list "
                           "of `events`)")
