@@ -38,6 +38,14 @@ DryRunOpt = Annotated[bool, typer.Option(
     "--dry-run", help="Print the diff it would apply, and write nothing.")]
 StrictOpt = Annotated[bool, typer.Option(
     "--strict", help="Refuse a name the file's people registry does not list.")]
+# The options that describe the source a --source-title (add) or --add-source-title (edit)
+# starts, shared by both commands.
+SourceUrlOpt = Annotated[list[str] | None, typer.Option(
+    "--source-url", metavar="URL", show_default=False)]
+SourcePublisherOpt = Annotated[list[str] | None, typer.Option(
+    "--source-publisher", metavar="NAME", show_default=False)]
+SourceDateOpt = Annotated[list[str] | None, typer.Option(
+    "--source-date", metavar="DATE", show_default=False)]
 _LIST = Annotated[list[str] | None, typer.Option(show_default=False)]
 
 
@@ -250,12 +258,9 @@ def add(
         "--source-title", metavar="TEXT", show_default=False,
         help="Starts a source; the --source-* options after it describe it. Repeat the "
              "group for several sources.")] = None,
-    source_url: Annotated[list[str] | None, typer.Option(
-        "--source-url", metavar="URL", show_default=False)] = None,
-    source_publisher: Annotated[list[str] | None, typer.Option(
-        "--source-publisher", metavar="NAME", show_default=False)] = None,
-    source_date: Annotated[list[str] | None, typer.Option(
-        "--source-date", metavar="DATE", show_default=False)] = None,
+    source_url: SourceUrlOpt = None,
+    source_publisher: SourcePublisherOpt = None,
+    source_date: SourceDateOpt = None,
     date_note: Annotated[str | None, typer.Option(
         "--date-note", metavar="TEXT", show_default=False,
         help="How the date was worked out.")] = None,
@@ -479,12 +484,9 @@ def edit(
     add_source_title: Annotated[list[str] | None, typer.Option(
         "--add-source-title", metavar="TEXT", show_default=False,
         help="Adds a source; the --source-* options after it describe it.")] = None,
-    source_url: Annotated[list[str] | None, typer.Option(
-        "--source-url", metavar="URL", show_default=False)] = None,
-    source_publisher: Annotated[list[str] | None, typer.Option(
-        "--source-publisher", metavar="NAME", show_default=False)] = None,
-    source_date: Annotated[list[str] | None, typer.Option(
-        "--source-date", metavar="DATE", show_default=False)] = None,
+    source_url: SourceUrlOpt = None,
+    source_publisher: SourcePublisherOpt = None,
+    source_date: SourceDateOpt = None,
     remove_quote: Annotated[list[int] | None, typer.Option(
         "--remove-quote", metavar="N", show_default=False,
         help="Take out quote N (1-based, as show numbers them); repeat for several.")] = None,
@@ -520,9 +522,7 @@ def edit(
     changes: dict[str, Any] = _changes(assignments or [])
     sources = _sources(ctx, {"title": add_source_title, "url": source_url,
                              "publisher": source_publisher, "date": source_date})
-    for source in sources:
-        if source.get("date"):
-            source["date"] = _stored(source["date"], "--source-date")
+    _dates_stored({"sources": sources})
     records = {
         "quotes": RecordEdit(_places(remove_quote, "--remove-quote"),
                              tuple(_quote(q, "--add-quote") for q in add_quote or ())),
@@ -669,10 +669,6 @@ person_app = typer.Typer(
 app.add_typer(person_app, name="person")
 
 
-def _person_report(path: Path, outcome: Any, dry_run: bool, done: str) -> None:
-    _report(path, outcome.diff, dry_run, done)
-
-
 @person_app.command("add")
 def person_add(
     name: Annotated[str, typer.Argument(metavar="NAME", help="Their full name.")],
@@ -709,27 +705,16 @@ def person_add(
                              "people registry; 'relations person edit' changes an entry")
     person = {"name": name, "role": (role or "").strip(), "aliases": aliases}
     outcome = registry_write(path, lambda text: add_person(text, person, str(path)), dry_run)
-    _person_report(path, outcome, dry_run, f"added {name} to the people")
+    _report(path, outcome.diff, dry_run, f"added {name} to the people")
 
 
-def _person_named(path: Path, wanted: str) -> Any:
-    """The registry entry NAME stands for: any name or alias, whole words, with hints."""
-    from relations_cli.core.errors import NotFoundError
-
-    registry = _registry_of(path)
+def _person_named(path: Path, registry: Any, wanted: str) -> Any:
+    """The registry entry NAME stands for: any name or alias, exactly or by whole words,
+    with hints when it names none or several."""
     if not len(registry):
         raise WriteError(f"{path}: the timeline has no people registry; "
                          "'relations person add' starts one")
-    exact = registry.get(wanted)
-    if exact is not None:
-        return exact
-    try:
-        found = registry.find(wanted)
-    except NotFoundError:  # pragma: no cover - find never raises
-        found = []
-    if len(found) == 1:
-        return found[0]
-    return registry.find_one(wanted, (), str(path))  # says none or several, with hints
+    return registry.get(wanted) or registry.find_one(wanted, (), str(path))
 
 
 @person_app.command("edit")
@@ -760,7 +745,10 @@ def person_edit(
     if not assignments:
         raise typer.BadParameter("say what to change with --set FIELD=VALUE",
                                  param_hint="--set")
-    person = _person_named(path, name)
+    from relations_cli.store.source import open_engine
+
+    engine = open_engine(str(path))
+    person = _person_named(path, engine.people, name)
     changes: dict[str, Any] = {}
     for assignment in assignments:
         key, equals, value = assignment.partition("=")
@@ -775,27 +763,20 @@ def person_edit(
         changes[key] = list_value(value) if key == "aliases" else value.strip()
     new_name = changes.get("name", person.name)
     if new_name != person.name:
-        registry = _registry_of(path)
-        owner = registry.get(new_name)
+        owner = engine.people.get(new_name)
         if owner is not None and owner.name != person.name:
             raise WriteError(f"{path}: '{new_name}' is already a name of {owner.name} in the "
                              "people registry")
         aliases = list(changes.get("aliases", person.aliases))
-        if person.name not in aliases and _named_anywhere(path, person.name):
+        named = {n.casefold() for n in engine.named()}
+        if person.name not in aliases and person.name.casefold() in named:
             # Events give the old name: kept as an alias, they still name this person.
             aliases.append(person.name)
-            changes["aliases"] = aliases
             note(f"kept '{visible(person.name)}' as an alias: events give that name")
-        changes["aliases"] = [a for a in changes.get("aliases", aliases) if a != new_name]
+        changes["aliases"] = [a for a in aliases if a != new_name]
     outcome = registry_write(path, lambda text: edit_person(text, person.name, changes,
                                                             str(path)), dry_run)
-    _person_report(path, outcome, dry_run, f"changed {new_name} in the people")
-
-
-def _named_anywhere(path: Path, name: str) -> bool:
-    from relations_cli.store.source import open_engine
-
-    return any(n.casefold() == name.casefold() for n in open_engine(str(path)).named())
+    _report(path, outcome.diff, dry_run, f"changed {new_name} in the people")
 
 
 @person_app.command("remove")
@@ -815,7 +796,7 @@ def person_remove(
     from relations_cli.store.registry import naming_events, remove_person
 
     path = _target(data)
-    person = _person_named(path, name)
+    person = _person_named(path, _registry_of(path), name)
 
     def plan(text: str) -> str:
         timeline, _ = parse_timeline(text, str(path))
@@ -829,7 +810,7 @@ def person_remove(
         return remove_person(text, person.name, str(path))
 
     outcome = registry_write(path, plan, dry_run)
-    _person_report(path, outcome, dry_run, f"removed {person.name} from the people")
+    _report(path, outcome.diff, dry_run, f"removed {person.name} from the people")
 
 
 # -- new and schema ------------------------------------------------------------------------------
