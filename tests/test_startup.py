@@ -184,3 +184,18 @@ def test_a_run_builds_the_option_signature_of_its_command_alone() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.split() == ["search"]
+
+
+def test_the_command_runs_with_the_collector_on_and_the_imports_frozen() -> None:
+    # A long run (an index build, serve, browse) must still collect its own cycles; what the
+    # start-up imported is frozen, so no pass walks it again.
+    code = ("import gc, sys\n"
+            "import relations_cli.cli\n"
+            "def command():\n"
+            "    print(gc.isenabled(), gc.get_freeze_count() > 1000)\n"
+            "relations_cli.cli.main = command\n"
+            "from relations_cli._entry import main\n"
+            "main()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["True", "True"]
