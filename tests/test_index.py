@@ -365,7 +365,7 @@ def test_an_index_of_a_deleted_file_shows_as_missing_and_goes_on_the_next_build(
     assert gone_index.exists()
     assert invoke("timeline", "--data", str(kept)).status == 0  # builds: tidies the cache
     assert not gone_index.exists()
-    assert [entry.index for entry in cache_entries()] == [_index_path(kept)]
+    assert [entry.index_file for entry in cache_entries()] == [_index_path(kept)]
 
 
 def test_the_cache_cap_removes_the_least_recently_used_index(

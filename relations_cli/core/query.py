@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from relations_cli.core.dates import fuzzy_period
 from relations_cli.core.errors import QueryError
@@ -14,8 +15,7 @@ from relations_cli.core.text import fold_dashes, holds_words, words
 __all__ = ["Active", "Query"]
 
 
-@dataclass(frozen=True)
-class Active:
+class Active(NamedTuple):
     """One filter or setting of a Query in force, as the user is told of it: the option
     that gives it (`--since`; `""` for the search terms, which are no option), the values as
     written (none for a switch such as `--within`), and the label and text of a page

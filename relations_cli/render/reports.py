@@ -233,7 +233,7 @@ def cache_report(folder: str, entries: Sequence[Any],
         Column("bytes", lambda e: e.bytes, numeric=True),
         Column("state", lambda e: "fresh" if e.fresh else "missing" if e.missing
                else "stale", key="fresh", json=lambda e: e.fresh),
-        Column("index", lambda e: str(e.index), shown=False),
+        Column("index", lambda e: str(e.index_file), shown=False),
     )
     leftover_columns: tuple[Column[Any], ...] = (
         Column("orphan", lambda o: o[0]),

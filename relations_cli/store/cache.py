@@ -17,8 +17,8 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from relations_cli._version import __version__
 
@@ -318,9 +318,8 @@ def sweep(folder: Path | None, holding: Path | None = None) -> int:
 # -- listing and clearing ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CacheEntry:
-    index: Path
+class CacheEntry(NamedTuple):
+    index_file: Path
     source: str
     events: int
     bytes: int

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from relations_cli.core.errors import QueryError
 from relations_cli.core.query import Query
@@ -15,15 +14,14 @@ __all__ = ["SQLITE_MAX_INT", "Selection", "pairs", "selection"]
 SQLITE_MAX_INT = (1 << 63) - 1
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """A WHERE clause (empty, or starting with " WHERE") and its parameters. When
     `terms_in_python` is set, the engine must check the query on the events themselves: the
     search terms were left out (a term with a line break spans fields in memory), or --fuzzy
     loosened the date bounds."""
 
     where: str
-    params: list[Any] = field(default_factory=list)
+    params: list[Any]
     terms_in_python: bool = False
 
 
