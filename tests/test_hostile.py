@@ -13,8 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from relations_cli.render.safe import json_dumps, neutralise_formula, visible
+from relations_cli.render.safe import json_dumps, json_shown_as_is, neutralise_formula, visible
 from tests.helpers import MINIMAL, ROOT, invoke, write
 
 HOSTILE_SEQUENCES = {
@@ -41,6 +43,19 @@ def test_json_escapes_and_round_trips(name: str) -> None:
     encoded = json_dumps({"title": raw})
     assert json.loads(encoded) == {"title": raw}
     assert not any(ch in encoded for ch in "\x1b\x9b\u202e\u200b\u2028\x00\x7f")
+
+
+def _as_in_json(text: str) -> str:
+    return "".join(char for char in text if char >= " " or char == "\n")
+
+
+@given((st.lists(st.sampled_from(["a", "\n", "\u00a0", "\u5e73", "\u0416", "\x7f",
+                                   *(raw for raw, _ in HOSTILE_SEQUENCES.values())]))
+        .map("".join) | st.text()).map(_as_in_json))
+def test_json_text_is_shown_as_is_exactly_when_visible_leaves_it(text: str) -> None:
+    # JSON text holds no raw C0 control but its layout's line feeds (json.dumps escapes
+    # them); for such text the quick answers (ASCII, printable) agree with escaping.
+    assert json_shown_as_is(text) == all(visible(line) == line for line in text.split("\n"))
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])

@@ -218,9 +218,10 @@ def record_pattern(keys: frozenset[str], guard: bool) -> re.Pattern[str]:
     values = [_field_pattern(key, guard) if key in keys else _SKIP[RECORD_SHAPE[key]]
               for key in order[:last + 1]]
     body = ", ".join(f'"{key}": {value}' for key, value in zip(order, values, strict=False))
-    # findall gives rows of groups only when there are two or more: a lone one gets a mate.
-    spare = "()" if re.compile(body).groups == 1 else ""
-    return re.compile(f"^\\{{{body}{spare}[^\\n]*$", re.MULTILINE)
+    pattern = re.compile(f"^\\{{{body}[^\\n]*$", re.MULTILINE)
+    if pattern.groups == 1:  # findall gives rows of groups only from two: a lone one gets a mate
+        pattern = re.compile(f"^\\{{{body}()[^\\n]*$", re.MULTILINE)
+    return pattern
 
 
 class Piece(NamedTuple):

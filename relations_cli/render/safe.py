@@ -53,6 +53,8 @@ def json_shown_as_is(text: str) -> bool:
     control (json.dumps escapes them), so ASCII text needs only a look for DEL."""
     if text.isascii():
         return "\x7f" not in text
+    if text.replace("\n", "").isprintable():  # as in visible(): no search, no pattern made
+        return True
     return _pattern("keep-lines").search(text) is None
 
 
