@@ -9,6 +9,12 @@ time (user + system: on a busy machine wall time also counts waiting for a core)
 which modules each command imports (Rich, dateutil, YAML), since import time is most of
 start-up.
 
+With `--instructions`, each command runs once under valgrind's callgrind instead, and what
+is printed is the instructions it executed, against `python -c "import typer"` (the
+framework floor of issue 24): a count that does not move with the machine's load, for
+comparing two builds on a shared machine. (Run it where the modules' bytecode is cached:
+with PYTHONDONTWRITEBYTECODE set, a changed module is compiled again on every run.)
+
 With `--vs`, the `relations` script of another install (another build, in its own venv)
 is compared with this one: the two run one after the other, in turn, and each pair gives
 the ratio of their CPU times (user + system, the load of other processes counts little);
@@ -94,6 +100,29 @@ def paired(this: str, other: str, argv: list[str], pairs: int) -> tuple[float, f
     return statistics.median(mine), statistics.median(theirs), statistics.median(ratios)
 
 
+def instructions(command: list[str]) -> int:
+    """Instructions one run executes, counted by callgrind (its output thrown away)."""
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                           *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True, check=False)
+    for line in done.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.rsplit(":", 1)[1].replace(",", ""))
+    sys.exit(f"bench: callgrind counted nothing for {command}:\n{done.stderr[-2000:]}")
+
+
+def print_instructions(relations: str, cases: list[tuple[str, list[str], bool]]) -> None:
+    floor = instructions([sys.executable, "-c", "import typer"])
+    print(f"{'command':<36} {'instructions':>14} {'ratio':>7}")
+    label = "python -c 'import typer'"
+    print(f"{label:<36} {floor / 1e6:12.1f} M {1:6.3f}x")
+    for label, argv, terminal in cases:
+        if terminal:
+            continue
+        count = instructions([relations, *argv])
+        print(f"relations {label:<26} {count / 1e6:12.1f} M {count / floor:6.3f}x")
+
+
 def imported(command: list[str]) -> str:
     code = (
         "import sys, runpy\n"
@@ -116,11 +145,12 @@ def main() -> None:
     parser.add_argument("--vs", metavar="OTHER_RELATIONS",
                         help="the `relations` script of another install to compare with")
     parser.add_argument("--pairs", type=int, default=15, help="paired runs for --vs")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions with valgrind's callgrind instead of timing")
     args = parser.parse_args()
     relations = shutil.which("relations")
     if relations is None:
         sys.exit("bench: `relations` is not on PATH; run `pip install .` first")
-    baseline, base_cpu = median_ms([sys.executable, "-c", "pass"], args.runs)
     cases = [
         ("timeline --since 2015 | cat", ["timeline", "--since", "2015"], False),
         ("timeline --since 2015 (terminal)", ["timeline", "--since", "2015"], True),
@@ -128,6 +158,10 @@ def main() -> None:
         ("summary | cat", ["summary"], False),
         ("--help | cat", ["--help"], False),
     ]
+    if args.instructions:
+        print_instructions(relations, cases)
+        return
+    baseline, base_cpu = median_ms([sys.executable, "-c", "pass"], args.runs)
     print(f"python -c pass: {baseline:.1f} ms, {base_cpu:.1f} ms CPU (medians of {args.runs})")
     print(f"{'command':<36} {'median':>9} {'ratio':>7} {'CPU':>8} {'ratio':>6}  imports")
     # The floor: what any run imports before a line of relations runs (the console script
