@@ -13,8 +13,9 @@ shared 2-core machine, issue 24; docs/performance.md has the commands):
 4. Each format's renderer module imported only by its entry's `load` (render/formats):
    not undone here (every format would load its module), kept as the registry's shape.
 5. The garbage collector off while the command line is imported, and what was imported
-   frozen before the command runs (`main`, below): 300.6 M instructions instead of
-   338.1 M, 0.89x (callgrind, deterministic; bench/startup.py --instructions).
+   frozen before the command runs (`main`, below): 0.141 s instead of 0.179 s, 0.79x
+   (31 pairs with farm-bench, a loaded machine); 288.8 M instructions instead of 325.2 M,
+   0.89x (callgrind, which the load does not move: bench/startup.py --instructions).
 
 Rules under 2 ms go: "no `from __future__ import annotations` in cli/" saved nothing
 (0.349 s with the rule, 0.344 s without, 1.01x) and is gone (cli/options.py keeps its own
