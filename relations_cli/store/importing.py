@@ -227,18 +227,14 @@ def _create(path: Path, drafts: list[Draft], title: str | None, description: str
 
 def _text(head: str, drafts: Sequence[Draft],
           progress: Callable[[int, int], None] | None) -> Iterator[str]:
-    from relations_cli.store.yamltext import render_event
+    from relations_cli.store.yamltext import EventTexts
 
+    texts = EventTexts(2, 4, "\n")
     yield head
-    batch: list[str] = []
-    for number, draft in enumerate(drafts, start=1):
-        batch.append(render_event(draft, 2, 4, "\n"))
-        if len(batch) == 5000:
-            yield "".join(batch)
-            batch.clear()
-            if progress is not None:
-                progress(number, len(drafts))
-    yield "".join(batch)
+    for start in range(0, len(drafts), 5000):
+        yield "".join(texts(drafts[start : start + 5000]))
+        if progress is not None and start + 5000 <= len(drafts):
+            progress(start + 5000, len(drafts))
 
 
 def write_new_file(path: Path, chunks: Iterator[str]) -> None:
@@ -285,8 +281,9 @@ def create_streamed(path: Path, batches: Iterable[Ingested], skip_bad: bool,
     row reported as it is met. With a bad row and not `skip_bad`, nothing is created."""
     from relations_cli.store.newfile import new_timeline_text
     from relations_cli.store.write import event_id_for
-    from relations_cli.store.yamltext import render_event
+    from relations_cli.store.yamltext import EventTexts
 
+    texts = EventTexts(2, 4, "\n")
     result = ImportResult(created=True)
     taken: set[str] = set()
     seen: set[int] = set()  # hashes of (days, precision, title): 8 bytes an event, not 80
@@ -301,7 +298,7 @@ def create_streamed(path: Path, batches: Iterable[Ingested], skip_bad: bool,
             if head is None and (part.rows or part.title):
                 head = new_timeline_text(path, part.title, part.description, empty=False)
                 yield head
-            out: list[str] = []
+            out: list[Draft] = []
             for row in part.rows:
                 draft = row.draft
                 event_id = str(draft.get("id") or "")
@@ -316,8 +313,8 @@ def create_streamed(path: Path, batches: Iterable[Ingested], skip_bad: bool,
                                                           taken)
                 taken.add(event_id)
                 result.added.append(event_id)
-                out.append(render_event(draft, 2, 4, "\n"))
-            yield "".join(out)
+                out.append(draft)
+            yield "".join(texts(out))
         if bad[0] and not skip_bad:
             raise WriteError(f"{bad[0]} bad {'row' if bad[0] == 1 else 'rows'}; nothing "
                              "written (--skip-bad writes the good rows)")
