@@ -7,8 +7,10 @@ row-at-a-time one.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +23,7 @@ from relations_cli.store.yamltext import (
     _quick_plain,
     render_event,
 )
+from tests.helpers import invoke
 
 # Text as it comes: mostly the letters, digits and punctuation the quick regexes look at, with
 # YAML's words, indicators and breaks mixed in, and any character at all.
@@ -133,9 +136,10 @@ _ROW = st.fixed_dictionaries({
 
 
 @settings(max_examples=600, deadline=None)
-@given(st.lists(_ROW, min_size=1, max_size=4))
+@given(st.lists(_ROW, min_size=1, max_size=4), st.sampled_from([(2, 4), (0, 2), (4, 6)]),
+       st.sampled_from(["\n", "\r\n"]))
 def test_a_draft_the_reader_accepts_is_an_event_the_loader_accepts(
-        rows: list[dict[str, str]]) -> None:
+        rows: list[dict[str, str]], style: tuple[int, int], newline: str) -> None:
     """What lets an import skip the strict loader's check of each new event
     (store/changes.add with `checked`): every draft ingest/cells accepts, once it has an id,
     is written as text the loader reads without a problem, by either way of reading a
@@ -159,6 +163,57 @@ def test_a_draft_the_reader_accepts_is_an_event_the_loader_accepts(
         if draft["id"] in taken:
             continue  # a repeated id is the write's to refuse, not the row's
         taken.add(draft["id"])
-        texts.append(render_event(draft))
-    _, loaded = parse_timeline("title: T\nevents:\n" + "".join(texts), "t.yaml")
+        texts.append(render_event(draft, *style, newline))
+    text = f"title: T{newline}events:{newline}" + "".join(texts)
+    _, loaded = parse_timeline(text, "t.yaml")
     assert loaded == []
+
+
+def _timeline(path: Path, count: int) -> None:
+    events = "".join(f"  - id: e{n}\n    date: 2001-01-{n + 1:02d}\n    title: Event {n}\n"
+                     for n in range(count))
+    path.write_text(f"title: T\nevents:\n{events}", encoding="utf-8")
+
+
+def test_an_import_into_a_timeline_does_not_parse_each_new_event_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows the reader checked are inserted without the strict loader's look at each new
+    event (the write's cost, not one check per row); the file is still one the loader
+    takes."""
+    from relations_cli.store import changes
+    from relations_cli.store.loader import validate_file
+
+    path = tmp_path / "t.yaml"
+    _timeline(path, 20)
+    source = tmp_path / "new.csv"
+    source.write_text("date,title\n" + "".join(f"2001-01-{n:02d},New {n}\n"
+                                                for n in range(1, 29)), encoding="utf-8")
+    from relations_cli.store.install import check
+
+    calls: list[str] = []
+
+    def counted(text: str, name: str, first_line: int = 1) -> None:
+        calls.append(text)
+        check(text, name, first_line)
+
+    monkeypatch.setattr(changes, "check", counted)
+    outcome = invoke("import", str(source), "--data", str(path))
+    assert outcome.status == 0, outcome
+    assert calls == []
+    _, problems = validate_file(path)
+    assert problems == []
+    assert path.read_text(encoding="utf-8").count("  - id: ") == 48
+
+
+def test_a_row_the_loader_would_refuse_is_still_refused_in_an_existing_timeline(
+        tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    _timeline(path, 5)
+    before = path.read_bytes()
+    source = tmp_path / "bad.csv"
+    source.write_text('date,title,sources\n2001-02,Fine,\n2001-03,Bad,'
+                      '"[{""title"": ""S"", ""date"": ""2016Q1""}]"\n', encoding="utf-8")
+    outcome = invoke("import", str(source), "--data", str(path))
+    assert outcome.status != 0, outcome
+    assert f"{source}:3:sources: sources.date:" in outcome.stderr
+    assert path.read_bytes() == before

@@ -145,7 +145,7 @@ class DraftMaker:
                 bad(columns.get(field, field), message)
         if len(problems) > before:
             return None
-        return Row(row, draft)
+        return Row(row, draft, checked=True)
 
     def make_rows(self, batch: Sequence[tuple[int, Sequence[str]]],
                   fields: Sequence[str | None], names: Sequence[str],
@@ -160,7 +160,7 @@ class DraftMaker:
                 if check_draft(draft):  # row by row, for its problems by column
                     self._slow(number, batch, number, fields, names, problems, made)
                 else:
-                    made.append(Row(number, draft))
+                    made.append(Row(number, draft, checked=True))
             return made
         made = []
         for number, cells in batch:

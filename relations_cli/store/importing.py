@@ -99,7 +99,7 @@ def import_rows(path: Path, rows: Sequence[Row], title: str | None = None,
     if new:
         from relations_cli.store.changes import add
 
-        outcome = add(path, new, dry_run)
+        outcome = add(path, new, dry_run, checked=all(row.checked for row in rows))
         result.added.extend(outcome.ids)
         shown.append(outcome.diff)
     for event_id, changes in changed:
