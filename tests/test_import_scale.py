@@ -217,3 +217,153 @@ def test_a_row_the_loader_would_refuse_is_still_refused_in_an_existing_timeline(
     assert outcome.status != 0, outcome
     assert f"{source}:3:sources: sources.date:" in outcome.stderr
     assert path.read_bytes() == before
+
+
+# -- --update: every change of one import in one write ----------------------------------------
+
+_COMMENTED = """\
+# A timeline kept by hand: its comments and blank lines stay where they are.
+title: T
+events:
+  # the first
+  - id: e1
+    date: 2001-01
+    title: One
+    tags: [a]
+
+  - id: e2
+    date: 2001-02
+    title: Two   # says who
+  - id: e3
+    date: 2001-03
+    title: Three
+  # between three and four
+  - id: e4
+    date: 2001-04
+    title: Four
+    summary: Kept.
+  - id: e5
+    date: 2001-05
+    title: Five
+"""
+# e1 and e5 (the ends) and e2, e3 (neighbours) change; new events go before e1, between e2
+# and e3 (beside two edits), after e4 and after e5; e4 is the same.
+_UPDATES = """\
+id,date,title,summary,tags
+e1,2001-01,One,A summary,a; b
+e2,2001-02,Two,Second,
+e3,2001-03,Three,Third,
+e4,2001-04,Four,Kept.,
+e5,2001-05,Five,,z
+n0,2000-12,Before,,
+n1,2001-02,Between,,
+n2,2001-04-15,After four,,
+n3,2001-06,Last,,
+"""
+
+
+def _installs(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    from relations_cli.store import install
+
+    installed: list[Path] = []
+    real = install._install
+
+    def counted(snapshot: Any, write: Any) -> None:
+        installed.append(snapshot.path)
+        real(snapshot, write)
+
+    monkeypatch.setattr(install, "_install", counted)
+    return installed
+
+
+def _one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """store/changes.change as the edits one by one, then the additions: as import wrote
+    before it made them one write."""
+    from relations_cli.store import changes
+
+    def separately(path: Path, drafts: Any, edits: Any, dry_run: bool = False,
+                   checked: bool = False) -> changes.Outcome:
+        diffs = [changes.edit(path, event_id, fields, dry_run).diff
+                 for event_id, fields in edits]
+        ids: tuple[str, ...] = ()
+        if drafts:
+            added = changes.add(path, drafts, dry_run)
+            ids, diffs = added.ids, [*diffs, added.diff]
+        return changes.Outcome((*ids, *(event_id for event_id, _ in edits)), "".join(diffs),
+                               True)
+
+    monkeypatch.setattr(changes, "change", separately)
+
+
+def _whole_text_path_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from relations_cli.store import changes
+
+    def refused(*args: Any) -> Any:
+        raise AssertionError("planned on the whole text, not on windows of the file")
+
+    monkeypatch.setattr(changes, "_change_whole", refused)
+
+
+def test_update_writes_once_the_bytes_of_the_edits_one_at_a_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "updates.csv"
+    source.write_text(_UPDATES, encoding="utf-8")
+    once, separately = tmp_path / "once.yaml", tmp_path / "separately.yaml"
+    once.write_text(_COMMENTED, encoding="utf-8")
+    separately.write_text(_COMMENTED, encoding="utf-8")
+    installed = _installs(monkeypatch)
+    with monkeypatch.context() as patched:
+        _whole_text_path_refused(patched)  # windows of the file, as for a large one
+        done = invoke("import", str(source), "--data", str(once), "--update")
+    assert done.status == 0, done
+    assert "4 added, 1 skipped, 4 updated" in done.stderr, done
+    assert installed == [once]
+    with monkeypatch.context() as patched:
+        _one_at_a_time(patched)
+        step = invoke("import", str(source), "--data", str(separately), "--update")
+    assert step.status == 0, step
+    assert installed[1:] == [separately] * 5
+    assert once.read_bytes() == separately.read_bytes()
+    text = once.read_text(encoding="utf-8")
+    assert "    title: Two   # says who\n" in text
+    assert "  # between three and four\n" in text
+
+
+def test_update_on_the_same_event_twice_is_one_write_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two rows that find one event (one by its id, one by its date and title) change the
+    same text: planned on the whole file, still one write, the edits in turn."""
+    source = tmp_path / "twice.csv"
+    source.write_text("id,date,title,summary\ne2,2001-02,Two again,By id\n"
+                      ",2001-02,Two,By key\n", encoding="utf-8")
+    path = tmp_path / "t.yaml"
+    path.write_text(_COMMENTED, encoding="utf-8")
+    separately = tmp_path / "separately.yaml"
+    separately.write_text(_COMMENTED, encoding="utf-8")
+    installed = _installs(monkeypatch)
+    done = invoke("import", str(source), "--data", str(path), "--update")
+    assert done.status == 0, done
+    assert installed == [path]
+    with monkeypatch.context() as patched:
+        _one_at_a_time(patched)
+        assert invoke("import", str(source), "--data", str(separately), "--update").status == 0
+    assert path.read_bytes() == separately.read_bytes()
+    assert "    summary: By key\n" in path.read_text(encoding="utf-8")
+
+
+def test_update_dry_run_shows_every_change_and_writes_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "updates.csv"
+    source.write_text(_UPDATES, encoding="utf-8")
+    path = tmp_path / "t.yaml"
+    path.write_text(_COMMENTED, encoding="utf-8")
+    done = invoke("import", str(source), "--data", str(path), "--update", "--dry-run")
+    assert done.status == 0, done
+    assert path.read_text(encoding="utf-8") == _COMMENTED
+    shown = done.stdout
+    for line in ("+    summary: A summary", "-    tags: [a]", "+    tags: [a, b]",
+                 "+    summary: Second", "+    summary: Third", "+  - id: n0",
+                 "+  - id: n1", "+  - id: n2", "+  - id: n3", "+    tags: [z]"):
+        assert shown.count(line + "\n") == 1, (line, shown)
+    assert "Four" not in "".join(line for line in shown.splitlines(keepends=True)
+                                 if line.startswith(("+", "-")) and not line.startswith(
+                                     ("+++", "---")))

@@ -3,10 +3,10 @@ with `update`, refreshed), and a file that does not exist is created as `new` cr
 
 An event is already there when the timeline has its id, or an event on the same date (the
 same days at the same precision) with the same title. The timeline is read once, streamed, to
-find those; the new events then go in through store/changes.add, one write for all of them
-(grouped by insertion point). A new file is written whole, its events in the sources' order
-(a large sheet as it is read, in bounded memory), through a temporary file linked into
-place: it never replaces a file created meanwhile.
+find those; the new events then go in, and with `update` the changed ones are edited, through
+store/changes.change: one write for all of them. A new file is written whole, its events in
+the sources' order (a large sheet as it is read, in bounded memory), through a temporary file
+linked into place: it never replaces a file created meanwhile.
 """
 
 from __future__ import annotations
@@ -95,20 +95,15 @@ def import_rows(path: Path, rows: Sequence[Row], title: str | None = None,
             changed.append((event.id, changes))
         else:
             result.skipped += 1
-    shown: list[str] = []
-    if new:
-        from relations_cli.store.changes import add
+    if new or changed:
+        from relations_cli.store.changes import change
 
-        outcome = add(path, new, dry_run, checked=all(row.checked for row in rows))
-        result.added.extend(outcome.ids)
-        shown.append(outcome.diff)
-    for event_id, changes in changed:
-        from relations_cli.store.changes import edit
-
-        outcome = edit(path, event_id, changes, dry_run)
-        result.updated.append(event_id)
-        shown.append(outcome.diff)
-    result.diff = "".join(shown)
+        # One write for every new and changed event: one lock, one check of what changes,
+        # one file installed.
+        outcome = change(path, new, changed, dry_run, checked=all(row.checked for row in rows))
+        result.added.extend(outcome.ids[: len(new)])
+        result.updated.extend(event_id for event_id, _ in changed)
+        result.diff = outcome.diff
     return result
 
 
