@@ -367,3 +367,32 @@ def test_update_dry_run_shows_every_change_and_writes_nothing(tmp_path: Path) ->
     assert "Four" not in "".join(line for line in shown.splitlines(keepends=True)
                                  if line.startswith(("+", "-")) and not line.startswith(
                                      ("+++", "---")))
+
+
+_CHECK_DRAFT = st.fixed_dictionaries({
+    "date": _mostly(st.sampled_from(["2016", "2016-03-04", "2015/.."]),
+                    st.sampled_from(["2016-05/2016-03", "2016-02-30", "", "x"])),
+    "title": _mostly(st.just("T"), st.just("")),
+}, optional={
+    "id": _mostly(st.sampled_from(["a", "a-b", "x1"]), st.sampled_from(["A", "a--b", "-a"])),
+    "end": _mostly(st.just(""), st.sampled_from(["2015", "2017", "..", "x"])),
+    "category": st.sampled_from(["", "trade", "two words"]),
+    "quotes": st.lists(st.dictionaries(st.sampled_from(["by", "text"]),
+                                       st.sampled_from(["q", ""])), max_size=2),
+    "figures": st.lists(st.dictionaries(st.sampled_from(["label", "value", "unit"]),
+                                        st.sampled_from(["1", ""])), max_size=2),
+    "sources": st.lists(st.dictionaries(st.sampled_from(["title", "date", "url"]),
+                                        st.sampled_from(["S", "", *_GOOD_DATES])),
+                        max_size=2),
+    "media": st.dictionaries(st.sampled_from(["url", "credit"]), st.sampled_from(["u", ""])),
+})
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_CHECK_DRAFT, max_size=5))
+def test_a_batch_passes_only_when_check_draft_finds_nothing_in_any_draft(
+        drafts: list[dict[str, Any]]) -> None:
+    from relations_cli.ingest.cells import check_draft, passes_all
+
+    if passes_all(drafts):
+        assert [check_draft(draft) for draft in drafts] == [[] for _ in drafts]
