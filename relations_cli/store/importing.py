@@ -158,11 +158,21 @@ def _from_index(path: Path, ids: set[str], keys: set[_Key],
             part = wanted[start : start + 500]
             rows += db.execute(f"SELECT record, line FROM events WHERE id IN "
                                f"({','.join('?' * len(part))})", part).fetchall()
-        for day in sorted({key[0] for key in keys}):
-            rows += db.execute("SELECT record, line FROM events WHERE first_day = ?",
-                               (day,)).fetchall()
         for record, line in rows:
             keep(event_from_record(json.loads(packer.record(record)), line))
+        # The events on each first day, read only when their record holds one of the
+        # titles wanted that day: a record is `json.dumps(..., ensure_ascii=False)`, so an
+        # event with that title holds it so written. A large timeline has dozens of events
+        # a day, and reading them all was most of an import's time.
+        titles: dict[int, set[str]] = {}
+        for key in keys:
+            titles.setdefault(key[0], set()).add(json.dumps(key[3], ensure_ascii=False))
+        for day, wanted_titles in sorted(titles.items()):
+            for record, line in db.execute("SELECT record, line FROM events WHERE "
+                                           "first_day = ?", (day,)):
+                text = packer.record(record)
+                if any(title in text for title in wanted_titles):
+                    keep(event_from_record(json.loads(text), line))
     except sqlite3.Error:
         return False
     finally:
