@@ -39,7 +39,7 @@ PLACES = ["Beijing", "Moscow", "Shanghai", "Vladivostok", "Astana"]
 PEOPLE = ["Xi Jinping", "Vladimir Putin", "Sergei Lavrov", "Wang Yi", "Li Keqiang"]
 
 
-def rows(count: int, seed: int = 22) -> Iterator[list[str]]:
+def rows(count: int, seed: int = 22, prefix: str = "event") -> Iterator[list[str]]:
     chance = random.Random(seed)
     for number in range(count):
         year = 1990 + number * 30 // max(count, 1)
@@ -51,22 +51,25 @@ def rows(count: int, seed: int = 22) -> Iterator[list[str]]:
         sources = [{"title": f"Report {number}", "url": f"https://example.org/{number}",
                     "publisher": "Example News", "date": f"{year}"}]
         quotes = [{"by": chance.choice(PEOPLE), "text": words}] if precision > 0.8 else []
-        yield [f"event-{number}", date, "", f"{words.capitalize()} {number}",
+        yield [f"{prefix}-{number}", date, "", f"{words.capitalize()} {number}",
                chance.choice(CATEGORIES), chance.choice(PLACES), "China; Russia",
                "; ".join(chance.sample(PEOPLE, 2)), "summit; trade",
                f"{words} in {chance.choice(PLACES)}.", "", json.dumps(sources),
                json.dumps(quotes) if quotes else "", "", ""]
 
 
-def write_csv(count: int) -> Path:
+def write_csv(count: int, prefix: str = "event") -> Path:
+    """The CSV of `count` rows; ids `event-N`, or `PREFIX-N` (rows new to a timeline made
+    by bench/ generators, whose ids are `event-N`)."""
     OUT.mkdir(exist_ok=True)
-    path = OUT / f"import-{count}.csv"
+    path = OUT / (f"import-{count}.csv" if prefix == "event" else
+                  f"import-{prefix}-{count}.csv")
     if not path.exists():  # written whole, then renamed: a stopped run leaves no half file
         partial = path.with_suffix(".partial")
         with open(partial, "w", encoding="utf-8", newline="") as stream:
             writer = csv.writer(stream, lineterminator="\n")
             writer.writerow(COLUMNS)
-            writer.writerows(rows(count))
+            writer.writerows(rows(count, prefix=prefix))
         partial.replace(path)
     return path
 
@@ -114,7 +117,7 @@ def bench_csv(count: int, runs: int) -> None:
 
 
 def bench_append(timeline: Path, count: int, runs: int) -> None:
-    source = write_csv(count)
+    source = write_csv(count, prefix="new")  # not already in the timeline: all added
     pairs = []
     with tempfile.TemporaryDirectory() as folder:
         for run in range(runs):

@@ -36,6 +36,9 @@ class Row:
 
     row: int
     draft: Draft
+    # True when the draft was checked as the strict loader checks an event
+    # (ingest/cells.check_draft): a write need not parse its text again.
+    checked: bool = False
 
 
 @dataclass

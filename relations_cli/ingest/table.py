@@ -82,7 +82,7 @@ class Table:
         batch: list[tuple[int, Sequence[str]]] = []
         problems: list[Problem] = []
         for number, cells in rows:
-            if not any(cells) or not any(cell.strip() for cell in cells):
+            if not "".join(cells).strip():  # no cell holds more than white space
                 continue  # a blank row between or after the data
             if len(cells) > width and any(cell.strip() for cell in cells[width:]):
                 problems.append(Problem(number, "", (

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from relations_cli.core.errors import WriteError
@@ -47,7 +48,7 @@ from relations_cli.store.write import (
     set_fields,
 )
 
-__all__ = ["Outcome", "add", "edit", "remove"]
+__all__ = ["Outcome", "add", "change", "edit", "remove"]
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,31 @@ class Outcome:
     fast: bool  # planned on windows of the file, not on its whole text
 
 
-def add(path: Path, drafts: Sequence[Draft], dry_run: bool = False) -> Outcome:
-    """Insert events, each at its place in date order when the file is in date order."""
+def add(path: Path, drafts: Sequence[Draft], dry_run: bool = False,
+        checked: bool = False) -> Outcome:
+    """Insert events, each at its place in date order when the file is in date order.
+
+    `checked`: every draft was checked as the strict loader checks an event
+    (ingest/cells.check_draft, which refuses whatever the loader would refuse in one event:
+    tests/test_import_scale.py), so the new events' text is not parsed again, one by one, on
+    the fast path (an import of 10,000 rows would pay a few seconds for it). Their ids are
+    still checked against the file's, and the whole-text path still checks everything."""
     if not drafts:
         raise WriteError(f"{path}: nothing to add (no event given); nothing written")
-    return _write(path, dry_run, lambda located: _add_fast(located, drafts),
+    return _write(path, dry_run, lambda located: _add_fast(located, drafts, checked),
                   lambda snapshot: _add_whole(snapshot, drafts))
+
+
+def change(path: Path, drafts: Sequence[Draft], edits: Sequence[tuple[str, Mapping[str, Change]]],
+           dry_run: bool = False, checked: bool = False) -> Outcome:
+    """Insert events and edit others in one write (an import with --update): the same
+    bytes as `edit` for each of `edits` in turn, then `add` (tests/test_import_scale.py),
+    installed once. `checked` is add's. The outcome's ids are the new events', then the
+    edited ones'."""
+    if not drafts and not edits:
+        raise WriteError(f"{path}: nothing to change; nothing written")
+    return _write(path, dry_run, lambda located: _change_fast(located, drafts, edits, checked),
+                  lambda snapshot: _change_whole(snapshot, drafts, edits))
 
 
 def remove(path: Path, event_id: str, dry_run: bool = False) -> Outcome:
@@ -105,18 +125,57 @@ class _Planned:
     def byte_splices(self) -> list[tuple[int, int, bytes]]:
         return sorted(part.byte_splice() for part in self.parts)
 
+    def clashes(self) -> bool:
+        """Whether two parts change the same text (the same event edited twice)."""
+        splices = self.byte_splices()
+        return any(start < end for (_, end, _), (start, _, _) in pairwise(splices))
+
     def diff(self, name: str) -> str:
-        """The parts' diffs as one, with the line numbers of the file before and after."""
+        """The parts' diffs as one, with the line numbers of the file before and after.
+        Parts whose windows overlap (an event edited beside one inserted) are shown as one
+        stretch of the file with all their changes."""
         shown: list[str] = []
         added = 0
-        for part in sorted(self.parts, key=lambda p: p.byte_splice()[0]):
-            before = part.window.text
-            after = apply(before, part.splice)
-            first = _line_of(part.window, before, 0)
+        for group in self._overlapping():
+            window = group[0].window
+            before, after = _stretch(group)
+            first = _line_of(window, window.text, 0)
             shown.append(diff(before, after, name, first, first + added, headers=not shown))
-            added += _lines(part.splice.text) - _lines(before[part.splice.start :
-                                                              part.splice.end])
+            added += _lines(after) - _lines(before)
         return "".join(shown)
+
+    def _overlapping(self) -> list[list[_Part]]:
+        """The parts in file order, those whose windows overlap together."""
+        groups: list[list[_Part]] = []
+        end = -1  # where the last group's windows end
+        for part in sorted(self.parts, key=lambda p: (p.window.base, p.byte_splice())):
+            if groups and part.window.base < end:
+                groups[-1].append(part)
+                end = max(end, _window_end(part.window))
+            else:
+                groups.append([part])
+                end = _window_end(part.window)
+        return groups
+
+
+def _window_end(window: Window) -> int:
+    return window.base + len(window.text.encode("utf-8"))
+
+
+def _stretch(parts: list[_Part]) -> tuple[str, str]:
+    """The text of the file that overlapping windows cover, before and after their parts'
+    splices."""
+    data = b""
+    base = parts[0].window.base
+    for part in parts:  # in order of their windows' starts
+        window = part.window
+        have = base + len(data)
+        if _window_end(window) > have:
+            data += window.text.encode("utf-8")[have - window.base :]
+    after = bytearray(data)
+    for start, end, text in sorted((part.byte_splice() for part in parts), reverse=True):
+        after[start - base : end - base] = text
+    return data.decode("utf-8"), after.decode("utf-8")
 
 
 _Fast = Callable[[Located], _Planned]
@@ -246,7 +305,7 @@ def _sort_key(draft: Draft) -> tuple[int, object]:
     return (1, ()) if key is None else (0, key)
 
 
-def _add_fast(located: Located, drafts: Sequence[Draft]) -> _Planned:
+def _add_fast(located: Located, drafts: Sequence[Draft], checked: bool = False) -> _Planned:
     if located.count() < 2:
         raise NotHere  # a list too short to learn its style from
     _assign_ids(drafts, located.has_id)
@@ -270,15 +329,16 @@ def _add_fast(located: Located, drafts: Sequence[Draft]) -> _Planned:
         later = located.first_later(key) if key is not None and ordered else None
         place = later.n if later is not None else -1
         groups.setdefault(place, (later, []))[1].append(draft)
-    parts = [_insertion(located, later, group, head[0], blank, newline)
+    parts = [_insertion(located, later, group, head[0], blank, newline, checked)
              for later, group in groups.values()]
     return _Planned(parts, tuple(str(draft["id"]) for draft in drafts))
 
 
 def _insertion(located: Located, later: Row | None, drafts: list[Draft], style: Item,
-               blank: bool, newline: str) -> _Part:
-    """New events inserted just before the event `later` (None: after the last), checked
-    in their window."""
+               blank: bool, newline: str, checked: bool = False) -> _Part:
+    """New events inserted just before the event `later` (None: after the last), found in
+    their window where they were meant to go, and each checked by the strict loader unless
+    the drafts were `checked` already."""
     blocks = [render_event(draft, style.dash, style.indent, newline) for draft in drafts]
     new_ids = [str(draft["id"]) for draft in drafts]
     previous = located.before(later) if later is not None else located.last()
@@ -298,7 +358,7 @@ def _insertion(located: Located, later: Row | None, drafts: list[Draft], style: 
         verify_from = items[0].start
     new_text = apply(window.text, splice)
     found = _verify(new_text, verify_from, expected)
-    for item in found[: len(expected)]:
+    for item in found[: len(expected)] if not checked else ():
         if item.id in new_ids:
             _check_item(located, new_text, item, newline,
                         _line_of(window, new_text, item.start))
@@ -308,14 +368,18 @@ def _insertion(located: Located, later: Row | None, drafts: list[Draft], style: 
 def _add_whole(snapshot: Snapshot, drafts: Sequence[Draft]) -> tuple[str, str,
                                                                         tuple[str, ...]]:
     text = snapshot.text
-    taken = {item.id for item in layout(text, str(snapshot.path)).items}
+    return text, _added(text, drafts, str(snapshot.path)), tuple(str(draft["id"])
+                                                                 for draft in drafts)
+
+
+def _added(text: str, drafts: Sequence[Draft], name: str) -> str:
+    taken = {item.id for item in layout(text, name).items}
     _assign_ids(drafts, taken.__contains__)
     for draft in drafts:
         if draft["id"] in taken:
-            raise WriteError(f"{snapshot.path}: duplicate id '{draft['id']}' (an event "
-                             "already has it); refused, nothing written")
-    after = add_events(text, drafts, str(snapshot.path))
-    return text, after, tuple(str(draft["id"]) for draft in drafts)
+            raise WriteError(f"{name}: duplicate id '{draft['id']}' (an event already has "
+                             "it); refused, nothing written")
+    return add_events(text, drafts, name)
 
 
 # -- remove ----------------------------------------------------------------------------------------
@@ -379,3 +443,38 @@ def _edit_whole(snapshot: Snapshot, event_id: str,
     new_id = str(changes.get("id", event_id))
     after = set_fields(text, event_id, changes, name=str(snapshot.path))
     return text, after, (new_id,)
+
+
+# -- adds and edits in one write ------------------------------------------------------------------
+
+
+def _change_fast(located: Located, drafts: Sequence[Draft],
+                 edits: Sequence[tuple[str, Mapping[str, Change]]], checked: bool) -> _Planned:
+    parts: list[_Part] = []
+    ids: list[str] = []
+    if drafts:
+        added = _add_fast(located, drafts, checked)
+        parts += added.parts
+        ids += added.ids
+    for event_id, changes in edits:
+        edited = _edit_fast(located, event_id, changes)
+        parts += edited.parts
+        ids += edited.ids
+    planned = _Planned(parts, tuple(ids))
+    if planned.clashes():
+        raise NotHere  # one event changed twice: the whole path applies them in turn
+    return planned
+
+
+def _change_whole(snapshot: Snapshot, drafts: Sequence[Draft],
+                  edits: Sequence[tuple[str, Mapping[str, Change]]],
+                  ) -> tuple[str, str, tuple[str, ...]]:
+    text = after = snapshot.text
+    name = str(snapshot.path)
+    ids: list[str] = []
+    for event_id, changes in edits:
+        after = set_fields(after, event_id, changes, name=name)
+        ids.append(str(changes.get("id", event_id)))
+    if drafts:
+        after = _added(after, drafts, name)
+    return text, after, (*(str(draft["id"]) for draft in drafts), *ids)

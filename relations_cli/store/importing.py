@@ -3,10 +3,10 @@ with `update`, refreshed), and a file that does not exist is created as `new` cr
 
 An event is already there when the timeline has its id, or an event on the same date (the
 same days at the same precision) with the same title. The timeline is read once, streamed, to
-find those; the new events then go in through store/changes.add, one write for all of them
-(grouped by insertion point). A new file is written whole, its events in the sources' order
-(a large sheet as it is read, in bounded memory), through a temporary file linked into
-place: it never replaces a file created meanwhile.
+find those; the new events then go in, and with `update` the changed ones are edited, through
+store/changes.change: one write for all of them. A new file is written whole, its events in
+the sources' order (a large sheet as it is read, in bounded memory), through a temporary file
+linked into place: it never replaces a file created meanwhile.
 """
 
 from __future__ import annotations
@@ -95,20 +95,15 @@ def import_rows(path: Path, rows: Sequence[Row], title: str | None = None,
             changed.append((event.id, changes))
         else:
             result.skipped += 1
-    shown: list[str] = []
-    if new:
-        from relations_cli.store.changes import add
+    if new or changed:
+        from relations_cli.store.changes import change
 
-        outcome = add(path, new, dry_run)
-        result.added.extend(outcome.ids)
-        shown.append(outcome.diff)
-    for event_id, changes in changed:
-        from relations_cli.store.changes import edit
-
-        outcome = edit(path, event_id, changes, dry_run)
-        result.updated.append(event_id)
-        shown.append(outcome.diff)
-    result.diff = "".join(shown)
+        # One write for every new and changed event: one lock, one check of what changes,
+        # one file installed.
+        outcome = change(path, new, changed, dry_run, checked=all(row.checked for row in rows))
+        result.added.extend(outcome.ids[: len(new)])
+        result.updated.extend(event_id for event_id, _ in changed)
+        result.diff = outcome.diff
     return result
 
 
@@ -163,11 +158,21 @@ def _from_index(path: Path, ids: set[str], keys: set[_Key],
             part = wanted[start : start + 500]
             rows += db.execute(f"SELECT record, line FROM events WHERE id IN "
                                f"({','.join('?' * len(part))})", part).fetchall()
-        for day in sorted({key[0] for key in keys}):
-            rows += db.execute("SELECT record, line FROM events WHERE first_day = ?",
-                               (day,)).fetchall()
         for record, line in rows:
             keep(event_from_record(json.loads(packer.record(record)), line))
+        # The events on each first day, read only when their record holds one of the
+        # titles wanted that day: a record is `json.dumps(..., ensure_ascii=False)`, so an
+        # event with that title holds it so written. A large timeline has dozens of events
+        # a day, and reading them all was most of an import's time.
+        titles: dict[int, set[str]] = {}
+        for key in keys:
+            titles.setdefault(key[0], set()).add(json.dumps(key[3], ensure_ascii=False))
+        for day, wanted_titles in sorted(titles.items()):
+            for record, line in db.execute("SELECT record, line FROM events WHERE "
+                                           "first_day = ?", (day,)):
+                text = packer.record(record)
+                if any(title in text for title in wanted_titles):
+                    keep(event_from_record(json.loads(text), line))
     except sqlite3.Error:
         return False
     finally:
@@ -227,18 +232,14 @@ def _create(path: Path, drafts: list[Draft], title: str | None, description: str
 
 def _text(head: str, drafts: Sequence[Draft],
           progress: Callable[[int, int], None] | None) -> Iterator[str]:
-    from relations_cli.store.yamltext import render_event
+    from relations_cli.store.yamltext import EventTexts
 
+    texts = EventTexts(2, 4, "\n")
     yield head
-    batch: list[str] = []
-    for number, draft in enumerate(drafts, start=1):
-        batch.append(render_event(draft, 2, 4, "\n"))
-        if len(batch) == 5000:
-            yield "".join(batch)
-            batch.clear()
-            if progress is not None:
-                progress(number, len(drafts))
-    yield "".join(batch)
+    for start in range(0, len(drafts), 5000):
+        yield "".join(texts(drafts[start : start + 5000]))
+        if progress is not None and start + 5000 <= len(drafts):
+            progress(start + 5000, len(drafts))
 
 
 def write_new_file(path: Path, chunks: Iterator[str]) -> None:
@@ -285,8 +286,9 @@ def create_streamed(path: Path, batches: Iterable[Ingested], skip_bad: bool,
     row reported as it is met. With a bad row and not `skip_bad`, nothing is created."""
     from relations_cli.store.newfile import new_timeline_text
     from relations_cli.store.write import event_id_for
-    from relations_cli.store.yamltext import render_event
+    from relations_cli.store.yamltext import EventTexts
 
+    texts = EventTexts(2, 4, "\n")
     result = ImportResult(created=True)
     taken: set[str] = set()
     seen: set[int] = set()  # hashes of (days, precision, title): 8 bytes an event, not 80
@@ -301,7 +303,7 @@ def create_streamed(path: Path, batches: Iterable[Ingested], skip_bad: bool,
             if head is None and (part.rows or part.title):
                 head = new_timeline_text(path, part.title, part.description, empty=False)
                 yield head
-            out: list[str] = []
+            out: list[Draft] = []
             for row in part.rows:
                 draft = row.draft
                 event_id = str(draft.get("id") or "")
@@ -316,8 +318,8 @@ def create_streamed(path: Path, batches: Iterable[Ingested], skip_bad: bool,
                                                           taken)
                 taken.add(event_id)
                 result.added.append(event_id)
-                out.append(render_event(draft, 2, 4, "\n"))
-            yield "".join(out)
+                out.append(draft)
+            yield "".join(texts(out))
         if bad[0] and not skip_bad:
             raise WriteError(f"{bad[0]} bad {'row' if bad[0] == 1 else 'rows'}; nothing "
                              "written (--skip-bad writes the good rows)")

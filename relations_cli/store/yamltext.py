@@ -26,6 +26,7 @@ __all__ = [
     "RECORD_FIELDS",
     "TEXT_FIELDS",
     "Draft",
+    "EventTexts",
     "render_event",
     "render_value",
     "yaml_scalar",
@@ -178,3 +179,162 @@ def render_event(draft: Draft, dash: int = 2, indent: int = 4, newline: str = "\
     # Continuation lines of records carry their own relative indentation.
     body = text.replace(newline, newline + pad)
     return first + body + newline
+
+
+# Text that every context reads back as itself, without the closer look of `_plain_ok`: an
+# ASCII letter first (no indicator, number, date or sign), then ASCII that no reader stops at.
+# `_quick_plain` adds the rest: no `: ` (a mapping) and no space or `:` last; in flow context
+# `:` and `?` end a plain value, so they are left to `_plain_ok`, as is `#` (` #` starts a
+# comment). Only the words of `_WORDS` (`no`, `on`, `null`...) still need quoting. One
+# character class: a regex with an alternative per character is five times slower.
+_PLAIN_BLOCK = re.compile(r"[A-Za-z][A-Za-z0-9 .;/()_'\"!?&%=+*@$~<>^|`:-]*")
+_PLAIN_FLOW = re.compile(r"[A-Za-z][A-Za-z0-9 .;/()_'\"!&%=+*@$~<>^|`-]*")
+
+
+def _quick_plain(value: str) -> bool:
+    """Whether `value` is plain in block context, as `_plain_ok` says, for the common text
+    `_PLAIN_BLOCK` recognises; False is "ask `yaml_scalar`"."""
+    return (_PLAIN_BLOCK.fullmatch(value) is not None and ": " not in value
+            and value[-1] not in " :" and value.casefold() not in _WORDS)
+
+
+# Distinct values kept rendered for each field: a sheet's places, names, dates and tags repeat,
+# its titles do not; 8,192 lines a field bound the memory a cache may take.
+_CACHE_SIZE = 1 << 13
+_ABSENT: tuple[object, ...] = (None, "", [], ())  # what render_event leaves out
+
+
+class EventTexts:
+    """`render_event` for a batch of drafts, a field at a time: the same text
+    (tests/test_import_scale.py proves it on arbitrary drafts), with a value seen before
+    written from a cache and common text recognised by one regex, for an import that writes a
+    million events. A draft with a value of an uncommon shape (media, a number) is written by
+    `render_event` itself."""
+
+    def __init__(self, dash: int = 2, indent: int = 4, newline: str = "\n") -> None:
+        self.dash, self.indent, self.newline = dash, indent, newline
+        self.pad = newline + " " * indent
+        self.first = " " * dash + "-" + " " * max(1, indent - dash - 1)
+        self.lines: dict[str, dict[Any, str]] = {key: {} for key in FIELD_ORDER}
+        self.scalars: dict[str, str] = {}  # inside records
+
+    def __call__(self, drafts: Sequence[Draft]) -> list[str]:
+        columns: list[list[str]] = []
+        slow: set[int] = set()
+        for key in FIELD_ORDER:
+            values = [draft.get(key) for draft in drafts]
+            kinds = set(map(type, values)) - {type(None)}
+            if not kinds:
+                continue
+            if kinds == {str}:
+                columns.append(self._texts(key, values))
+            elif key in LIST_FIELDS and kinds <= {str, list}:
+                columns.append(self._lists(key, values, slow))
+            elif key in RECORD_FIELDS and kinds <= {str, list}:
+                columns.append(self._records(key, values, slow))
+            else:
+                slow.update(at for at, value in enumerate(values) if value not in _ABSENT)
+        if not columns:
+            return [render_event(draft, self.dash, self.indent, self.newline)
+                    for draft in drafts]
+        first, pad, newline = self.first, self.pad, self.newline
+        texts = [first + pad.join(filter(None, parts)) + newline
+                 for parts in zip(*columns, strict=True)]
+        for at in slow:
+            texts[at] = render_event(drafts[at], self.dash, self.indent, newline)
+        return texts
+
+    def _line(self, key: str, value: str) -> str:
+        """`key: value`, remembered."""
+        lines = self.lines[key]
+        if key in DATE_FIELDS:
+            text = yaml_scalar(value, False, True)
+        elif _quick_plain(value):
+            text = value
+        else:
+            text = yaml_scalar(value)
+        if len(lines) >= _CACHE_SIZE:
+            lines.clear()
+        line = lines[value] = f"{key}: {text}"
+        return line
+
+    def _texts(self, key: str, values: list[Any]) -> list[str]:
+        get, line = self.lines[key].get, self._line
+        return [(get(value) or line(key, value)) if value else "" for value in values]
+
+    def _lists(self, key: str, values: list[Any], slow: set[int]) -> list[str]:
+        lines, line = self.lines[key], self._line
+        out: list[str] = []
+        for at, value in enumerate(values):
+            if not value:
+                out.append("")
+            elif type(value) is str:
+                out.append(lines.get(value) or line(key, value))
+            else:
+                try:  # a list seen before was all text then: equal items are the same text
+                    found = lines.get(tuple(value))
+                except TypeError:  # an item that is a list or a mapping
+                    found = None
+                if found is None:
+                    found = self._list_line(key, value, slow, at)
+                out.append(found)
+        return out
+
+    def _list_line(self, key: str, value: list[Any], slow: set[int], at: int) -> str:
+        if not all(type(item) is str for item in value):
+            slow.add(at)
+            return ""
+        items = [item if _PLAIN_FLOW.fullmatch(item) and item[-1] != " "
+                 and item.casefold() not in _WORDS else yaml_scalar(item, True)
+                 for item in value]
+        lines = self.lines[key]
+        if len(lines) >= _CACHE_SIZE:
+            lines.clear()
+        line = lines[tuple(value)] = f"{key}: [{', '.join(items)}]"
+        return line
+
+    def _records(self, key: str, values: list[Any], slow: set[int]) -> list[str]:
+        lines, line = self.lines[key], self._line
+        out: list[str] = []
+        for at, value in enumerate(values):
+            if not value:
+                out.append("")
+            elif type(value) is str:
+                out.append(lines.get(value) or line(key, value))
+            else:
+                text = self._record_lines(key, value)
+                if text is None:
+                    slow.add(at)
+                out.append(text or "")
+        return out
+
+    def _record_lines(self, key: str, value: list[Any]) -> str | None:
+        """Records as render_value writes them in block context; None for an uncommon
+        shape."""
+        scalar = self._scalar
+        lead, more = self.pad + "  - ", self.pad + "    "
+        parts = [key, ":"]
+        for record in value:
+            if type(record) is not dict:
+                return None
+            start = lead
+            for name in RECORD_FIELDS[key]:
+                text = record.get(name)
+                if text:
+                    if type(text) is not str:
+                        return None
+                    parts += (start, name, ": ", yaml_scalar(text, False, True)
+                              if name == "date" else scalar(text))
+                    start = more
+        return "".join(parts)
+
+    def _scalar(self, value: str) -> str:
+        if _quick_plain(value):
+            return value  # quicker to see again than to remember
+        found = self.scalars.get(value)
+        if found is None:
+            scalars = self.scalars
+            if len(scalars) >= _CACHE_SIZE:
+                scalars.clear()
+            found = scalars[value] = yaml_scalar(value)
+        return found
