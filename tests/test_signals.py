@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import LEAKY_VARIABLES, ROOT, write
+from tests.helpers import BUNDLED, LEAKY_VARIABLES, ROOT, invoke, write
 
 
 def timeline_text(count: int) -> str:
@@ -333,3 +333,20 @@ def test_ctrl_c_while_the_console_script_imports_exits_130_quietly(
             process.communicate()
     assert "Traceback" not in err, err
     assert process.returncode == 130, (process.returncode, err)
+
+
+def test_a_stop_wrapped_by_what_it_interrupted_exits_130_without_an_error_line(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Python wraps an exception raised while a class is made (`__set_name__`, as a dataclass
+    # defined by a module imported mid-run): the stop is still a stop, never "internal error".
+    import relations_cli.store.source as source
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as stop:
+            raise RuntimeError("Error calling __set_name__ on '_lru_cache_wrapper'") from stop
+
+    monkeypatch.setattr(source, "open_engine", interrupted)
+    outcome = invoke("--data", str(BUNDLED), "timeline")
+    assert (outcome.status, outcome.stderr) == (130, "")

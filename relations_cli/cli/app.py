@@ -113,11 +113,27 @@ class _Boundary(TyperGroup):
                 where = "standard output"
             status = _fail(f"{where}: {_reason(error)}", ExitStatus.ERROR)
         except Exception as error:
+            if _interrupted(error):
+                # A stop that landed inside something that wraps what it meets, such as a
+                # class being made during an import (RuntimeError: __set_name__).
+                return int(ExitStatus.INTERRUPTED)
             if debug:
                 raise
             status = _fail(f"internal error: {type(error).__name__}: {error} "
                            "(run with --debug for the traceback)", ExitStatus.ERROR)
         return int(status)
+
+
+def _interrupted(error: BaseException) -> bool:
+    """Whether a stop (Ctrl-C, or a signal the boundary turned into one) caused the error."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 _whole_process: list[bool] = []  # set by the console script: this run's status is the process's
