@@ -3,14 +3,16 @@ environment and a fixed width for every test."""
 
 from __future__ import annotations
 
+import compileall
 import os
 import signal
-from collections.abc import Iterator
+import sys
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import LEAKY_VARIABLES
+from tests.helpers import LEAKY_VARIABLES, ROOT
 
 # A test run started as a background job of a non-interactive shell (nohup, `cmd &` in a CI
 # script) ignores SIGINT, and every process it starts would inherit that: the tests that press
@@ -22,10 +24,12 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
 
 # Tests known to take many seconds of CPU or of waiting (measured with --durations): marked
 # `slow` here, in one list, so that `-m "not slow"` is the quick loop of editing, and started
-# first, so that on several workers (pytest-xdist) they run beside the rest, not after it.
+# first, in the order of this list (the longest first), so that on several workers
+# (pytest-xdist) they run beside the rest, not after it: the fault injection (45 s of CPU, a
+# minute on a busy machine) starts at once, so no worker waits for it at the end.
 SLOW = (
-    "tests/browser/",  # a real Chromium
     "tests/test_signals.py::test_fault_injection_on_a_large_build",
+    "tests/browser/",  # a real Chromium
     "tests/test_signals.py::test_a_stopped_build_leaves_nothing_behind",
     "tests/test_browse.py",  # Textual, and tmux
     "tests/test_properties.py",
@@ -61,16 +65,54 @@ SLOW = (
     "tests/test_terminal_views.py",
     "tests/test_process.py",
     "tests/test_serve_process.py",  # a server process per test, 1-5 s each (issue 23)
+    # Hypothesis over imports and exports of whole timelines, and over reports of every
+    # command: 1 to 7 s of CPU each.
+    "tests/test_import_roundtrip.py",
+    "tests/test_people_resolution.py::test_renaming_a_mention_to_an_alias_changes_no_report",
+    "tests/test_ingest_markwhen.py::test_any_text_comes_back_from_our_export",
+    "tests/test_ingest_markwhen.py::test_control_characters_and_huge_input_never_raise",
+    "tests/test_ingest_ics.py::test_control_characters_and_huge_calendars_never_raise",
+    "tests/test_markwhen.py::test_parser_reads_every_event_at_its_period",  # node, Markwhen's
+    "tests/test_index.py::test_filters_over_historical_dates_agree",
+    "tests/test_index.py::test_search_and_filters_agree_on_any_text",
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The program's bytecode, compiled once before any worker starts (into the ignored
+    `__pycache__` folders, where pip puts it for an installed copy): the suite runs the
+    source tree in its workers and in about 300 subprocesses (`PYTHONPATH`), and where
+    PYTHONDONTWRITEBYTECODE is set, as in many containers and CI images, no import writes it,
+    so each process compiled the modules it imports again, 0.2 s of CPU each."""
+    if not hasattr(config, "workerinput"):  # the controller, or the only process with -n 0
+        compileall.compile_dir(ROOT / "relations_cli", quiet=1)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session: pytest.Session) -> Generator[None, object, object]:
+    """pytest keeps its rewriting of each test module's asserts (a fifth of collecting, in
+    each worker) as bytecode in `tests/__pycache__`, and reads it back on the next run; but it
+    writes it only where bytecode may be written. Allowed while the test modules are
+    collected, so that PYTHONDONTWRITEBYTECODE does not make every run rewrite them again."""
+    kept = sys.dont_write_bytecode
+    sys.dont_write_bytecode = False
+    try:
+        return (yield)
+    finally:
+        sys.dont_write_bytecode = kept
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     slow = pytest.mark.slow
+    rank = {}
     for item in items:
-        if item.nodeid.startswith(SLOW):
-            item.add_marker(slow)
-    # Stable: the slow ones first, each group in its own order.
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+        for place, prefix in enumerate(SLOW):
+            if item.nodeid.startswith(prefix):
+                item.add_marker(slow)
+                rank[item.nodeid] = place
+                break
+    # Stable: the slow ones first, in the order of SLOW; then the rest in their own order.
+    items.sort(key=lambda item: rank.get(item.nodeid, len(SLOW)))
 
 
 @pytest.fixture(scope="session", autouse=True)

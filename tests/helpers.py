@@ -8,6 +8,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -31,20 +32,59 @@ class Outcome:
         return f"exit {self.status}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
 
 
+# The Click command Typer builds for each command name (see invoke): built once in a process,
+# then run again and again, as a Click command may be (it keeps nothing between runs).
+_COMMANDS: dict[str | None, Any] = {}
+
+
 def invoke(*args: str, env: dict[str, str] | None = None) -> Outcome:
     """Run a command in-process through Typer's CliRunner, with the app the console script
     runs: the command asked for alone (relations_cli.cli._app_for), not every command. Typer
     turns the app it is given into Click commands on every call, 3 ms a command: with the
-    whole app that was 48 of the 58 ms of a typical call, and a fifth of the suite."""
-    from relations_cli.cli import _app_for
+    whole app that was 48 of the 58 ms of a typical call, and a fifth of the suite; the one
+    command still took 3 ms of every call, so its Click command is built once per name and
+    kept (`_COMMANDS`). Completion gets the whole app, built afresh, as the program does."""
+    import typer.main
+
+    from relations_cli.cli import _app_for, _command_in
 
     wanted = list(args)
-    if env and any(key.startswith("_RELATIONS_COMPLETE") for key in env):
+    command: Any
+    if any(key.startswith("_RELATIONS_COMPLETE") for key in [*(env or {}), *os.environ]):
         from relations_cli.cli import app
+
+        command = typer.main.get_command(app)
     else:
-        app = _app_for(wanted)
-    result = CliRunner().invoke(app, wanted, env=env)
-    return Outcome(result.exit_code, result.stdout, result.stderr)
+        name = _command_in(wanted)
+        command = _COMMANDS.get(name)
+        if command is None:
+            command = _COMMANDS[name] = typer.main.get_command(_app_for(wanted))
+    return _in_process(command, wanted, env)
+
+
+def _in_process(command: Any, args: list[str], env: dict[str, str] | None) -> Outcome:
+    """What `CliRunner.invoke` does with the Click command of an app: the run in the
+    runner's isolation (its streams and environment), its exit status as the runner reads a
+    SystemExit, 1 for an exception."""
+    runner = CliRunner()
+    with runner.isolation(env=env) as (stdout, stderr, _):
+        try:
+            command.main(args=args, prog_name=runner.get_default_prog_name(command))
+            status = 0
+        except SystemExit as stop:
+            code = 0 if stop.code is None else stop.code
+            if not isinstance(code, int):
+                sys.stdout.write(f"{code}\n")
+                code = 1
+            status = code
+        except Exception:
+            status = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        out, err = stdout.getvalue(), stderr.getvalue()
+    return Outcome(status, out.decode(runner.charset, "replace").replace("\r\n", "\n"),
+                   err.decode(runner.charset, "replace").replace("\r\n", "\n"))
 
 
 def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,

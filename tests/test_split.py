@@ -42,22 +42,28 @@ def contents(db: sqlite3.Connection) -> tuple[object, ...]:
     return events, header, sub, aliases
 
 
-def sequential(path: Path) -> tuple[object, ...]:
+def sequential_index(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(":memory:")
     build_index(db, path, split=False)
-    return contents(db)
+    return db
 
 
-def split_at(path: Path, cut: int) -> tuple[tuple[object, ...], bool] | None:
+def sequential(path: Path) -> tuple[object, ...]:
+    return contents(sequential_index(path))
+
+
+def split_at(path: Path, cut: int,
+             built: sqlite3.Connection) -> tuple[tuple[object, ...], bool] | None:
     """The index built with the file cut at `cut` (halves read here, in order), and whether
-    the split was kept; None when that line cannot be a cut at all."""
+    the split was kept; None when that line cannot be a cut at all. `built` is the
+    sequential build of the same file (`sequential_index`), copied for the probe."""
     plan = plan_at(path, cut)
     if plan is None:
         return None
     from relations_cli.store.build import _empty, read_with_plan
 
     probe = sqlite3.connect(":memory:")
-    build_index(probe, path, split=False)  # the schema, then emptied
+    built.backup(probe)  # the schema, then emptied (a copy: the same file built again)
     _empty(probe)
     kept = read_with_plan(probe, path, plan, processes=False) is not None
     db = sqlite3.connect(":memory:")
@@ -95,11 +101,12 @@ def test_a_split_at_a_real_item_is_kept(tmp_path: Path) -> None:
         lines += [f"  - id: e-{n}", f"    date: 2015-01-{1 + n % 28:02d}", f"    title: E {n}"]
     path = write(tmp_path, "\n".join(lines) + "\n")
     cut = path.read_bytes().index(b"  - id: e-25")
-    outcome = split_at(path, cut)
+    whole = sequential_index(path)
+    outcome = split_at(path, cut, whole)
     assert outcome is not None
     built, kept = outcome
     assert kept
-    assert built == sequential(path)
+    assert built == contents(whole)
 
 
 # -- the property: any timeline, any cut --------------------------------------------------------
@@ -175,12 +182,13 @@ def test_every_cut_reads_as_the_sequential_reading(tmp_path: Path, text: str) ->
     except TimelineError:
         assume(False)
         return
-    expected = sequential(path)
+    whole = sequential_index(path)
+    expected = contents(whole)
     data = path.read_bytes()
     starts = {sum(len(line) for line in data.splitlines(keepends=True)[: event.line - 1])
               for event in timeline.events}
     for cut in candidate_cuts(data):
-        outcome = split_at(path, cut)
+        outcome = split_at(path, cut, whole)
         if outcome is None:
             continue
         built, kept = outcome
