@@ -48,7 +48,8 @@ def _ticks(start: Day, end: Day, room: int) -> list[tuple[Day, str]]:
         index = start.year * 12 + start.month - 1
         index = -(-index // months) * months
         found: list[tuple[Day, str]] = []
-        while index // 12 <= end.year and index // 12 <= 9999:
+        # Stops one past `room`: a level with more labels than fit is not listed whole.
+        while index // 12 <= min(end.year, 9999) and len(found) <= room:
             day = Day.of(index // 12, index % 12 + 1, 1)
             if start <= day <= end:
                 year = year_text(day.year)
