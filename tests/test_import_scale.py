@@ -58,7 +58,7 @@ def _value(key: str) -> st.SearchStrategy[Any]:
 _DRAFTS = st.fixed_dictionaries({}, optional={key: _value(key) for key in FIELD_ORDER})
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(_DRAFTS, max_size=8), st.sampled_from([(2, 4), (0, 2), (4, 6)]),
        st.sampled_from(["\n", "\r\n"]))
 def test_the_batch_renderer_writes_what_render_event_writes(
@@ -77,7 +77,7 @@ def test_the_batch_renderer_writes_what_render_event_writes(
     assert texts(drafts) == expected  # and again, from its caches
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(_TEXT)
 def test_quick_plain_never_says_plain_where_the_closer_look_would_quote(value: str) -> None:
     if value and _quick_plain(value):
@@ -135,7 +135,7 @@ _ROW = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(_ROW, min_size=1, max_size=4), st.sampled_from([(2, 4), (0, 2), (4, 6)]),
        st.sampled_from(["\n", "\r\n"]))
 def test_a_draft_the_reader_accepts_is_an_event_the_loader_accepts(
@@ -388,7 +388,7 @@ _CHECK_DRAFT = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(_CHECK_DRAFT, max_size=5))
 def test_a_batch_passes_only_when_check_draft_finds_nothing_in_any_draft(
         drafts: list[dict[str, Any]]) -> None:
