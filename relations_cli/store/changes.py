@@ -29,7 +29,7 @@ from relations_cli.store.install import (
     opened_snapshot,
     read_text,
 )
-from relations_cli.store.layout import Item, blank_between, layout
+from relations_cli.store.layout import Item, blank_between, layout, list_items
 from relations_cli.store.locate import Located, NotHere, Row, Window, from_index, from_reading
 from relations_cli.store.write import (
     Change,
@@ -277,6 +277,50 @@ def _verify(text: str, start: int, expected: Sequence[str]) -> list[Item]:
     return found
 
 
+def _landed(text: str, start: int, splice: Splice, blocks: Sequence[str], first: Item | None,
+            after: Item | None, expected: Sequence[str]) -> None:
+    """That the new `blocks`, spliced in, are events exactly where planned: the events of
+    `text` from `start` (the line of the event before them, or of the first block) to the
+    end of the event after them are the `expected` ones in order, and each one's written
+    values lie between its planned start and the next one's (a block's: before its own
+    end). Read with one pass of PyYAML's parser and no field placed; NotHere if not."""
+    from relations_cli.store.layout import BREAK, line_start
+
+    bounds: list[tuple[int, int]] = []  # each expected event's planned start and limit
+    cursor = splice.start
+    for block in blocks:
+        body = block.rstrip("\r\n")
+        at = text.find(body, cursor, splice.start + len(splice.text))
+        if at < 0:
+            raise NotHere
+        cursor = at + len(body)
+        bounds.append((at, cursor))
+    if first is None:  # the event before the blocks: from its line to the first block
+        bounds.insert(0, (start, bounds[0][0]))
+    following = after if after is not None else first
+    end = (_mapped(following.end, splice) if following is not None
+           else splice.start + len(splice.text))
+    if following is not None:
+        bounds.append((_mapped(following.start, splice), end))
+    if len(bounds) != len(expected) or bounds[0][0] != start:
+        raise NotHere
+    found = list_items(text[start:end])
+    if found is None or [event_id for event_id, _, _ in found] != list(expected):
+        raise NotHere  # the splice did not land as planned: let the whole path decide
+
+    line, at = 0, start
+
+    def mark(index: int) -> tuple[int, int]:  # (line, column) of text[index] in the slice
+        nonlocal line, at
+        line += len(BREAK.findall(text, at, index))
+        at = index
+        return line, index - max(line_start(text, index), start)
+
+    for (low, high), (_, first_key, last_value) in zip(bounds, found, strict=True):
+        if low < at or first_key < mark(low) or last_value > mark(high):
+            raise NotHere
+
+
 def _mapped(index: int, splice: Splice) -> int:
     """Where a position of the text before a splice is after it."""
     if index < splice.start:
@@ -348,6 +392,7 @@ def _insertion(located: Located, later: Row | None, drafts: list[Draft], style: 
         splice = insertion_splice(window.text, None, items[0], blocks, blank, newline)
         expected = [*new_ids, later.id]
         verify_from = splice.start
+        after_item = None
     else:
         window, items = located.window(previous, 2)
         after_item = items[1] if len(items) > 1 else None
@@ -357,8 +402,12 @@ def _insertion(located: Located, later: Row | None, drafts: list[Draft], style: 
         expected = [previous.id, *new_ids] + ([after_item.id] if after_item else [])
         verify_from = items[0].start
     new_text = apply(window.text, splice)
+    if checked:
+        _landed(new_text, verify_from, splice, blocks,
+                items[0] if previous is None else None, after_item, expected)
+        return _Part(window, splice)
     found = _verify(new_text, verify_from, expected)
-    for item in found[: len(expected)] if not checked else ():
+    for item in found[: len(expected)]:
         if item.id in new_ids:
             _check_item(located, new_text, item, newline,
                         _line_of(window, new_text, item.start))
