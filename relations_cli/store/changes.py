@@ -44,9 +44,9 @@ from relations_cli.store.write import (
     order_key,
     removal_splice,
     remove_event,
-    render_event,
     set_fields,
 )
+from relations_cli.store.yamltext import EventTexts
 
 __all__ = ["Outcome", "add", "change", "edit", "remove"]
 
@@ -367,23 +367,27 @@ def _add_fast(located: Located, drafts: Sequence[Draft], checked: bool = False) 
     ordered = located.in_date_order()
     # Each draft goes before the first event that sorts after it (None: at the end); drafts
     # bound for one place go together, in date order.
-    groups: dict[int, tuple[Row | None, list[Draft]]] = {}
-    for draft in sorted(drafts, key=_sort_key):
+    groups: dict[int, tuple[Row | None, list[Draft], list[str]]] = {}
+    in_order = sorted(drafts, key=_sort_key)
+    # Their texts in one batch: EventTexts writes what render_event writes, a field at a time.
+    texts = EventTexts(head[0].dash, head[0].indent, newline)(in_order)
+    for draft, text in zip(in_order, texts, strict=True):
         key = order_key(str(draft.get("date") or ""), str(draft.get("end") or ""))
         later = located.first_later(key) if key is not None and ordered else None
         place = later.n if later is not None else -1
-        groups.setdefault(place, (later, []))[1].append(draft)
-    parts = [_insertion(located, later, group, head[0], blank, newline, checked)
-             for later, group in groups.values()]
+        group = groups.setdefault(place, (later, [], []))
+        group[1].append(draft)
+        group[2].append(text)
+    parts = [_insertion(located, later, group, blocks, blank, newline, checked)
+             for later, group, blocks in groups.values()]
     return _Planned(parts, tuple(str(draft["id"]) for draft in drafts))
 
 
-def _insertion(located: Located, later: Row | None, drafts: list[Draft], style: Item,
+def _insertion(located: Located, later: Row | None, drafts: list[Draft], blocks: list[str],
                blank: bool, newline: str, checked: bool = False) -> _Part:
-    """New events inserted just before the event `later` (None: after the last), found in
-    their window where they were meant to go, and each checked by the strict loader unless
-    the drafts were `checked` already."""
-    blocks = [render_event(draft, style.dash, style.indent, newline) for draft in drafts]
+    """New events (`blocks`, the drafts' texts) inserted just before the event `later` (None:
+    after the last), found in their window where they were meant to go, and each checked by
+    the strict loader unless the drafts were `checked` already."""
     new_ids = [str(draft["id"]) for draft in drafts]
     previous = located.before(later) if later is not None else located.last()
     if previous is None:  # first of all
