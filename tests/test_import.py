@@ -664,3 +664,40 @@ def test_what_is_there_is_found_through_the_fresh_index(tmp_path: Path,
                    "x,2015-09-03,First event,\n", "again.csv")
     done = invoke("import", str(source), "--data", str(target), "--update")
     assert "0 added, 1 skipped, 1 updated" in done.stderr, done
+
+
+SAME_DAY = """\
+title: Same day
+events:
+  - id: year
+    date: 2015
+    title: Same
+  - id: month
+    date: 2015-01
+    title: Same
+  - id: day
+    date: 2015-01-01
+    title: Same
+  - id: season
+    date: 2015-21
+    title: Same
+"""
+
+
+@pytest.mark.parametrize("date", ["2015", "2015-01", "2015-01-01", "2015-21"])
+def test_the_index_finds_what_a_reading_finds_on_a_day_of_many_precisions(
+        tmp_path: Path, date: str) -> None:
+    """Events that start on one day at different precisions: the index lookup (which asks
+    only for the wanted precisions) finds the same events as a reading of the file."""
+    from relations_cli.store import importing
+
+    target = write(tmp_path, SAME_DAY)
+    key = importing._key(date, "Same")
+    assert key is not None
+    read = importing._present(target, set(), {key})  # no index yet: a reading
+    assert invoke("timeline", "--data", str(target)).status == 0  # builds the index
+    indexed: dict[Any, Any] = {}
+    assert importing._from_index(target, set(), {key},
+                                 lambda event: indexed.setdefault(event.id, event))
+    assert sorted(event_id for event_id in read if isinstance(event_id, str)) == sorted(
+        event_id for event_id in indexed if importing._event_key(indexed[event_id]) == key)

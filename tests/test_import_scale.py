@@ -396,3 +396,113 @@ def test_a_batch_passes_only_when_check_draft_finds_nothing_in_any_draft(
 
     if passes_all(drafts):
         assert [check_draft(draft) for draft in drafts] == [[] for _ in drafts]
+
+
+@pytest.mark.parametrize("fault", ["before the previous event", "inside the previous event",
+                                   "inside the next event"])
+def test_checked_rows_spliced_where_the_plan_did_not_say_are_never_installed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str) -> None:
+    """Rows the reader checked skip the strict loader, not the check that the new text has
+    exactly the planned events in the planned order: a splice put elsewhere (fault
+    injected) is refused, and the whole-text path writes what the right plan writes."""
+    from relations_cli.store import changes, write
+    from relations_cli.store.layout import Item, line_after
+    from relations_cli.store.loader import validate_file
+
+    def drafts() -> list[dict[str, Any]]:
+        return [{"id": "new-a", "date": "2001-01-05", "title": "New A"},
+                {"id": "new-b", "date": "2001-01-05", "title": "New B"}]
+
+    expected_path = tmp_path / "expected.yaml"
+    _timeline(expected_path, 20)
+    assert changes.change(expected_path, drafts(), [], checked=True).fast
+
+    path = tmp_path / "t.yaml"
+    _timeline(path, 20)
+    real = write.insertion_splice
+
+    def misplaced(text: str, before: Item | None, after: Item | None, blocks: Any,
+                  blank: bool, newline: str) -> write.Splice:
+        right = real(text, before, after, blocks, blank, newline)
+        assert before is not None
+        assert after is not None
+        at = {"before the previous event": before.start,
+              "inside the previous event": line_after(text, before.start),
+              "inside the next event": line_after(text, after.start)}[fault]
+        return write.Splice(at, at, right.text)
+
+    whole: list[bool] = []
+    real_whole = changes._change_whole
+
+    def counted(*args: Any) -> Any:
+        whole.append(True)
+        return real_whole(*args)
+
+    monkeypatch.setattr(changes, "insertion_splice", misplaced)
+    monkeypatch.setattr(changes, "_change_whole", counted)
+    outcome = changes.change(path, drafts(), [], checked=True)
+    assert not outcome.fast
+    assert whole == [True]
+    assert path.read_bytes() == expected_path.read_bytes()
+    _, problems = validate_file(path)
+    assert problems == []
+
+
+@given(st.lists(st.sampled_from(["a", "b", "", "id", "x y"]), max_size=6),
+       st.sampled_from(["  ", "", "    "]), st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_list_items_reads_the_events_items_at_reads(ids: list[str], indent: str,
+                                                    nested: bool) -> None:
+    from relations_cli.store.layout import items_at, list_items
+
+    def list_ids(text: str) -> list[str] | None:
+        found = list_items(text)
+        return None if found is None else [event_id for event_id, _, _ in found]
+
+    extra = f"{indent}  tags: [id, {{id: z}}]\n{indent}  more:\n{indent}    id: q\n" \
+        if nested else ""
+    text = "".join(f"{indent}- title: t\n{extra}" + (f"{indent}  id: '{value}'\n" if value
+                                                   else "") for value in ids)
+    if not ids:
+        assert list_ids(text) is None  # not a list
+        return
+    assert list_ids(text) == [item.id for item in items_at(text, len(ids) + 1)]
+    assert list_ids(text + "other: 1\n") is None
+    assert list_ids(f"{indent}- just text\n" + text) is None
+
+
+@pytest.mark.parametrize("blank", [False, True])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("final_break", [True, False])
+@pytest.mark.parametrize("date", ["2000-01-01", "2001-01-02", "2001-01-03", "2005-01-01"])
+def test_checked_rows_land_on_windows_as_unchecked_ones_do(
+        tmp_path: Path, blank: bool, newline: str, final_break: bool, date: str) -> None:
+    """First, between (after a block scalar too), last, with blank lines or none, LF or
+    CRLF, with a final line break or none: checked rows are planned on windows of the file
+    (their landing checked without placing their fields) and write the bytes unchecked
+    rows write."""
+    from relations_cli.store import changes
+    from relations_cli.store.loader import validate_file
+
+    def event(number: int, day: str) -> str:
+        if number == 1:
+            return (f"  - id: e1\n    date: {day}\n    title: Event 1\n    summary: |\n"
+                    "      line one\n      line two\n")
+        return (f"  - id: e{number}  # note\n    date: {day}\n    title: 'Event {number}'\n"
+                f"    tags: [a, 'b c']\n    sources:\n      - {{title: S, url: 'https://x.org'}}\n")
+
+    events = ("\n" if blank else "").join(
+        event(number, day) for number, day in enumerate(["2001-01-01", "2001-01-02",
+                                                         "2001-01-04"]))
+    text = f"title: T\nevents:\n{events}"
+    text = (text if final_break else text.rstrip("\n")).replace("\n", newline)
+    written = {}
+    for checked in (True, False):
+        path = tmp_path / f"{checked}.yaml"
+        path.write_bytes(text.encode())
+        drafts = [{"id": "n1", "date": date, "title": "N one"},
+                  {"id": "n2", "date": date, "title": "N: two", "summary": "a\nb"}]
+        assert changes.change(path, drafts, [], checked=checked).fast
+        written[checked] = path.read_bytes()
+        assert validate_file(path)[1] == []
+    assert written[True] == written[False]

@@ -29,7 +29,7 @@ from relations_cli.store.install import (
     opened_snapshot,
     read_text,
 )
-from relations_cli.store.layout import Item, blank_between, layout
+from relations_cli.store.layout import Item, blank_between, layout, list_items
 from relations_cli.store.locate import Located, NotHere, Row, Window, from_index, from_reading
 from relations_cli.store.write import (
     Change,
@@ -44,9 +44,9 @@ from relations_cli.store.write import (
     order_key,
     removal_splice,
     remove_event,
-    render_event,
     set_fields,
 )
+from relations_cli.store.yamltext import EventTexts
 
 __all__ = ["Outcome", "add", "change", "edit", "remove"]
 
@@ -277,6 +277,50 @@ def _verify(text: str, start: int, expected: Sequence[str]) -> list[Item]:
     return found
 
 
+def _landed(text: str, start: int, splice: Splice, blocks: Sequence[str], first: Item | None,
+            after: Item | None, expected: Sequence[str]) -> None:
+    """That the new `blocks`, spliced in, are events exactly where planned: the events of
+    `text` from `start` (the line of the event before them, or of the first block) to the
+    end of the event after them are the `expected` ones in order, and each one's written
+    values lie between its planned start and the next one's (a block's: before its own
+    end). Read with one pass of PyYAML's parser and no field placed; NotHere if not."""
+    from relations_cli.store.layout import BREAK, line_start
+
+    bounds: list[tuple[int, int]] = []  # each expected event's planned start and limit
+    cursor = splice.start
+    for block in blocks:
+        body = block.rstrip("\r\n")
+        at = text.find(body, cursor, splice.start + len(splice.text))
+        if at < 0:
+            raise NotHere
+        cursor = at + len(body)
+        bounds.append((at, cursor))
+    if first is None:  # the event before the blocks: from its line to the first block
+        bounds.insert(0, (start, bounds[0][0]))
+    following = after if after is not None else first
+    end = (_mapped(following.end, splice) if following is not None
+           else splice.start + len(splice.text))
+    if following is not None:
+        bounds.append((_mapped(following.start, splice), end))
+    if len(bounds) != len(expected) or bounds[0][0] != start:
+        raise NotHere
+    found = list_items(text[start:end])
+    if found is None or [event_id for event_id, _, _ in found] != list(expected):
+        raise NotHere  # the splice did not land as planned: let the whole path decide
+
+    line, at = 0, start
+
+    def mark(index: int) -> tuple[int, int]:  # (line, column) of text[index] in the slice
+        nonlocal line, at
+        line += len(BREAK.findall(text, at, index))
+        at = index
+        return line, index - max(line_start(text, index), start)
+
+    for (low, high), (_, first_key, last_value) in zip(bounds, found, strict=True):
+        if low < at or first_key < mark(low) or last_value > mark(high):
+            raise NotHere
+
+
 def _mapped(index: int, splice: Splice) -> int:
     """Where a position of the text before a splice is after it."""
     if index < splice.start:
@@ -323,23 +367,27 @@ def _add_fast(located: Located, drafts: Sequence[Draft], checked: bool = False) 
     ordered = located.in_date_order()
     # Each draft goes before the first event that sorts after it (None: at the end); drafts
     # bound for one place go together, in date order.
-    groups: dict[int, tuple[Row | None, list[Draft]]] = {}
-    for draft in sorted(drafts, key=_sort_key):
+    groups: dict[int, tuple[Row | None, list[Draft], list[str]]] = {}
+    in_order = sorted(drafts, key=_sort_key)
+    # Their texts in one batch: EventTexts writes what render_event writes, a field at a time.
+    texts = EventTexts(head[0].dash, head[0].indent, newline)(in_order)
+    for draft, text in zip(in_order, texts, strict=True):
         key = order_key(str(draft.get("date") or ""), str(draft.get("end") or ""))
         later = located.first_later(key) if key is not None and ordered else None
         place = later.n if later is not None else -1
-        groups.setdefault(place, (later, []))[1].append(draft)
-    parts = [_insertion(located, later, group, head[0], blank, newline, checked)
-             for later, group in groups.values()]
+        group = groups.setdefault(place, (later, [], []))
+        group[1].append(draft)
+        group[2].append(text)
+    parts = [_insertion(located, later, group, blocks, blank, newline, checked)
+             for later, group, blocks in groups.values()]
     return _Planned(parts, tuple(str(draft["id"]) for draft in drafts))
 
 
-def _insertion(located: Located, later: Row | None, drafts: list[Draft], style: Item,
+def _insertion(located: Located, later: Row | None, drafts: list[Draft], blocks: list[str],
                blank: bool, newline: str, checked: bool = False) -> _Part:
-    """New events inserted just before the event `later` (None: after the last), found in
-    their window where they were meant to go, and each checked by the strict loader unless
-    the drafts were `checked` already."""
-    blocks = [render_event(draft, style.dash, style.indent, newline) for draft in drafts]
+    """New events (`blocks`, the drafts' texts) inserted just before the event `later` (None:
+    after the last), found in their window where they were meant to go, and each checked by
+    the strict loader unless the drafts were `checked` already."""
     new_ids = [str(draft["id"]) for draft in drafts]
     previous = located.before(later) if later is not None else located.last()
     if previous is None:  # first of all
@@ -348,6 +396,7 @@ def _insertion(located: Located, later: Row | None, drafts: list[Draft], style: 
         splice = insertion_splice(window.text, None, items[0], blocks, blank, newline)
         expected = [*new_ids, later.id]
         verify_from = splice.start
+        after_item = None
     else:
         window, items = located.window(previous, 2)
         after_item = items[1] if len(items) > 1 else None
@@ -357,8 +406,12 @@ def _insertion(located: Located, later: Row | None, drafts: list[Draft], style: 
         expected = [previous.id, *new_ids] + ([after_item.id] if after_item else [])
         verify_from = items[0].start
     new_text = apply(window.text, splice)
+    if checked:
+        _landed(new_text, verify_from, splice, blocks,
+                items[0] if previous is None else None, after_item, expected)
+        return _Part(window, splice)
     found = _verify(new_text, verify_from, expected)
-    for item in found[: len(expected)] if not checked else ():
+    for item in found[: len(expected)]:
         if item.id in new_ids:
             _check_item(located, new_text, item, newline,
                         _line_of(window, new_text, item.start))

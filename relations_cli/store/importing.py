@@ -135,9 +135,10 @@ def _from_index(path: Path, ids: set[str], keys: set[_Key],
     import json
     import sqlite3
 
+    from relations_cli.core.model import Precision
     from relations_cli.core.records import event_from_record
     from relations_cli.store.cache import cache_dir, fresh_index, index_path
-    from relations_cli.store.rows import Packer
+    from relations_cli.store.rows import PRECISIONS, Packer
 
     folder = cache_dir()
     if folder is None:
@@ -164,12 +165,25 @@ def _from_index(path: Path, ids: set[str], keys: set[_Key],
         # titles wanted that day: a record is `json.dumps(..., ensure_ascii=False)`, so an
         # event with that title holds it so written. A large timeline has dozens of events
         # a day, and reading them all was most of an import's time.
+        # Only the events of a wanted precision that day: the index stores an event's
+        # precision (event.date.precision, as a key holds it) as its place in PRECISIONS.
         titles: dict[int, set[str]] = {}
+        precisions: dict[int, set[int] | None] = {}
         for key in keys:
             titles.setdefault(key[0], set()).add(json.dumps(key[3], ensure_ascii=False))
+            places = precisions.setdefault(key[0], set())
+            precision = Precision(key[2])
+            if places is not None and precision in PRECISIONS:
+                places.add(PRECISIONS.index(precision))
+            else:
+                precisions[key[0]] = None  # a precision the index has no place for: all
         for day, wanted_titles in sorted(titles.items()):
-            for record, line in db.execute("SELECT record, line FROM events WHERE "
-                                           "first_day = ?", (day,)):
+            places = precisions[day]
+            query, values = ("SELECT record, line FROM events WHERE first_day = ?", [day])
+            if places is not None:
+                query += f" AND precision IN ({','.join('?' * len(places))})"
+                values += sorted(places)
+            for record, line in db.execute(query, values):
                 text = packer.record(record)
                 if any(title in text for title in wanted_titles):
                     keep(event_from_record(json.loads(text), line))

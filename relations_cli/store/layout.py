@@ -25,7 +25,7 @@ from typing import Any
 from relations_cli.core.errors import Problem, TimelineError, WriteError
 
 __all__ = ["BREAK", "Field", "Item", "Layout", "blank_between", "comments_between", "items_at",
-           "layout", "line_after", "line_start", "newline_of"]
+           "layout", "line_after", "line_start", "list_items", "newline_of"]
 
 # Every line break YAML 1.1 knows (PyYAML counts each as a line).
 BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
@@ -208,6 +208,66 @@ def items_at(window: str, count: int, start: int = 0) -> list[Item]:
         # widens it when it has fewer events than it needs.
         pass
     return items
+
+
+def list_items(text: str) -> list[tuple[str, tuple[int, int], tuple[int, int]]] | None:
+    """Each event of `text`, when it is exactly a block list of events (a mapping each), as
+    its id ("" when it has none), where its first key starts and where its last written
+    value ends (line and column, as PyYAML counts them in `text`); read with PyYAML's
+    parser as `items_at` reads them, without placing their fields. None when the text is
+    anything else, or not YAML."""
+    y = _yaml()
+    scalar = y.ScalarEvent
+    starts = (y.MappingStartEvent, y.SequenceStartEvent)
+    ends = (y.MappingEndEvent, y.SequenceEndEvent)
+    events = _parse(text)
+    found: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
+    try:
+        if not (isinstance(next(events), y.StreamStartEvent)
+                and isinstance(next(events), y.DocumentStartEvent)):
+            return None
+        start = next(events)
+        if not isinstance(start, y.SequenceStartEvent) or start.flow_style:
+            return None
+        while True:
+            item = next(events)
+            if isinstance(item, y.SequenceEndEvent):
+                break
+            if not isinstance(item, y.MappingStartEvent):
+                return None
+            mark = item.start_mark
+            last = (mark.line, mark.column)
+            flows = [bool(item.flow_style)]  # whether each open collection is flow style
+            event_id = ""
+            key: Any = None  # the last key of the event's own mapping
+            expect_key = True
+            while flows:
+                event = next(events)
+                if isinstance(event, ends):
+                    if flows.pop():  # a flow collection's closing bracket is written
+                        last = max(last, (event.end_mark.line, event.end_mark.column))
+                    if len(flows) == 1:  # a key or value of the event's mapping is done
+                        expect_key = not expect_key
+                    continue
+                opens = isinstance(event, starts)
+                if not opens:
+                    last = max(last, (event.end_mark.line, event.end_mark.column))
+                if len(flows) == 1:
+                    if expect_key:
+                        key = event
+                    elif isinstance(key, scalar) and key.value == "id":
+                        event_id = event.value if isinstance(event, scalar) else ""
+                    if not opens:
+                        expect_key = not expect_key
+                if opens:
+                    flows.append(bool(event.flow_style))
+            found.append((event_id, (mark.line, mark.column), last))
+        if not (isinstance(next(events), y.DocumentEndEvent)
+                and isinstance(next(events), y.StreamEndEvent)):
+            return None
+    except (y.YAMLError, StopIteration):
+        return None
+    return found
 
 
 def _walk(events: Iterator[Any], text: str, position: _Positions,
