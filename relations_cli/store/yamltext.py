@@ -12,7 +12,7 @@ any kind (`\\n \\r U+0085 U+2028 U+2029`), a control character or edge spaces.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -263,27 +263,20 @@ class EventTexts:
         return [(get(value) or line(key, value)) if value else "" for value in values]
 
     def _lists(self, key: str, values: list[Any], slow: set[int]) -> list[str]:
-        lines, line = self.lines[key], self._line
-        out: list[str] = []
-        for at, value in enumerate(values):
-            if not value:
-                out.append("")
-            elif type(value) is str:
-                out.append(lines.get(value) or line(key, value))
-            else:
-                try:  # a list seen before was all text then: equal items are the same text
-                    found = lines.get(tuple(value))
-                except TypeError:  # an item that is a list or a mapping
-                    found = None
-                if found is None:
-                    found = self._list_line(key, value, slow, at)
-                out.append(found)
-        return out
+        lines = self.lines[key]
 
-    def _list_line(self, key: str, value: list[Any], slow: set[int], at: int) -> str:
+        def listed(value: list[Any]) -> str | None:
+            try:  # a list seen before was all text then: equal items are the same text
+                found = lines.get(tuple(value))
+            except TypeError:  # an item that is a list or a mapping
+                found = None
+            return found if found is not None else self._list_line(key, value)
+
+        return self._column(key, values, slow, listed)
+
+    def _list_line(self, key: str, value: list[Any]) -> str | None:
         if not all(type(item) is str for item in value):
-            slow.add(at)
-            return ""
+            return None
         items = [item if _PLAIN_FLOW.fullmatch(item) and item[-1] != " "
                  and item.casefold() not in _WORDS else yaml_scalar(item, True)
                  for item in value]
@@ -294,6 +287,12 @@ class EventTexts:
         return line
 
     def _records(self, key: str, values: list[Any], slow: set[int]) -> list[str]:
+        return self._column(key, values, slow, lambda value: self._record_lines(key, value))
+
+    def _column(self, key: str, values: list[Any], slow: set[int],
+                other: Callable[[Any], str | None]) -> list[str]:
+        """Each value's line: none for an empty one, a text's from the cache, anything else
+        from `other`, whose None puts the value's place in `slow` (written the careful way)."""
         lines, line = self.lines[key], self._line
         out: list[str] = []
         for at, value in enumerate(values):
@@ -302,7 +301,7 @@ class EventTexts:
             elif type(value) is str:
                 out.append(lines.get(value) or line(key, value))
             else:
-                text = self._record_lines(key, value)
+                text = other(value)
                 if text is None:
                     slow.add(at)
                 out.append(text or "")
