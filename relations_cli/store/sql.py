@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -27,6 +28,19 @@ class Selection(NamedTuple):
 
 def _glob_literal(text: str) -> str:
     return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in text)
+
+
+_GLOB_SPECIAL = re.compile(r"[*?\[]")
+
+
+def _trigram_serves(key: str) -> bool:
+    """Whether the trigram index may answer `body GLOB '*key*'`. SQLite 3.40 (Debian 12's)
+    measures each literal run of a GLOB pattern in bytes (later versions count characters): a
+    run of one or two characters in three bytes or more (`0é` in the key `*0é`, whose `*` is
+    bracketed) became a phrase without a trigram, which found nothing or crashed the process.
+    Such keys, and keys under three characters, are looked for in every body."""
+    return len(key) >= 3 and all(len(run) >= 3 or len(run.encode()) < 3
+                                 for run in _GLOB_SPECIAL.split(key))
 
 
 def pairs(name: str, shift: int, where: str = "") -> str:
@@ -101,9 +115,7 @@ def selection(query: Query, max_span: int, shift: int) -> Selection:
     if keys and not in_python:
         parts = []
         for key in keys:
-            # The trigram index serves terms of three characters or more; shorter ones
-            # are looked for in every body (SQLite 3.40 misses short non-ASCII patterns).
-            own = ("body GLOB ?", f"*{_glob_literal(key)}*") if len(key) >= 3 else \
+            own = ("body GLOB ?", f"*{_glob_literal(key)}*") if _trigram_serves(key) else \
                 ("instr(body, ?)", key)
             # One list of rowids (a UNION) rather than the OR of two: SQLite then looks
             # each event up once.
