@@ -108,10 +108,10 @@ CREATE INDEX aliases_folded ON aliases(folded);
 
 def build_index(db: sqlite3.Connection, source: Path,
                 progress: Callable[[int, int], None] | None = None,
-                split: bool | SplitPlan = True, processes: bool = True) -> None:
+                split: bool | SplitPlan = True, processes: bool = True) -> bool:
     """Fill an empty database with the index of `source`; raises TimelineError when the file
-    has problems. `split` may name the cut to try (tests try every one), and `processes=False`
-    reads both halves here, one after the other.
+    has problems. True when the file was read in two halves. `split` may name the cut to try
+    (tests try every one), and `processes=False` reads both halves here, one after the other.
 
     In order: what the index records of the file, taken before reading it (store/cache);
     the file read in two halves (store/parallel) when that is worth it and proven, else in
@@ -130,6 +130,7 @@ def build_index(db: sqlite3.Connection, source: Path,
         write = RowWriter(db)
         plan = split if isinstance(split, SplitPlan) else None
         built = _trusted(db, write, read_in_halves(source, write, progress, plan, processes))
+    in_halves = built is not None
     if built is None:  # too small to split, or the split was not proven
         _empty(db)
         built = _sequential(db, source, progress)
@@ -137,18 +138,10 @@ def build_index(db: sqlite3.Connection, source: Path,
     from relations_cli.store.locate import write_facts
 
     _finish(db, header, count, packer, {**stamp, **write_facts(db, source)})
+    return in_halves
 
 
 Built = tuple[Header, int, Packer]
-
-
-def read_with_plan(db: sqlite3.Connection, source: Path, plan: SplitPlan,
-                   progress: Callable[[int, int], None] | None = None,
-                   processes: bool = True) -> Built | None:
-    """Rows of both halves of a split reading, written into `db`; None when the split must
-    not be trusted (the caller then empties the tables and reads in order)."""
-    write = RowWriter(db)
-    return _trusted(db, write, read_in_halves(source, write, progress, plan, processes))
 
 
 def _trusted(db: sqlite3.Connection, write: RowWriter,

@@ -169,7 +169,7 @@ def fresh_index(index: Path, source: Path) -> sqlite3.Connection | None:
 
 
 def built_index(index: Path, source: Path,
-                build: Callable[[sqlite3.Connection], None]) -> sqlite3.Connection:
+                build: Callable[[sqlite3.Connection], object]) -> sqlite3.Connection:
     """The cached index of `source`, built by `build` under the index's lock: into a
     temporary file renamed into place, so a concurrent run never sees half an index. A run
     that waited for the lock finds the index another one built meanwhile, and builds
