@@ -126,16 +126,23 @@ async def _browser(data: Path = BUNDLED, query: Query | None = None,
 
 
 async def _settle(pilot: Any) -> None:
-    """Let the debounce and the engine's thread answer (no time is asserted)."""
+    """Let the debounce and the engine's thread answer (no time is asserted): done after two
+    passes in a row, each longer than the debounce, found no worker still running (an
+    answer's message can start the next worker). Dialogs wait for an answer inside a worker
+    of their own: not those."""
     from textual.worker import WorkerCancelled, WorkerFailed
 
-    for _ in range(3):
-        await pilot.pause(0.2)
-        # Dialogs wait for an answer inside a worker of their own: not those.
-        for worker in list(pilot.app.workers):
-            if worker.group != "dialog" and not worker.is_finished:
-                with contextlib.suppress(WorkerCancelled, WorkerFailed):
-                    await worker.wait()
+    from relations_cli.browse.app import DEBOUNCE
+
+    quiet = 0
+    while quiet < 2:
+        await pilot.pause(DEBOUNCE + 0.02)
+        running = [worker for worker in pilot.app.workers
+                   if worker.group != "dialog" and not worker.is_finished]
+        quiet = 0 if running else quiet + 1
+        for worker in running:
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await worker.wait()
 
 
 def run_async(body: Callable[[], Any]) -> None:
@@ -491,7 +498,7 @@ def _wait_for(read: Callable[[], str], wanted: str, seconds: float = 30) -> str:
         seen = read()
         if wanted in seen or time.monotonic() > deadline:
             return seen
-        time.sleep(0.2)
+        time.sleep(0.05)
 
 
 def test_the_installed_command_in_tmux(tmux: Callable[..., str], tmp_path: Path) -> None:
