@@ -109,7 +109,9 @@ STATUS = {signal.SIGTERM: 143, signal.SIGINT: 130, signal.SIGKILL: -9}
 def test_a_stopped_build_leaves_nothing_behind(tmp_path: Path, number: signal.Signals,
                                                parallel: bool) -> None:
     cache = tmp_path / "cache"
-    path = write(tmp_path, timeline_text(20000))
+    # Stopped as its first temporary file appears: a small file is enough, and its next
+    # full build below is cheap.
+    path = write(tmp_path, timeline_text(5000))
     extra = {"RELATIONS_PARALLEL_MIN_BYTES": "1000"} if parallel else {}
     env = environment(cache, **extra)
     process = start(["timeline", "--data", str(path), "--limit", "1"], env)
@@ -125,7 +127,7 @@ def test_a_stopped_build_leaves_nothing_behind(tmp_path: Path, number: signal.Si
         assert "orphan" in listing.stdout, listing.stdout
     else:
         assert temporaries(cache) == []
-    assert summary_count(path, env) == 20000
+    assert summary_count(path, env) == 5000
     assert temporaries(cache) == []
 
 
@@ -174,18 +176,19 @@ def test_sigterm_during_output_removes_the_hidden_temporary_file(tmp_path: Path)
 
 
 def test_fault_injection_on_a_large_build(tmp_path: Path) -> None:
-    """A generated file of 50k events (5.6 MB, a two-core build, an index of 10 MB) killed
-    by SIGKILL, SIGTERM and SIGINT at several moments: afterwards the next query is right, no
-    temporary file remains in the cache or the output folder, and no run printed a
-    traceback. Every moment is reached (the group is stopped while it holds, so a smaller
-    file misses none)."""
-    # About 45 s of CPU; RELATIONS_FAULT_EVENTS sets another size (200k: 110 s).
-    count = int(os.environ.get("RELATIONS_FAULT_EVENTS", "50000"))
+    """A generated file of 20k events (2.2 MB, built by two processes, an index of 4 MB)
+    killed by SIGKILL, SIGTERM and SIGINT at several moments: afterwards the next query is
+    right, no temporary file remains in the cache or the output folder, and no run printed a
+    traceback. Every moment is reached: the group is stopped while it holds, so a larger file
+    reaches none that this one misses (50k and 200k were tried)."""
+    # About 15 s of CPU; RELATIONS_FAULT_EVENTS sets another size (200k: 110 s).
+    count = int(os.environ.get("RELATIONS_FAULT_EVENTS", "20000"))
     cache = tmp_path / "cache"
     out = tmp_path / "out"
     out.mkdir()
     path = write(tmp_path, timeline_text(count))
-    env = environment(cache)
+    # Two processes at any size, as a file past PARALLEL_MIN_BYTES is built.
+    env = environment(cache, RELATIONS_PARALLEL_MIN_BYTES="1000")
     target = out / "all.csv"
     # A moment is seen by a temporary file of this run's own: one a SIGKILL left behind
     # would otherwise make it seem reached while the next run is still starting.
@@ -200,8 +203,9 @@ def test_fault_injection_on_a_large_build(tmp_path: Path) -> None:
     reached_moments: set[str] = set()
     moments = [
         ("build started", lambda: bool(new(cache))),
-        ("build going", lambda: grown(1 << 20)),
-        ("build far on", lambda: grown(6 << 20)),
+        # An index takes about 200 bytes an event: a tenth of it, then three fifths.
+        ("build going", lambda: grown(count * 20)),
+        ("build far on", lambda: grown(count * 120)),
         ("writing the output", lambda: bool(new(out))),
     ]
     for number in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT):
