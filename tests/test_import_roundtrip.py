@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from relations_cli.store.yamltext import render_event
@@ -52,7 +52,7 @@ def events(draw: st.DrawFn, plain: bool) -> list[dict[str, Any]]:
                  "unit": OPTIONAL, "change": OPTIONAL}), max_size=2)),
             "sources": draw(st.lists(st.fixed_dictionaries(
                 {"title": TEXT, "url": st.sampled_from(["", "https://example.org/a?b=c&d"]),
-                 "publisher": ITEM.filter(lambda p: ", " not in p),
+                 "publisher": ITEM | st.sampled_from(["A, B", "Reuters, 2016", "2016"]),
                  "date": st.sampled_from(["", "2016-04", "2015"])}), max_size=2)),
             "date_note": draw(OPTIONAL),
             "media": draw(st.one_of(st.none(), st.fixed_dictionaries(
@@ -112,9 +112,22 @@ def test_our_formats_lose_only_what_they_declare(tmp_path: Path, fmt: str,
     _round_trip(tmp_path, fmt, drafts)
 
 
+def _sourced(*sources: dict[str, str]) -> list[dict[str, Any]]:
+    return [{"id": "event-0", "date": "2015", "title": "T",
+             "sources": [{"title": "", "url": "", "publisher": "", "date": "", **source}
+                         for source in sources]}]
+
+
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(drafts=events(plain=True))
+# Commas a `TITLE, PUBLISHER, DATE` list item could misread (found by this test): the export
+# marks such a source's parts.
+@example(drafts=_sourced({"title": "0", "publisher": "0"}, {"title": "0, 0", "publisher": "0"}))
+@example(drafts=_sourced({"title": ", 0", "publisher": "0"}))
+@example(drafts=_sourced({"title": "A", "publisher": "Reuters, 2016"},
+                         {"title": "B", "publisher": "2016"},
+                         {"title": "D, E", "url": "https://example.org/d", "publisher": "F, G"}))
 def test_timelinejs_loses_only_what_it_declares(tmp_path: Path,
                                                 drafts: list[dict[str, Any]]) -> None:
     _round_trip(tmp_path, "timelinejs", drafts)

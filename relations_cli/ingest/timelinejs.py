@@ -26,6 +26,8 @@ _QUOTE = re.compile(r"<blockquote>“(.*)”(?: — (.*))?</blockquote>", re.DOT
 _ITEM = re.compile(r"<li>(.*?)</li>", re.DOTALL)
 _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>(.*)', re.DOTALL)
 _DATEISH = re.compile(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?")
+# A source our export marked part by part, where its commas could be misread.
+_MARKED = re.compile(r'<span class="(title|publisher|date)">(.*?)</span>', re.DOTALL)
 
 
 def read(data: bytes, options: ReadOptions) -> Ingested:
@@ -174,6 +176,13 @@ def _inner(markup: str) -> str:
 
 def _source(item: str) -> dict[str, str]:
     link = _LINK.fullmatch(item)
+    if '<span class="' in item:
+        marked = dict(_MARKED.findall(item))
+        source = {"title": html.unescape(link.group(2) if link else marked.get("title", "")),
+                  "url": html.unescape(link.group(1)) if link else ""}
+        for name in ("publisher", "date"):
+            source[name] = html.unescape(marked.get(name, "").removeprefix(", "))
+        return {key: value for key, value in source.items() if value}
     title, url, rest = (link.group(2), html.unescape(link.group(1)), link.group(3)) if link \
         else (item.split(", ")[0], "", item[len(item.split(", ")[0]):])
     source = {"title": html.unescape(title), "url": url}

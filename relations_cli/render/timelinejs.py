@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -84,12 +85,34 @@ def _slide_text(event: Event, context: Publication) -> str:
             + (f" ({_e(f.change)})" if f.change else "") + "</li>" for f in event.figures)
         parts.append(f"<ul>{items}</ul>")
     if event.sources:
-        items = "".join(
-            "<li>" + _link(s.title, s.url)
-            + "".join(f", {_e(x)}" for x in (s.publisher, s.date) if x) + "</li>"
-            for s in event.sources)
+        items = "".join(_source_item(s.title, s.url, s.publisher, s.date)
+                        for s in event.sources)
         parts.append(f"<p>Sources:</p><ul>{items}</ul>")
     return "".join(parts)
+
+
+# A source's date as `relations import` tells it from a publisher in `TITLE, PUBLISHER, DATE`.
+_DATEISH = re.compile(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def _source_item(title: str, url: str, publisher: str, date: str) -> str:
+    """A source as `TITLE, PUBLISHER, DATE` (the title a link when it has a safe URL). Where
+    those commas could be misread (a comma in an unlinked title or in the publisher, a date
+    that does not look like one, a publisher that does), each part is also marked as what it
+    is, invisibly (`<span class="publisher">`), so that `relations import` reads it back."""
+    head = _link(title, url)
+    linked = head.startswith("<a ")
+    publisher, date = _e(publisher), _e(date)
+    plain = ((linked or ", " not in head) and ", " not in publisher
+             and (not date or _DATEISH.fullmatch(date) is not None)
+             and not (publisher and not date and _DATEISH.fullmatch(publisher)))
+    if plain:
+        return "<li>" + head + "".join(f", {x}" for x in (publisher, date) if x) + "</li>"
+    marked = "".join(f'<span class="{name}">, {value}</span>'
+                     for name, value in (("publisher", publisher), ("date", date)) if value)
+    if not linked:
+        head = f'<span class="title">{head}</span>'
+    return f"<li>{head}{marked}</li>"
 
 
 def era_object(era: Era) -> dict[str, Any]:
