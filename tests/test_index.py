@@ -403,6 +403,41 @@ def test_an_index_of_a_deleted_file_shows_as_missing_and_goes_on_the_next_build(
     assert [entry.index_file for entry in cache_entries()] == [_index_path(kept)]
 
 
+def test_housekeeping_after_a_build_opens_only_indexes_it_has_not_seen(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which timeline each index was built from is kept in the cache folder, so the tidying
+    that follows every build reads the new index alone, not all of them (quadratic before)."""
+    from relations_cli.store import cache
+
+    opened: list[str] = []
+    source_of = cache._source_of
+
+    def counted(index: Path) -> Path | None:
+        opened.append(index.name)
+        return source_of(index)
+
+    monkeypatch.setattr(cache, "_source_of", counted)
+    paths = [write(tmp_path, generated(3, seed=n), name=f"t{n}.yaml") for n in range(6)]
+    for path in paths:
+        opened.clear()
+        assert invoke("timeline", "--data", str(path)).status == 0
+        assert opened == [_index_path(path).name]
+    # A rebuilt index is a new file: read again. A damaged record of sources is read anew.
+    paths[0].write_text(generated(4, seed=9), encoding="utf-8")
+    opened.clear()
+    assert invoke("timeline", "--data", str(paths[0])).status == 0
+    assert opened == [_index_path(paths[0]).name]
+    folder = _index_path(paths[0]).parent
+    (folder / cache.SOURCES_FILE).write_text("[not json", encoding="utf-8")
+    paths[1].unlink()
+    opened.clear()
+    assert invoke("timeline", "--data", str(paths[2]), "--no-cache").status == 0
+    assert cache.housekeep(folder) == [_index_path(paths[1])]
+    assert sorted(opened) == sorted(_index_path(p).name for p in paths)
+    assert invoke("cache", "--clear").status == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["housekeeping"]
+
+
 def test_the_cache_cap_removes_the_least_recently_used_index(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     paths = [write(tmp_path, generated(20, seed=n), name=f"t{n}.yaml") for n in range(3)]

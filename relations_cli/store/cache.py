@@ -58,6 +58,10 @@ DEFAULT_CACHE_MAX = 2 * 1024**3
 HOUSEKEEPING_EVERY_S = 24 * 3600
 # Without flock, a temporary file is an orphan once it is older than any build could take.
 ORPHAN_AGE_S = 24 * 3600
+# Which timeline each index was built from, by the index's file name and inode (a rebuild is
+# a new file), kept beside them: housekeeping, which follows every build, then looks at files
+# instead of opening every index (200 cached indexes cost each build 90 ms).
+SOURCES_FILE = "sources.json"
 
 
 def notice(message: str) -> None:
@@ -342,6 +346,45 @@ def cache_max() -> int:
     return int(value * scale) if value >= 0 else DEFAULT_CACHE_MAX
 
 
+def _known_sources(folder: Path) -> dict[str, list[object]]:
+    """What SOURCES_FILE says (index file name: [inode, the timeline's path as hex of its
+    bytes]); empty when it is missing or unreadable, which costs only time."""
+    import json
+
+    try:
+        known = json.loads((folder / SOURCES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return known if isinstance(known, dict) else {}
+
+
+def _keep_sources(folder: Path, sources: dict[str, list[object]]) -> None:
+    """Replaces SOURCES_FILE whole (a concurrent run's version may win: either is true of the
+    indexes it saw, and one missing is read from its index again). Never an error."""
+    import json
+    import tempfile
+
+    temporary = ""
+    try:
+        with signals_deferred():
+            fd, temporary = tempfile.mkstemp(prefix=f".{SOURCES_FILE}.", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            json.dump(sources, stream, separators=(",", ":"), sort_keys=True)
+        os.replace(temporary, folder / SOURCES_FILE)
+    except OSError:
+        with contextlib.suppress(OSError):
+            if temporary:
+                os.unlink(temporary)
+
+
+def _recorded_source(entry: object, inode: int) -> bytes | None:
+    if isinstance(entry, list) and len(entry) == 2 and entry[0] == inode \
+            and isinstance(entry[1], str):
+        with contextlib.suppress(ValueError):
+            return bytes.fromhex(entry[1])
+    return None
+
+
 def _source_of(index: Path) -> Path | None:
     """The timeline file an index was built from (None when the index cannot be read)."""
     try:
@@ -375,13 +418,24 @@ def housekeep(folder: Path | None, keep: Path | None = None, force: bool = True)
         stamp.touch()
     removed: list[Path] = []
     kept: list[tuple[float, int, Path]] = []
-    for index in sorted(folder.glob("*.sqlite")):
-        source = _source_of(index)
+    known = _known_sources(folder)
+    sources: dict[str, list[object]] = {}
+    # os.scandir and paths as bytes: this loop runs after every build, over every index.
+    with os.scandir(folder) as listing:
+        names = sorted(entry.name for entry in listing if entry.name.endswith(".sqlite"))
+    for name in names:
+        index = folder / name
         try:
-            info = index.stat()
+            info = os.stat(index)
         except OSError:
             continue
-        if index != keep and source is not None and not source.exists():
+        source = _recorded_source(known.get(name), info.st_ino)
+        if source is None:
+            read = _source_of(index)
+            source = None if read is None else os.fsencode(read)
+        if source is not None:
+            sources[name] = [info.st_ino, source.hex()]
+        if index != keep and source is not None and not os.path.exists(source):
             with contextlib.suppress(OSError):
                 index.unlink()
                 removed.append(index)
@@ -398,8 +452,11 @@ def housekeep(folder: Path | None, keep: Path | None = None, force: bool = True)
             removed.append(index)
             total -= size
     for index in removed:
+        sources.pop(index.name, None)
         with contextlib.suppress(OSError):
             index.with_suffix(".lock").unlink()
+    if sources != known:
+        _keep_sources(folder, sources)
     return removed
 
 
@@ -439,7 +496,8 @@ def clear_cache() -> int:
         return 0
     sweep(folder)
     for item in folder.iterdir():
-        if item.suffix in (".sqlite", ".lock"):
+        if item.suffix in (".sqlite", ".lock") or item.name.startswith(
+                (SOURCES_FILE, f".{SOURCES_FILE}.")):
             with contextlib.suppress(OSError):
                 item.unlink()
                 removed += item.suffix == ".sqlite"
