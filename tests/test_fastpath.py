@@ -15,6 +15,7 @@ from relations_cli.core.dates import parse_filter_date
 from relations_cli.core.engine import MemoryEngine
 from relations_cli.core.errors import TimelineError
 from relations_cli.core.query import Query
+from relations_cli.render import delimited, jsonfmt
 from relations_cli.render.formats import FORMATS, Kind, Look, Written
 from relations_cli.render.present import OutputSettings, deliver
 from relations_cli.store.index import StoredEvents
@@ -281,14 +282,17 @@ TRICKY = """events:
 def test_fast_and_careful_records_mixed_in_one_batch(tmp_path: Path, fmt: str,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     # Records the pattern takes and records it leaves to json.loads, in one batch: the same
-    # bytes as events, in the same order, repeated past one chunk.
+    # bytes as events, in the same order, repeated past several chunks (made small here, so
+    # that their edges fall inside the repeated pattern at every place).
+    monkeypatch.setattr(delimited, "CHUNK", 50)
+    monkeypatch.setattr(jsonfmt, "CHUNK", 50)
     path = tmp_path / "t.yaml"
     path.write_text(TRICKY + "".join(
-        TRICKY.split("\n", 1)[1].replace("{id: ", f"{{id: r{n}").replace("id: r", "id: r")
-        for n in range(250)), encoding="utf-8")
+        TRICKY.split("\n", 1)[1].replace("{id: ", f"{{id: r{n}")
+        for n in range(10)), encoding="utf-8")
     stored = open_index(path, use_cache=False).select(Query())
     assert isinstance(stored, StoredEvents)
-    assert len(stored) == 14 * 251
+    assert len(stored) == 14 * 11
     for look in LOOKS:
         fast, slow = _both(fmt, stored, look)
         assert fast == slow
