@@ -11,6 +11,7 @@ of tests/publish_forms.py; and timelines that each test one rule of a field.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -143,13 +144,19 @@ def _loader_accepts(text: str) -> bool:
     return loader.parse_timeline(text)[1] == []
 
 
+@functools.cache
+def _validator() -> Any:
+    return jsonschema.Draft7Validator(timeline_schema())
+
+
 def _schema_accepts(value: Any) -> bool:
-    validator = jsonschema.Draft7Validator(timeline_schema())
-    return not list(validator.iter_errors(value))
+    return not list(_validator().iter_errors(value))
 
 
 def _read_as_the_loader(text: str) -> Any:
-    return yaml.load(text, Loader=yaml.BaseLoader)  # every scalar the text written
+    # Every scalar the text written, with the parser the loader uses (libyaml's, when PyYAML
+    # has it: store/loader._yaml_loader).
+    return yaml.load(text, Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))
 
 
 # Disagreements no JSON Schema can express, by the part of the case's name that names them.
