@@ -75,6 +75,18 @@ SLOW = (
     "tests/test_markwhen.py::test_parser_reads_every_event_at_its_period",  # node, Markwhen's
     "tests/test_index.py::test_filters_over_historical_dates_agree",
     "tests/test_index.py::test_search_and_filters_agree_on_any_text",
+    # One to four seconds each: Hypothesis over import drafts and calendars, a wait past the
+    # file system's timestamp granularity, a sheet of many rows, node's Markwhen parser, and
+    # every query in every record format.
+    "tests/test_import_scale.py::test_a_draft_the_reader_accepts_is_an_event_the_loader",
+    "tests/test_import_scale.py::test_the_batch_renderer_writes_what_render_event_writes",
+    "tests/test_cache_lock.py::test_finding_the_index_built_under_the_lock",
+    "tests/test_import_scale.py::test_a_batch_passes_only_when_check_draft_finds_nothing",
+    "tests/test_ingest_ics.py::test_any_vevent_reads_or_is_a_problem",
+    "tests/test_import_scale.py::test_quick_plain_never_says_plain",
+    "tests/test_markwhen.py::test_parser_reads_every_title_and_section",
+    "tests/test_import.py::test_a_large_sheet_is_read_in_batches",
+    "tests/test_fastpath.py::test_records_format_like_events_for_every_query",
 )
 
 
