@@ -69,19 +69,33 @@ def signal_at(moment: object, process: subprocess.Popen[str], number: int) -> bo
     moment is seen, the group is stopped, the moment checked again while nothing runs, and
     the signal sent before the group continues, so it is handled inside the moment, however
     late this poller was. False when the moment never came or had passed."""
-    if not wait_for(moment, process):
-        return False
-    if number == signal.SIGKILL:
-        os.killpg(process.pid, number)
-        return True
-    os.killpg(process.pid, signal.SIGSTOP)
-    while not stopped(process.pid):
-        time.sleep(0.001)
+    while True:
+        if not wait_for(moment, process):
+            return False
+        if number == signal.SIGKILL:
+            os.killpg(process.pid, number)
+            return True
+        os.killpg(process.pid, signal.SIGSTOP)
+        if held_still(process.pid):
+            break
+        # The program was inside vfork() and cannot stop until its child runs what it
+        # starts, and the stop caught that child first: let both go on, and try again.
+        os.killpg(process.pid, signal.SIGCONT)
     held = bool(moment())  # type: ignore[operator]
     if held:
         os.killpg(process.pid, number)
     os.killpg(process.pid, signal.SIGCONT)
     return held
+
+
+def held_still(pid: int, limit: float = 2) -> bool:
+    """Whether the process stops (SIGSTOP sent) within `limit` seconds."""
+    deadline = time.monotonic() + limit
+    while not stopped(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.001)
+    return True
 
 
 def finish(process: subprocess.Popen[str]) -> tuple[int, str]:
