@@ -431,23 +431,24 @@ _SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # t
 def _plain_column(cells: Sequence[str]) -> bool:
     """Whether every cell is printable, not too long, with no edge space and nothing that
     looks like a formula or our export's guard: a few calls for a whole column."""
-    if not cells:
-        return True
-    if not ("".join(cells).isprintable() and max(map(len, cells)) <= MAX_CELL):
-        return False
-    lined = "\n" + "\n".join(cells) + "\n"
-    return not any(mark in lined for mark in _ODD_MARKS)
+    return _plain(cells, _ODD_MARKS)
 
 
 def _plain_texts(texts: Sequence[str]) -> bool:
     """Whether every text (inside a cell's JSON) is printable, not too long and has no
     edge space."""
+    return _plain(texts, _EDGE_SPACES)
+
+
+def _plain(texts: Sequence[str], marks: tuple[str, ...]) -> bool:
+    """Every text printable and at most MAX_CELL long, and none of `marks` in the texts each
+    set between line breaks (a mark may hold one, for an edge of a text)."""
     if not texts:
         return True
     if not ("".join(texts).isprintable() and max(map(len, texts)) <= MAX_CELL):
         return False
     lined = "\n" + "\n".join(texts) + "\n"
-    return not any(mark in lined for mark in _EDGE_SPACES)
+    return not any(mark in lined for mark in marks)
 
 
 def passes_all(drafts: Sequence[Draft]) -> bool:
