@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from relations_cli.core.model import Event
 
 __all__ = [
+    "SOURCE_DATE_LOOK",
     "close_matches",
     "did_you_mean",
     "fold_dashes",
@@ -18,6 +19,9 @@ __all__ = [
 ]
 
 _NON_WORD = re.compile(r"[\W_]+")
+# How a source's date is told from its publisher in `TITLE, PUBLISHER, DATE`, as a TimelineJS
+# slide lists sources: render/timelinejs writes by it, ingest/timelinejs reads by it.
+SOURCE_DATE_LOOK = re.compile(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?")
 # Hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus, small
 # and full-width hyphen-minus: all one dash to search, so `China-Russia` finds `China–Russia`.
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58"

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from relations_cli.core.errors import IngestError
+from relations_cli.core.text import SOURCE_DATE_LOOK
 from relations_cli.ingest.base import Draft, Ingested, Problem, ReadOptions
 from relations_cli.ingest.cells import DraftMaker
 from relations_cli.ingest.html_text import plain_text
@@ -25,7 +26,6 @@ _BLOCK = re.compile(r"<p>.*?</p>|<blockquote>.*?</blockquote>|<ul>.*?</ul>", re.
 _QUOTE = re.compile(r"<blockquote>“(.*)”(?: — (.*))?</blockquote>", re.DOTALL)
 _ITEM = re.compile(r"<li>(.*?)</li>", re.DOTALL)
 _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>(.*)', re.DOTALL)
-_DATEISH = re.compile(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?")
 # A source our export marked part by part, where its commas could be misread.
 _MARKED = re.compile(r'<span class="(title|publisher|date)">(.*?)</span>', re.DOTALL)
 
@@ -187,7 +187,7 @@ def _source(item: str) -> dict[str, str]:
         else (item.split(", ")[0], "", item[len(item.split(", ")[0]):])
     source = {"title": html.unescape(title), "url": url}
     extra = [html.unescape(part) for part in rest.split(", ")[1:]]
-    if extra and _DATEISH.fullmatch(extra[-1]):
+    if extra and SOURCE_DATE_LOOK.fullmatch(extra[-1]):
         source["date"] = extra.pop()
     if extra:
         source["publisher"] = ", ".join(extra)

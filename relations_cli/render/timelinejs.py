@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from relations_cli.core.model import Event, Period, Precision
 from relations_cli.core.people import people_of
+from relations_cli.core.text import SOURCE_DATE_LOOK
 from relations_cli.render.detail import EventView
 from relations_cli.render.publish import Publication, link_target, publication, readable_period
 from relations_cli.render.renderers import Look, Written
@@ -91,10 +91,6 @@ def _slide_text(event: Event, context: Publication) -> str:
     return "".join(parts)
 
 
-# A source's date as `relations import` tells it from a publisher in `TITLE, PUBLISHER, DATE`.
-_DATEISH = re.compile(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?")
-
-
 def _source_item(title: str, url: str, publisher: str, date: str) -> str:
     """A source as `TITLE, PUBLISHER, DATE` (the title a link when it has a safe URL). Where
     those commas could be misread (a comma in an unlinked title or in the publisher, a date
@@ -104,8 +100,8 @@ def _source_item(title: str, url: str, publisher: str, date: str) -> str:
     linked = head.startswith("<a ")
     publisher, date = _e(publisher), _e(date)
     plain = ((linked or ", " not in head) and ", " not in publisher
-             and (not date or _DATEISH.fullmatch(date) is not None)
-             and not (publisher and not date and _DATEISH.fullmatch(publisher)))
+             and (not date or SOURCE_DATE_LOOK.fullmatch(date) is not None)
+             and not (publisher and not date and SOURCE_DATE_LOOK.fullmatch(publisher)))
     if plain:
         return "<li>" + head + "".join(f", {x}" for x in (publisher, date) if x) + "</li>"
     marked = "".join(f'<span class="{name}">, {value}</span>'
