@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import tests.budgets  # noqa: F401  (registers and loads the Hypothesis profiles)
 from tests.helpers import LEAKY_VARIABLES, ROOT
 
 # A test run started as a background job of a non-interactive shell (nohup, `cmd &` in a CI
@@ -61,8 +62,8 @@ SLOW = (
     "tests/test_write_promises.py::test_the_edited_copy_is_kept",
     "tests/test_publish_forms.py",  # one timeline of every date form in four calendar readers
     "tests/test_schema_agreement.py",
-    # Real processes on pseudo-terminals and pipes: a third of a second each, 30 s in all.
-    "tests/test_terminal_views.py",
+    # Real processes on pseudo-terminals and pipes: a third of a second each, 15 s in all.
+    "tests/test_terminal_views.py::test_a_terminal_draws_what_its_width_draws",
     "tests/test_process.py",
     "tests/test_serve_process.py",  # a server process per test, 1-5 s each (issue 23)
     # Hypothesis over imports and exports of whole timelines, and over reports of every
@@ -118,6 +119,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     slow = pytest.mark.slow
     rank = {}
     for item in items:
+        # Hypothesis marks the tests it runs; `-m property` selects them (tests/budgets.py).
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.property)
         for place, prefix in enumerate(SLOW):
             if item.nodeid.startswith(prefix):
                 item.add_marker(slow)

@@ -28,6 +28,7 @@ from relations_cli.core.dates import (
 from relations_cli.core.errors import DateError
 from relations_cli.core.model import Day, Event, Precision
 from relations_cli.core.query import Query
+from tests.budgets import examples
 from tests.helpers import Outcome, invoke, run, write
 
 
@@ -299,7 +300,7 @@ def edtf_texts(draw: st.DrawFn) -> str:
     return text + draw(st.sampled_from(["", "?", "~", "%"]))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(edtf_texts())
 def test_parse_print_parse_gives_the_same_date(text: str) -> None:
     parsed = parse_event_date(text)
@@ -311,7 +312,7 @@ def test_parse_print_parse_gives_the_same_date(text: str) -> None:
     assert Day.of(day.year, day.month, day.day) == day
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(edtf_texts(), min_size=2, max_size=8))
 def test_ordering_follows_start_then_end(texts: list[str]) -> None:
     periods = sorted((parse_event_date(t) for t in texts), key=lambda p: (p.start, p.end))
@@ -569,7 +570,7 @@ def fuzzy_queries(draw: st.DrawFn) -> Query:
                  limit=draw(st.none() | st.integers(min_value=1, max_value=30)))
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(fuzzy_queries())
 def test_fuzzy_only_widens_and_the_engines_agree(fuzzy_engines: tuple[Any, Any],
                                                 query: Query) -> None:

@@ -21,6 +21,7 @@ from relations_cli.render.present import OutputSettings, deliver
 from relations_cli.store.index import StoredEvents
 from relations_cli.store.loader import load_timeline
 from relations_cli.store.source import open_index
+from tests.budgets import examples
 from tests.test_index import QUERIES, generated
 
 FORMAT_NAMES = ("plain", "json", "jsonl", "csv", "tsv")
@@ -111,7 +112,7 @@ texts = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_siz
 CATEGORIES = st.sampled_from(["", "trade", "War", "caf\u00e9", "a-b", "\u4e60"])  # one word
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=examples(60), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(texts, texts, CATEGORIES, texts,
                           st.sampled_from(["2001", "2001-05", "2001-05-06", "1999"]),
@@ -313,7 +314,7 @@ def test_fast_and_careful_records_mixed_in_one_batch(tmp_path: Path, fmt: str,
     assert 0 < len(calls) < len(stored) or fmt in ("json", "jsonl")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(texts, min_size=1, max_size=4))
 def test_csv_line_is_what_csv_writer_writes(texts_: list[str]) -> None:
     import csv

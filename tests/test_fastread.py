@@ -23,6 +23,7 @@ from relations_cli.store import fastread
 from relations_cli.store.build import build_index
 from relations_cli.store.fastread import fast_source, read_timeline
 from relations_cli.store.loader import Header, stream_timeline
+from tests.budgets import examples
 from tests.helpers import ROOT
 from tests.test_index import generated
 from tests.test_split import contents
@@ -226,7 +227,7 @@ def timelines(draw: st.DrawFn) -> bytes:
     return data
 
 
-@settings(max_examples=400, deadline=None,
+@settings(max_examples=examples(400), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])
 @given(timelines())

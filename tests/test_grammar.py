@@ -20,6 +20,7 @@ from relations_cli.core.model import Person
 from relations_cli.core.people import People
 from relations_cli.render.formats import Kind, format_for_path, names_for
 from relations_cli.render.markdown import markdown_text
+from tests.budgets import examples
 from tests.helpers import FIXTURES, invoke, write
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -283,7 +284,7 @@ figure_text = st.text(st.characters(codec="utf-8", categories=["L", "N", "P", "S
                                                       and t[0] not in "-=+@'\"&*!|%>?[]{}#,:`")
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=examples(25), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(figure_text)
 def test_every_format_prints_a_figure_value_as_written(tmp_path: Path, value: str) -> None:

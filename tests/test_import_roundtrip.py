@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from relations_cli.store.yamltext import render_event
+from tests.budgets import examples
 from tests.helpers import invoke
 
 # Text as people write it, with what needs quoting in CSV, YAML and HTML; no control
@@ -104,7 +105,7 @@ def _round_trip(tmp_path: Path, fmt: str, drafts: list[dict[str, Any]]) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "tsv"])
-@settings(max_examples=30, deadline=None,
+@settings(max_examples=examples(30), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(drafts=events(plain=False))
 def test_our_formats_lose_only_what_they_declare(tmp_path: Path, fmt: str,
@@ -118,7 +119,7 @@ def _sourced(*sources: dict[str, str]) -> list[dict[str, Any]]:
                          for source in sources]}]
 
 
-@settings(max_examples=30, deadline=None,
+@settings(max_examples=examples(30), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(drafts=events(plain=True))
 # Commas a `TITLE, PUBLISHER, DATE` list item could misread (found by this test): the export

@@ -23,6 +23,7 @@ from relations_cli.store.yamltext import (
     _quick_plain,
     render_event,
 )
+from tests.budgets import examples
 from tests.helpers import invoke
 
 # Text as it comes: mostly the letters, digits and punctuation the quick regexes look at, with
@@ -58,7 +59,7 @@ def _value(key: str) -> st.SearchStrategy[Any]:
 _DRAFTS = st.fixed_dictionaries({}, optional={key: _value(key) for key in FIELD_ORDER})
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(_DRAFTS, max_size=8), st.sampled_from([(2, 4), (0, 2), (4, 6)]),
        st.sampled_from(["\n", "\r\n"]))
 def test_the_batch_renderer_writes_what_render_event_writes(
@@ -77,7 +78,7 @@ def test_the_batch_renderer_writes_what_render_event_writes(
     assert texts(drafts) == expected  # and again, from its caches
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(_TEXT)
 def test_quick_plain_never_says_plain_where_the_closer_look_would_quote(value: str) -> None:
     if value and _quick_plain(value):
@@ -135,7 +136,7 @@ _ROW = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(_ROW, min_size=1, max_size=4), st.sampled_from([(2, 4), (0, 2), (4, 6)]),
        st.sampled_from(["\n", "\r\n"]))
 def test_a_draft_the_reader_accepts_is_an_event_the_loader_accepts(
@@ -388,7 +389,7 @@ _CHECK_DRAFT = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(_CHECK_DRAFT, max_size=5))
 def test_a_batch_passes_only_when_check_draft_finds_nothing_in_any_draft(
         drafts: list[dict[str, Any]]) -> None:
@@ -450,7 +451,7 @@ def test_checked_rows_spliced_where_the_plan_did_not_say_are_never_installed(
 
 @given(st.lists(st.sampled_from(["a", "b", "", "id", "x y"]), max_size=6),
        st.sampled_from(["  ", "", "    "]), st.booleans())
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 def test_list_items_reads_the_events_items_at_reads(ids: list[str], indent: str,
                                                     nested: bool) -> None:
     from relations_cli.store.layout import items_at, list_items

@@ -25,6 +25,7 @@ from relations_cli.core.text import own_search_text
 from relations_cli.store.index import _index_path, cache_entries, clear_cache
 from relations_cli.store.loader import load_timeline
 from relations_cli.store.source import open_index
+from tests.budgets import examples
 from tests.helpers import BUNDLED, FIXTURES, LEAKY_VARIABLES, ROOT, invoke, write
 from tests.strategies import queries
 
@@ -96,7 +97,7 @@ def test_the_index_summarizes_like_the_loaded_timeline(tmp_path: Path, by: list[
 texts = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=12)
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=examples(40), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(texts.filter(lambda t: t.strip() != ""), texts, texts,
                           st.sampled_from(["2001", "2001-05", "2001-05-06", "2002"])),
@@ -321,7 +322,7 @@ def both_engines(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, obje
     return MemoryEngine(load_timeline(path)), open_index(path, use_cache=False)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(any_query())
 def test_any_combination_of_filters_agrees(both_engines: tuple[object, object],
                                            query: Query) -> None:
@@ -344,7 +345,7 @@ def broken_term(draw: st.DrawFn) -> str:
     return glue.join(words) if len(words) > 1 else words[0] + glue
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=examples(60), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(case_variants, st.lists(case_variants, max_size=2), broken_words,
                           st.sampled_from(["2001", "2001-05", "2001-05-06", "2002"])),
@@ -512,7 +513,7 @@ def historical_query(draw: st.DrawFn) -> Query:
     )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(historical_query())
 def test_filters_over_historical_dates_agree(historical_engines: tuple[object, object],
                                              query: Query) -> None:

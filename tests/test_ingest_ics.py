@@ -28,6 +28,7 @@ from relations_cli.core.errors import TimelineError
 from relations_cli.ingest.base import Draft, Ingested, ReadOptions
 from relations_cli.ingest.ics import MAX_OCCURRENCES, read
 from relations_cli.render.safe import visible
+from tests.budgets import examples
 from tests.helpers import BUNDLED, FIXTURES, invoke
 from tests.publish_forms import forms, write_forms
 
@@ -121,7 +122,7 @@ def test_timed_events_keep_time_and_zone(start: dt.datetime, end: dt.datetime | 
     parse_event_when(draft["date"])  # the loader reads what is stored
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.dates(dt.date(1, 1, 1), dt.date(9998, 12, 1)), st.integers(1, 800))
 def test_any_all_day_span_keeps_its_days(start: dt.date, days: int) -> None:
     end = start + dt.timedelta(days=days)
@@ -299,7 +300,7 @@ def test_control_characters_and_huge_calendars_never_raise() -> None:
     assert found.rows[0].draft["title"] == "Event 0 \x1b[31m\u202e"
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.binary(max_size=400))
 def test_any_bytes_read_or_refused_cleanly(data: bytes) -> None:
     with contextlib.suppress(TimelineError):
@@ -449,7 +450,7 @@ _LINES = ["DTSTART;VALUE=DATE:20160101", "DTSTART:20160101T100000Z", "DTSTART:20
           "DESCRIPTION:Date: 2016 (x)\\nOpen end: y", "LOCATION:\x1b[31m"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.lists(st.sampled_from(_LINES), max_size=7), max_size=4),
        st.booleans(), st.booleans())
 def test_any_vevent_reads_or_is_a_problem(entries: list[list[str]], ours: bool,

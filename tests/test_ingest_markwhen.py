@@ -18,6 +18,7 @@ from relations_cli.core.errors import TimelineError
 from relations_cli.ingest.base import Draft, Ingested, ReadOptions
 from relations_cli.ingest.markwhen import read
 from relations_cli.render.safe import visible
+from tests.budgets import examples
 from tests.helpers import BUNDLED, FIXTURES, invoke
 from tests.publish_forms import TIMELINE_TITLE, forms, write_forms
 
@@ -179,7 +180,7 @@ def test_control_characters_and_huge_input_never_raise() -> None:
     assert found.rows[0].draft["title"] == "\x1b[31mred\x07 \u202eevil"
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
 def test_any_text_reads_without_an_internal_error(text: str) -> None:
     try:
@@ -268,7 +269,7 @@ _DATES = ["2016", "2016-03", "2016-03-27", "2016-21", "196X", "-0043", "1969-07-
           "2015-09/..", "2016-03-27~", "0050"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.fixed_dictionaries({
     "title": _TEXT, "summary": _TEXT, "place": _TEXT, "date": st.sampled_from(_DATES),
     "tags": st.lists(_TEXT.filter(str.strip), max_size=3, unique=True),
@@ -318,7 +319,7 @@ _MW_LINES = ["---", "title: T", "timezone: Europe/Paris", "timezone: nowhere", "
              "2016-W05: L", "2016 / 2015: M", "0000: N", "99999 BC: O"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.sampled_from(_MW_LINES), max_size=20))
 def test_any_markwhen_lines_read_or_are_problems(lines: list[str]) -> None:
     found = _read("\n".join(lines))

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from relations_cli.core.model import Event, Person, Quote
 from relations_cli.core.people import People, resolved_timeline
 from relations_cli.store.loader import load_timeline
+from tests.budgets import examples
 from tests.helpers import invoke, write
 from tests.test_properties import to_yaml
 
@@ -166,7 +167,7 @@ def mentioned(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     return ({"people": REGISTRY, "events": plain}, {"people": REGISTRY, "events": renamed})
 
 
-@settings(max_examples=15, deadline=None,
+@settings(max_examples=examples(15), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(mentioned())
 def test_renaming_a_mention_to_an_alias_changes_no_report(

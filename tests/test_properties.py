@@ -17,9 +17,10 @@ from relations_cli.core.engine import select
 from relations_cli.core.model import Timeline
 from relations_cli.core.query import Query
 from relations_cli.store.loader import parse_timeline
+from tests.budgets import examples
 from tests.helpers import invoke
 
-SETTINGS = settings(max_examples=150, deadline=None,
+SETTINGS = settings(max_examples=examples(150), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b-\u200f]")

@@ -26,6 +26,7 @@ from relations_cli.render.mermaid import mermaid_text, render_mermaid
 from relations_cli.render.publish import Publication, link_target
 from relations_cli.render.safe import visible
 from relations_cli.render.timelinejs import date_object, timelinejs_document
+from tests.budgets import examples
 from tests.helpers import FIXTURES, LEAKY_VARIABLES, ROOT, invoke
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -133,7 +134,7 @@ def _dates() -> st.SearchStrategy[Period]:
         st.sampled_from(["year", "month", "day"]))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.tuples(_dates(), st.none() | _dates()), min_size=1, max_size=5))
 def test_ics_start_and_exclusive_end_cover_each_period(
         spans: list[tuple[Period, Period | None]]) -> None:

@@ -35,10 +35,11 @@ from relations_cli.render.chart import ChartView
 from relations_cli.store.index import IndexEngine
 from relations_cli.store.loader import load_timeline
 from relations_cli.store.source import open_engine, open_index
+from tests.budgets import examples
 from tests.strategies import queries as query_strategy
 from tests.test_properties import to_yaml, written
 
-SETTINGS = settings(max_examples=60, deadline=None,
+SETTINGS = settings(max_examples=examples(60), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # Every field of Query is drawn (tests/strategies.py), with these texts and dates.

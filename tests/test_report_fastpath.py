@@ -24,6 +24,7 @@ from relations_cli.render.reports import (
 )
 from relations_cli.store.loader import load_timeline
 from relations_cli.store.source import open_index
+from tests.budgets import examples
 from tests.helpers import invoke
 from tests.test_fastpath import SPECIAL, texts
 
@@ -210,7 +211,7 @@ LOOKS = [Look(), Look(header=False), Look(fields=("date", "event")), Look(fields
          Look(fields=("event", "event"), header=False)]
 
 
-@settings(max_examples=80, deadline=None,
+@settings(max_examples=examples(80), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(["2001", "2001-05", "2001-05-06", "2002/.."]),
                           st.lists(st.tuples(texts, texts), max_size=3),

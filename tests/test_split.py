@@ -19,6 +19,7 @@ from relations_cli.store.build import build_index
 from relations_cli.store.loader import load_timeline
 from relations_cli.store.parallel import candidate_cuts, plan_at, split_point
 from relations_cli.store.source import open_index
+from tests.budgets import examples
 from tests.helpers import write
 
 
@@ -164,7 +165,7 @@ def timelines(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=examples(60), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(timelines())
 def test_every_cut_reads_as_the_sequential_reading(tmp_path: Path, text: str) -> None:

@@ -26,6 +26,7 @@ from relations_cli.core.summary import (
 )
 from relations_cli.render.chart import layout_chart
 from relations_cli.store.loader import parse_timeline
+from tests.budgets import examples
 from tests.helpers import BUNDLED, FIXTURES, LEAKY_VARIABLES, ROOT, invoke, write
 
 SAMPLE = str(FIXTURES / "sample.yaml")
@@ -173,7 +174,7 @@ def test_chart_by_person_and_json() -> None:
     assert lanes["John Kerry"] == ["kerry-moscow-visit-2016-03", "pushkov-tweet-on-kerry-visit"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.tuples(st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)),
                           st.integers(min_value=0, max_value=4000)), min_size=1, max_size=8),
        st.integers(min_value=30, max_value=250))

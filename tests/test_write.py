@@ -21,6 +21,7 @@ from relations_cli.store.write import (
     set_fields,
     yaml_scalar,
 )
+from tests.budgets import examples
 from tests.helpers import BUNDLED, LEAKY_VARIABLES, ROOT, invoke, read_all, run
 
 COMMENTED = """\
@@ -359,7 +360,7 @@ _TEXT = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=3
     lambda s: bool(s.strip()))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=_TEXT, summary=_TEXT, place=_TEXT, note=_TEXT, item=_TEXT, by=_TEXT, said=_TEXT,
        source=_TEXT, url=_TEXT, label=_TEXT, value=_TEXT)
 def test_every_text_field_reads_back_as_written(title: str, summary: str, place: str,

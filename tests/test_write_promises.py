@@ -24,6 +24,7 @@ from relations_cli.store.install import commit, read_snapshot
 from relations_cli.store.loader import parse_timeline
 from relations_cli.store.write import add_events, remove_event, set_fields
 from relations_cli.store.yamltext import yaml_scalar
+from tests.budgets import examples
 from tests.helpers import LEAKY_VARIABLES, ROOT, invoke, run
 
 STYLES = """\
@@ -127,7 +128,7 @@ _ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_si
 _TEXT_FIELDS = ("title", "summary", "place", "date_note")
 
 
-@settings(max_examples=120, deadline=None,
+@settings(max_examples=examples(120), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(value=_ANY_TEXT, key=st.sampled_from(_TEXT_FIELDS),
        target=st.sampled_from(["block", "flow", "quoted", "last"]),
@@ -159,7 +160,7 @@ def test_any_text_in_any_field_of_any_style_reads_back_exactly(
     assert path.read_bytes().startswith(b"\xef\xbb\xbf") == bom
 
 
-@settings(max_examples=80, deadline=None,
+@settings(max_examples=examples(80), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(title=_ANY_TEXT, tags=st.lists(_ANY_TEXT, max_size=3),
        people=st.lists(_ANY_TEXT, max_size=2), said=_ANY_TEXT)
@@ -417,7 +418,7 @@ _DATES = st.sampled_from([
 ])
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=examples(60), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(start=st.lists(_DATES, min_size=3, max_size=6), added=st.lists(_DATES, min_size=1,
                                                                        max_size=4))
