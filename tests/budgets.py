@@ -36,5 +36,5 @@ settings.load_profile("quick")
 
 def examples(thorough: int) -> int:
     """The number of examples a test whose thorough budget is `thorough` draws in this run."""
-    scaled = round(thorough * settings.default.max_examples / THOROUGH)
+    scaled = round(thorough * settings().max_examples / THOROUGH)  # the loaded profile
     return max(min(thorough, 10), scaled)
