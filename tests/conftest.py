@@ -26,7 +26,7 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
 # Tests known to take many seconds of CPU or of waiting (measured with --durations): marked
 # `slow` here, in one list, so that `-m "not slow"` is the quick loop of editing, and started
 # first, in the order of this list (the longest first), so that on several workers
-# (pytest-xdist) they run beside the rest, not after it: the fault injection (20 s of CPU,
+# (pytest-xdist) they run beside the rest, not after it: the fault injection (9 s of CPU,
 # more on a busy machine) starts at once, so no worker waits for it at the end.
 SLOW = (
     "tests/test_signals.py::test_fault_injection_on_a_large_build",
