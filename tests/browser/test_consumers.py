@@ -278,13 +278,8 @@ def test_timelinejs_draws_the_eras(offline_page: OfflinePage, tmp_path: Path,
 # -- Mermaid ------------------------------------------------------------------------------------
 
 
-def _mermaid(offline: OfflinePage, js_assets: Path, tmp_path: Path, text: str) -> dict[str, object]:
-    html = (HARNESS / "mermaid.html").read_text(encoding="utf-8")
-    path = tmp_path / "mermaid.html"
-    path.write_text(html.replace("../js/node_modules/", js_assets.as_uri() + "/"),
-                    encoding="utf-8")
-    offline.page.goto(path.as_uri())
-    result: dict[str, object] = offline.page.evaluate("t => renderMermaid('diagram', t)", text)
+def _mermaid(harness: OfflinePage, text: str) -> dict[str, object]:
+    result: dict[str, object] = harness.page.evaluate("t => renderMermaid('diagram', t)", text)
     return result
 
 
@@ -294,21 +289,20 @@ def _squeezed(text: str) -> str:
 
 
 @pytest.mark.parametrize("data", [BUNDLED, SAMPLE, HOSTILE], ids=["bundled", "sample", "hostile"])
-def test_mermaid_renders_every_event(offline_page: OfflinePage, tmp_path: Path,
-                                     js_assets: Path, data: Path) -> None:
+def test_mermaid_renders_every_event(mermaid_page: OfflinePage, data: Path) -> None:
     diagram = _output("timeline", "--data", str(data), "--format", "mermaid")
-    result = _mermaid(offline_page, js_assets, tmp_path, diagram)
+    result = _mermaid(mermaid_page, diagram)
     assert result["ok"], result["error"]
     texts = result["texts"]
     assert isinstance(texts, list)
     rendered = _squeezed("".join(texts))
     for event in _events(data):
         assert _squeezed(visible(str(event["title"]))) in rendered, event["title"]
-    assert offline_page.page.locator("#out svg").get_attribute("aria-roledescription") == \
+    assert mermaid_page.page.locator("#out svg").get_attribute("aria-roledescription") == \
         "timeline"
-    assert offline_page.page.locator("#out script, #out img").count() == 0
-    assert offline_page.dialogs == []
-    offline_page.assert_clean()
+    assert mermaid_page.page.locator("#out script, #out img").count() == 0
+    assert mermaid_page.dialogs == []
+    mermaid_page.assert_clean()
 
 
 GANTT_TRAPS = """\
@@ -329,8 +323,8 @@ GANTT_TRAPS = """\
 
 @pytest.mark.parametrize("data", [BUNDLED, SAMPLE, HOSTILE, "traps"],
                          ids=["bundled", "sample", "hostile", "traps"])
-def test_mermaid_gantt_renders_every_event(offline_page: OfflinePage, tmp_path: Path,
-                                           js_assets: Path, data: Path | str) -> None:
+def test_mermaid_gantt_renders_every_event(mermaid_page: OfflinePage, tmp_path: Path,
+                                           data: Path | str) -> None:
     if data == "traps":
         data = tmp_path / "traps.yaml"
         data.write_text("events:\n" + "".join("  " + line + "\n" if line else "\n"
@@ -338,7 +332,7 @@ def test_mermaid_gantt_renders_every_event(offline_page: OfflinePage, tmp_path: 
                         encoding="utf-8")
     assert isinstance(data, Path)
     diagram = _output("timeline", "--data", str(data), "--format", "mermaid-gantt")
-    result = _mermaid(offline_page, js_assets, tmp_path, diagram)
+    result = _mermaid(mermaid_page, diagram)
     assert result["ok"], result["error"]
     texts = result["texts"]
     assert isinstance(texts, list)
@@ -346,18 +340,17 @@ def test_mermaid_gantt_renders_every_event(offline_page: OfflinePage, tmp_path: 
     events = _events(data)
     for event in events:
         assert _squeezed(visible(str(event["title"]))) in rendered, event["title"]
-    svg = offline_page.page.locator("#out svg")
+    svg = mermaid_page.page.locator("#out svg")
     assert svg.get_attribute("aria-roledescription") == "gantt"
     # One bar or milestone per event, nothing else drawn as a task.
-    assert offline_page.page.locator("#out rect.task").count() == len(events)
-    assert offline_page.page.locator("#out script, #out img").count() == 0
-    assert offline_page.dialogs == []
-    offline_page.assert_clean()
+    assert mermaid_page.page.locator("#out rect.task").count() == len(events)
+    assert mermaid_page.page.locator("#out script, #out img").count() == 0
+    assert mermaid_page.dialogs == []
+    mermaid_page.assert_clean()
 
 
-def test_mermaid_harness_reports_a_parse_error(offline_page: OfflinePage, tmp_path: Path,
-                                               js_assets: Path) -> None:
+def test_mermaid_harness_reports_a_parse_error(mermaid_page: OfflinePage) -> None:
     """The check above can fail: unescaped Mermaid syntax is an error in the real parser."""
-    result = _mermaid(offline_page, js_assets, tmp_path, "timeline\n  title X\n  : : broken ::")
+    result = _mermaid(mermaid_page, "timeline\n  title X\n  : : broken ::")
     assert result["ok"] is False
     assert "Parse error" in str(result["error"])

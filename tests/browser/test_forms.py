@@ -48,8 +48,8 @@ def _one_line(text: str) -> str:
     return " ".join(visible(text.strip(), keep_newlines=True).split())
 
 
-def _tasks(offline: OfflinePage, js_assets: Path, tmp_path: Path, text: str) -> list[Any]:
-    result = _mermaid(offline, js_assets, tmp_path, text)  # renders it, which must work
+def _tasks(offline: OfflinePage, text: str) -> list[Any]:
+    result = _mermaid(offline, text)  # renders it, which must work
     assert result["ok"], result["error"]
     read: dict[str, Any] = offline.page.evaluate("t => mermaidTasks(t)", text)
     assert read["ok"], read["error"]
@@ -64,22 +64,20 @@ def _written(form: Form) -> str:
                                          title=form.title)))
 
 
-def test_mermaid_timeline_labels_every_period(offline_page: OfflinePage, tmp_path: Path,
-                                              js_assets: Path, data: Path) -> None:
+def test_mermaid_timeline_labels_every_period(mermaid_page: OfflinePage, data: Path) -> None:
     diagram, _ = _publish(data, "mermaid")
-    tasks = _tasks(offline_page, js_assets, tmp_path, diagram)
+    tasks = _tasks(mermaid_page, diagram)
     read = [(_decoded(t["period"]), _decoded(e)) for t in tasks for e in t["events"]]
     expected = [(_written(f), _one_line(f.title)) for f in forms()]
     assert sorted(read) == sorted(expected)
-    texts = offline_page.page.locator("#out svg text").all_text_contents()
+    texts = mermaid_page.page.locator("#out svg text").all_text_contents()
     assert _one_line(TIMELINE_TITLE) in [" ".join(t.split()) for t in texts]
-    offline_page.assert_clean()
+    mermaid_page.assert_clean()
 
 
-def test_mermaid_gantt_draws_every_period(offline_page: OfflinePage, tmp_path: Path,
-                                          js_assets: Path, data: Path) -> None:
+def test_mermaid_gantt_draws_every_period(mermaid_page: OfflinePage, data: Path) -> None:
     diagram, stderr = _publish(data, "mermaid-gantt")
-    tasks = _tasks(offline_page, js_assets, tmp_path, diagram)
+    tasks = _tasks(mermaid_page, diagram)
     drawn = {f.id: f for f in forms() if f.start.start.year >= 100}
     for form in forms():
         if form.id not in drawn:
@@ -99,8 +97,8 @@ def test_mermaid_gantt_draws_every_period(offline_page: OfflinePage, tmp_path: P
 
     read = sorted((_decoded(t["name"]), t["start"], t["end"]) for t in tasks)
     assert read == sorted(bar(f) for f in drawn.values())
-    assert offline_page.page.locator("#out rect.task").count() == len(drawn)
-    offline_page.assert_clean()
+    assert mermaid_page.page.locator("#out rect.task").count() == len(drawn)
+    mermaid_page.assert_clean()
 
 
 def test_timelinejs_starts_every_slide_on_its_first_day(offline_page: OfflinePage,
@@ -137,10 +135,9 @@ def test_timelinejs_starts_every_slide_on_its_first_day(offline_page: OfflinePag
 
 
 @pytest.mark.parametrize("name", ["mermaid", "mermaid-gantt"])
-def test_the_readme_example_renders(offline_page: OfflinePage, tmp_path: Path, js_assets: Path,
-                                    name: str) -> None:
+def test_the_readme_example_renders(mermaid_page: OfflinePage, name: str) -> None:
     """tests/fixtures/historical.yaml, the README's example of dates as historians write
     them, with a time of day (a parse error in the timeline before issue 23)."""
     diagram, _ = _publish(FIXTURES / "historical.yaml", name)
-    assert _tasks(offline_page, js_assets, tmp_path, diagram)
-    offline_page.assert_clean()
+    assert _tasks(mermaid_page, diagram)
+    mermaid_page.assert_clean()
