@@ -158,7 +158,7 @@ def import_(
         _eras(found_eras, eras, dry_run)
     counts = (f"{len(result.added)} added, {result.skipped} skipped, "
               f"{len(result.updated)} updated" + (f", {len(bad)} bad left out" if bad else ""))
-    _report(path, result.diff, dry_run,
+    _report(path, result, dry_run,
             f"{'created with' if result.created else 'imported:'} {counts}")
     if dry_run:
         note(f"would import: {counts}")

@@ -7,7 +7,7 @@ command that runs, so the reading commands never load it.
 import re
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import typer
 from typer.core import TyperCommand
@@ -74,10 +74,19 @@ def _target(data: list[str] | None) -> Path:
     return path
 
 
-def _report(path: Path, shown_diff: str, dry_run: bool, done: str) -> None:
+class _Shown(Protocol):
+    """A write's outcome (store/changes.Outcome, store/importing.ImportResult), whose diff
+    is worked out only when read: only a dry run reads it."""
+
+    @property
+    def diff(self) -> str: ...
+
+
+def _report(path: Path, outcome: _Shown, dry_run: bool, done: str) -> None:
     from relations_cli.render.safe import visible
 
     if dry_run:
+        shown_diff = outcome.diff
         # A diff is read by a person: every unsafe character is shown as an escape (a bidi
         # override must not reorder it), line endings stay as they are.
         for line in _LINE.findall(shown_diff):
@@ -323,7 +332,7 @@ def add(
     if not dry_run:
         for new_id in outcome.ids:
             print(new_id)
-    _report(path, outcome.diff, dry_run, "added " + ", ".join(outcome.ids))
+    _report(path, outcome, dry_run, "added " + ", ".join(outcome.ids))
 
 
 _SOURCE_OPTIONS = {"source_title": "title", "add_source_title": "title", "source_url": "url",
@@ -418,7 +427,7 @@ def remove(
 
     path = _target(data)
     outcome = remove_from(path, event_id, dry_run)
-    _report(path, outcome.diff, dry_run, f"removed {event_id}")
+    _report(path, outcome, dry_run, f"removed {event_id}")
 
 
 def _changes(assignments: list[str]) -> dict[str, Any]:
@@ -540,7 +549,7 @@ def edit(
         _edit_in_editor(path, event_id)
         return
     outcome = edit_fields(path, event_id, changes, dry_run)
-    _report(path, outcome.diff, dry_run, f"changed {event_id}")
+    _report(path, outcome, dry_run, f"changed {event_id}")
 
 
 def _edit_in_editor(path: Path, event_id: str) -> None:
@@ -705,7 +714,7 @@ def person_add(
                              "people registry; 'relations person edit' changes an entry")
     person = {"name": name, "role": (role or "").strip(), "aliases": aliases}
     outcome = registry_write(path, lambda text: add_person(text, person, str(path)), dry_run)
-    _report(path, outcome.diff, dry_run, f"added {name} to the people")
+    _report(path, outcome, dry_run, f"added {name} to the people")
 
 
 def _person_named(path: Path, registry: Any, wanted: str) -> Any:
@@ -776,7 +785,7 @@ def person_edit(
         changes["aliases"] = [a for a in aliases if a != new_name]
     outcome = registry_write(path, lambda text: edit_person(text, person.name, changes,
                                                             str(path)), dry_run)
-    _report(path, outcome.diff, dry_run, f"changed {new_name} in the people")
+    _report(path, outcome, dry_run, f"changed {new_name} in the people")
 
 
 @person_app.command("remove")
@@ -810,7 +819,7 @@ def person_remove(
         return remove_person(text, person.name, str(path))
 
     outcome = registry_write(path, plan, dry_run)
-    _report(path, outcome.diff, dry_run, f"removed {person.name} from the people")
+    _report(path, outcome, dry_run, f"removed {person.name} from the people")
 
 
 # -- new and schema ------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ CREATE TABLE events(
     category TEXT NOT NULL,
     category_folded TEXT,  -- NULL when it is the category itself (most are written folded)
     place INTEGER NOT NULL,  -- a row of places
+    title_key INTEGER NOT NULL,  -- store/rows.title_key: finds an event by day and title
     record BLOB NOT NULL
 );
 -- Tags, actors and named people: each distinct value once, numbered, and its events as
@@ -96,7 +97,9 @@ CREATE TEMP TABLE IF NOT EXISTS actor_pairs(value INTEGER NOT NULL, event INTEGE
 CREATE TEMP TABLE IF NOT EXISTS named_pairs(value INTEGER NOT NULL, event INTEGER NOT NULL);
 """
 _INDEXES = """
-CREATE INDEX events_order ON events(first_day, last_day, line);
+-- title_key never changes the order (line is unique): it lets an import's lookup of a day's
+-- titles read the index alone (store/importing._from_index).
+CREATE INDEX events_order ON events(first_day, last_day, line, title_key);
 CREATE INDEX events_groups ON events(year, month, precision, category, first_day, last_day,
                                      category_folded);
 CREATE INDEX events_id ON events(id);

@@ -46,8 +46,8 @@ __all__ = [
     "sweep",
 ]
 
-SCHEMA_VERSION = 8  # 5: packed records, numbered values; 6: the report tables, chart groups;
-# 7: meta "resolve" (some name is an alias); 8: records hold media
+SCHEMA_VERSION = 9  # 5: packed records, numbered values; 6: the report tables, chart groups;
+# 7: meta "resolve" (some name is an alias); 8: records hold media; 9: events.title_key
 APPLICATION_ID = 0x52454C41  # "RELA"
 # Coarser than any file system's timestamps (FAT keeps 2 s): an edit this close to a build
 # may leave size and times as they were.

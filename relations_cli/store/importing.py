@@ -15,13 +15,16 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relations_cli.core.dates import cached_event_when
 from relations_cli.core.errors import DateError, TimelineError, WriteError
 from relations_cli.core.model import Event
 from relations_cli.core.records import event_record
 from relations_cli.ingest.base import Draft, Ingested, Problem, Row
+
+if TYPE_CHECKING:
+    from relations_cli.store.changes import Outcome
 
 __all__ = ["ImportResult", "create_streamed", "import_rows", "write_new_file"]
 
@@ -40,8 +43,14 @@ class ImportResult:
     added: list[str] = field(default_factory=list)
     skipped: int = 0
     updated: list[str] = field(default_factory=list)
-    diff: str = ""
     created: bool = False
+    # The diff, or what works it out when it is first read (a write's Outcome): only a dry
+    # run shows it.
+    shown: str | Outcome = ""
+
+    @property
+    def diff(self) -> str:
+        return self.shown if isinstance(self.shown, str) else self.shown.diff
 
 
 def _key(date: str, title: str) -> _Key | None:
@@ -103,7 +112,7 @@ def import_rows(path: Path, rows: Sequence[Row], title: str | None = None,
         outcome = change(path, new, changed, dry_run, checked=all(row.checked for row in rows))
         result.added.extend(outcome.ids[: len(new)])
         result.updated.extend(event_id for event_id, _ in changed)
-        result.diff = outcome.diff
+        result.shown = outcome
     return result
 
 
@@ -130,15 +139,15 @@ def _present(path: Path, ids: set[str], keys: set[_Key]) -> dict[Any, Event]:
 
 def _from_index(path: Path, ids: set[str], keys: set[_Key],
                 keep: Callable[[Event], None]) -> bool:
-    """Hand `keep` the events of the fresh index with one of the ids, or on the first day of
-    one of the keys; False when there is no fresh index."""
+    """Hand `keep` the events of the fresh index with one of the ids, or with the first day
+    and the title of one of the keys (and maybe a few more); False when there is no fresh
+    index."""
     import json
     import sqlite3
 
-    from relations_cli.core.model import Precision
     from relations_cli.core.records import event_from_record
     from relations_cli.store.cache import cache_dir, fresh_index, index_path
-    from relations_cli.store.rows import PRECISIONS, Packer
+    from relations_cli.store.rows import Packer, title_key
 
     folder = cache_dir()
     if folder is None:
@@ -153,40 +162,20 @@ def _from_index(path: Path, ids: set[str], keys: set[_Key],
     try:
         meta = dict(db.execute("SELECT key, value FROM meta"))
         packer = Packer(meta.get("dictionary", b""))
-        wanted = sorted(ids)
-        rows: list[tuple[bytes, int]] = []
-        for start in range(0, len(wanted), 500):
-            part = wanted[start : start + 500]
-            rows += db.execute(f"SELECT record, line FROM events WHERE id IN "
-                               f"({','.join('?' * len(part))})", part).fetchall()
-        for record, line in rows:
+        # Each list goes in as one JSON array, so one statement asks for all of it.
+        by_id = db.execute("SELECT record, line FROM events WHERE id IN "
+                           "(SELECT value FROM json_each(?))", [json.dumps(sorted(ids))])
+        # The events with a wanted title on its day, found by (first day, title key) with
+        # the index on first days: only they are inflated (a large timeline has dozens of
+        # events a day, and inflating them all was most of an import's time). A key two
+        # titles share brings an event `keep` leaves.
+        wanted = sorted({(key[0], title_key(key[3])) for key in keys})
+        by_key = db.execute(
+            "SELECT e.record, e.line FROM json_each(?) AS w CROSS JOIN events AS e "
+            "ON e.first_day = json_extract(w.value, '$[0]') "
+            "AND e.title_key = json_extract(w.value, '$[1]')", [json.dumps(wanted)])
+        for record, line in [*by_id, *by_key]:
             keep(event_from_record(json.loads(packer.record(record)), line))
-        # The events on each first day, read only when their record holds one of the
-        # titles wanted that day: a record is `json.dumps(..., ensure_ascii=False)`, so an
-        # event with that title holds it so written. A large timeline has dozens of events
-        # a day, and reading them all was most of an import's time.
-        # Only the events of a wanted precision that day: the index stores an event's
-        # precision (event.date.precision, as a key holds it) as its place in PRECISIONS.
-        titles: dict[int, set[str]] = {}
-        precisions: dict[int, set[int] | None] = {}
-        for key in keys:
-            titles.setdefault(key[0], set()).add(json.dumps(key[3], ensure_ascii=False))
-            places = precisions.setdefault(key[0], set())
-            precision = Precision(key[2])
-            if places is not None and precision in PRECISIONS:
-                places.add(PRECISIONS.index(precision))
-            else:
-                precisions[key[0]] = None  # a precision the index has no place for: all
-        for day, wanted_titles in sorted(titles.items()):
-            places = precisions[day]
-            query, values = ("SELECT record, line FROM events WHERE first_day = ?", [day])
-            if places is not None:
-                query += f" AND precision IN ({','.join('?' * len(places))})"
-                values += sorted(places)
-            for record, line in db.execute(query, values):
-                text = packer.record(record)
-                if any(title in text for title in wanted_titles):
-                    keep(event_from_record(json.loads(text), line))
     except sqlite3.Error:
         return False
     finally:
@@ -235,7 +224,7 @@ def _create(path: Path, drafts: list[Draft], title: str | None, description: str
     result.added.extend(str(draft["id"]) for draft in drafts)
     result.created = True
     if dry_run:
-        result.diff = diff("", "".join(_text(head, drafts, None)), path.name)
+        result.shown = diff("", "".join(_text(head, drafts, None)), path.name)
         return
     if len(drafts) <= CHECK_LIMIT:
         from relations_cli.store.install import check

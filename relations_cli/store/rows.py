@@ -19,7 +19,8 @@ from relations_cli.core.model import Event, Precision
 from relations_cli.core.records import event_record
 from relations_cli.core.text import own_search_text, words
 
-__all__ = ["BATCH_SIZE", "PRECISIONS", "Packer", "RowBatch", "RowBatcher", "RowWriter", "padded"]
+__all__ = ["BATCH_SIZE", "PRECISIONS", "Packer", "RowBatch", "RowBatcher", "RowWriter", "padded",
+           "title_key"]
 
 # Appended to, never reordered: the index stores a precision as its place here.
 PRECISIONS = (Precision.YEAR, Precision.MONTH, Precision.DAY, Precision.SEASON, Precision.DECADE,
@@ -54,6 +55,13 @@ class RowBatch:
     ends: list[tuple[int, int | None]] = field(default_factory=list)
 
 
+def title_key(title: str) -> int:
+    """A number for a title, the same in every process (CRC-32 of its UTF-8): an import asks
+    the index for the events of a day with one of its titles (store/importing) without
+    inflating every record of that day. Two titles may share one; the record decides."""
+    return zlib.crc32(title.encode("utf-8", "surrogatepass"))
+
+
 class RowBatcher:
     """Turns events, one at a time from the streaming loader, into batches handed to `send`.
 
@@ -77,7 +85,7 @@ class RowBatcher:
             n, event.id, first.toordinal(), event.last_day.toordinal(),
             event.line + self.line_delta, first.year, first.month,
             PRECISIONS.index(event.date.precision), event.category, event.category.casefold(),
-            padded(event.place),
+            padded(event.place), title_key(event.title),
             _RECORD_JSON.encode(event_record(event)),
         ))
         batch.tags.extend((n, tag.casefold()) for tag in event.tags)
@@ -209,9 +217,10 @@ class RowWriter:
             if place is None:
                 place = places[row[10]] = len(places) + 1
                 new_places.append((place, row[10]))
-            rows.append((*row[:9], None if row[9] == row[8] else row[9], place, pack(text)))
+            rows.append((*row[:9], None if row[9] == row[8] else row[9], place, row[11],
+                         pack(text)))
         db.executemany("INSERT INTO places VALUES (?,?)", new_places)
-        db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         self.tags.add(db, batch.tags)
         self.actors.add(db, batch.actors)
         self.named.add(db, batch.named)
