@@ -97,12 +97,13 @@ CREATE TEMP TABLE IF NOT EXISTS actor_pairs(value INTEGER NOT NULL, event INTEGE
 CREATE TEMP TABLE IF NOT EXISTS named_pairs(value INTEGER NOT NULL, event INTEGER NOT NULL);
 """
 _INDEXES = """
--- title_key never changes the order (line is unique): it lets an import's lookup of a day's
--- titles read the index alone (store/importing._from_index).
-CREATE INDEX events_order ON events(first_day, last_day, line, title_key);
+CREATE INDEX events_order ON events(first_day, last_day, line);
 CREATE INDEX events_groups ON events(year, month, precision, category, first_day, last_day,
                                      category_folded);
 CREATE INDEX events_id ON events(id);
+-- An import's question, whether an event of this day has this title (store/importing): a
+-- first day of a month or a year can hold thousands of events in a large timeline.
+CREATE INDEX events_title ON events(title_key, first_day);
 CREATE INDEX tag_names_folded ON tag_names(folded);
 CREATE INDEX named_names_folded ON named_names(folded);
 CREATE INDEX aliases_folded ON aliases(folded);

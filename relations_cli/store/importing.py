@@ -165,15 +165,16 @@ def _from_index(path: Path, ids: set[str], keys: set[_Key],
         # Each list goes in as one JSON array, so one statement asks for all of it.
         by_id = db.execute("SELECT record, line FROM events WHERE id IN "
                            "(SELECT value FROM json_each(?))", [json.dumps(sorted(ids))])
-        # The events with a wanted title on its day, found by (first day, title key) with
-        # the index on first days: only they are inflated (a large timeline has dozens of
-        # events a day, and inflating them all was most of an import's time). A key two
-        # titles share brings an event `keep` leaves.
-        wanted = sorted({(key[0], title_key(key[3])) for key in keys})
+        # The events with a wanted title on its day, found by (title key, first day) in
+        # their own index: only they are inflated (the first day of a month or a year holds
+        # thousands of events in a large timeline, and inflating them all was most of an
+        # import's time). A key two titles share brings an event `keep` leaves.
+        wanted = sorted({(title_key(key[3]), key[0]) for key in keys})
         by_key = db.execute(
-            "SELECT e.record, e.line FROM json_each(?) AS w CROSS JOIN events AS e "
-            "ON e.first_day = json_extract(w.value, '$[0]') "
-            "AND e.title_key = json_extract(w.value, '$[1]')", [json.dumps(wanted)])
+            "WITH w(title_key, first_day) AS MATERIALIZED (SELECT json_extract(value, '$[0]'), "
+            "json_extract(value, '$[1]') FROM json_each(?)) "
+            "SELECT e.record, e.line FROM w CROSS JOIN events AS e "
+            "ON e.title_key = w.title_key AND e.first_day = w.first_day", [json.dumps(wanted)])
         for record, line in [*by_id, *by_key]:
             keep(event_from_record(json.loads(packer.record(record)), line))
     except sqlite3.Error:

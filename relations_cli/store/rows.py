@@ -57,8 +57,9 @@ class RowBatch:
 
 def title_key(title: str) -> int:
     """A number for a title, the same in every process (CRC-32 of its UTF-8): an import asks
-    the index for the events of a day with one of its titles (store/importing) without
-    inflating every record of that day. Two titles may share one; the record decides."""
+    the index (events_title) for the events of a day with one of its titles
+    (store/importing) without inflating every record of that day. Two titles may share
+    one; the record decides."""
     return zlib.crc32(title.encode("utf-8", "surrogatepass"))
 
 
