@@ -94,7 +94,7 @@ SLOW = (
 def pytest_configure(config: pytest.Config) -> None:
     """The program's bytecode, compiled once before any worker starts (into the ignored
     `__pycache__` folders, where pip puts it for an installed copy): the suite runs the
-    source tree in its workers and in about 300 subprocesses (`PYTHONPATH`), and where
+    source tree in its workers and in about 190 subprocesses (`PYTHONPATH`), and where
     PYTHONDONTWRITEBYTECODE is set, as in many containers and CI images, no import writes it,
     so each process compiled the modules it imports again, 0.2 s of CPU each."""
     if not hasattr(config, "workerinput"):  # the controller, or the only process with -n 0
