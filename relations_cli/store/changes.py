@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
 
@@ -219,12 +220,12 @@ def _write(path: Path, dry_run: bool, fast: _Fast | None, whole: _Whole) -> Outc
             rewritten: tuple[Snapshot, str] | None = None  # the whole path's new text
             shown: Callable[[], str]
             if planned is not None:
-                shown, ids, quick = _diff_of(planned, path.name), planned.ids, True
+                shown, ids, quick = partial(planned.diff, path.name), planned.ids, True
             else:
                 full = read_text(snapshot)
                 before, after, ids = whole(full)
                 check(after, name)
-                shown, quick = _text_diff(before, after, path.name), False
+                shown, quick = partial(diff, before, after, path.name), False
                 rewritten = (full, after)
             if dry_run:
                 return Outcome(ids, shown, quick)
@@ -238,14 +239,6 @@ def _write(path: Path, dry_run: bool, fast: _Fast | None, whole: _Whole) -> Outc
             return Outcome(ids, shown, quick)
     raise WriteError(f"{path}: changed on disk {_TRIES} times while this write was planned; "
                      "nothing written (run the command again)")
-
-
-def _diff_of(planned: _Planned, name: str) -> Callable[[], str]:
-    return lambda: planned.diff(name)
-
-
-def _text_diff(before: str, after: str, name: str) -> Callable[[], str]:
-    return lambda: diff(before, after, name)
 
 
 def _planned(snapshot: Snapshot, fast: _Fast) -> _Planned | None:
