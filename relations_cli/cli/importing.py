@@ -167,10 +167,12 @@ def import_(
 def _import_streamed(path: Path, sources: list[tuple[str, Any]],
                      options_for: Callable[[str], Any], skip_bad: bool,
                      eras: Path | None) -> None:
-    from relations_cli.ingest.formats import problem_text, streamer_of
+    from relations_cli.ingest.formats import problem_text
     from relations_cli.render.progress import indexing_progress
     from relations_cli.render.safe import visible
     from relations_cli.store.importing import create_streamed
+    from relations_cli.store.parallel_import import prepared_source
+    from relations_cli.store.workers import Workers
 
     current = [""]
     bad = [0]
@@ -180,15 +182,13 @@ def _import_streamed(path: Path, sources: list[tuple[str, Any]],
         bad[0] += 1
         sys.stderr.write(visible(problem_text(current[0], problem)) + "\n")
 
-    def batches() -> Iterator[Any]:
+    def batches(workers: Workers) -> Iterator[Any]:
         with indexing_progress("importing") as progress:
             for source, fmt in sources:
                 current[0] = "<stdin>" if source == "-" else source
-                streamer = streamer_of(fmt)
-                assert streamer is not None
                 with _opened(source) as raw:
                     size = _size(raw)
-                    for part in streamer(raw, options_for(source)):
+                    for part in prepared_source(raw, fmt, options_for(source), workers):
                         for message in part.notes:
                             note(f"{visible(current[0])}: {visible(message)}")
                         found_eras.extend(part.eras)
@@ -196,7 +196,8 @@ def _import_streamed(path: Path, sources: list[tuple[str, Any]],
                         if progress is not None and size:
                             progress(min(raw.tell(), size), size)
 
-    result = create_streamed(path, batches(), skip_bad, report)
+    with Workers() as workers:  # started only for a large sheet
+        result = create_streamed(path, batches(workers), skip_bad, report)
     if found_eras:
         _eras(found_eras, eras, False)
     counts = (f"{len(result.added)} added, {result.skipped} skipped, 0 updated"

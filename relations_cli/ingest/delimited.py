@@ -11,7 +11,7 @@ import csv
 import io
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 from relations_cli.core.errors import IngestError
@@ -37,10 +37,15 @@ def read_csv(data: bytes, options: ReadOptions) -> Ingested:
     return read_table(header[1], rows, options)
 
 
-def _csv_rows(text: str | IO[str], name: str) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(text: str | IO[str], name: str, number: int = 0, line: int = 0,
+              piece: str = "") -> Iterator[tuple[int, list[str]]]:
+    """The rows of a CSV text, numbered after `number`, its lines counted after `line`. A
+    `piece` of a source read apart (ingest/pieces: "last", or "inner" for any other) does
+    not know the lines before it: a row it cannot read raises BadLine with its own line; an
+    inner piece that ends inside a quoted cell raises Misaligned (it was cut where no row
+    ends)."""
     reader = csv.reader(io.StringIO(text, newline="") if isinstance(text, str) else text,
                         strict=True)
-    number = 0
     while True:
         try:
             cells = next(reader)
@@ -50,9 +55,23 @@ def _csv_rows(text: str | IO[str], name: str) -> Iterator[tuple[int, list[str]]]
             if "NUL" in str(error):
                 raise IngestError(f"{name}: holds NUL characters: a binary file, not CSV "
                                   "text") from None
-            raise IngestError(f"{name}:{reader.line_num}: not valid CSV: {error}") from None
+            if piece:
+                from relations_cli.ingest.pieces import BadLine, Misaligned
+
+                if piece == "inner" and str(error) == "unexpected end of data":
+                    raise Misaligned from None
+                raise BadLine(reader.line_num, f"not valid CSV: {error}") from None
+            raise IngestError(f"{name}:{line + reader.line_num}: not valid CSV: {error}") \
+                from None
         number += 1
         yield number, cells
+
+
+def _tsv_rows(lines: Iterable[str], after: int = 0) -> Iterator[tuple[int, list[str]]]:
+    """The rows of TSV lines (each with its line end), numbered after `after`."""
+    for number, line in enumerate(lines, start=after + 1):
+        yield number, [_unescaped(cell) for cell in
+                       line.rstrip("\n").removesuffix("\r").split("\t")]
 
 
 def read_tsv(data: bytes, options: ReadOptions) -> Ingested:
@@ -87,9 +106,7 @@ def stream_csv(raw: io.BufferedReader, options: ReadOptions) -> Iterator[Ingeste
 def stream_tsv(raw: io.BufferedReader, options: ReadOptions) -> Iterator[Ingested]:
     """read_tsv as the file is read: its drafts and problems a batch at a time."""
     text = text_stream(raw, options.name, "TSV", options.encoding, newline="\n")
-    rows = ((number, [_unescaped(cell) for cell in line.rstrip("\n").removesuffix("\r")
-                      .split("\t")]) for number, line in enumerate(text, start=1))
-    yield from _streamed(rows, options)
+    yield from _streamed(_tsv_rows(text), options)
 
 
 def _streamed(rows: Iterator[tuple[int, list[str]]], options: ReadOptions,

@@ -90,11 +90,17 @@ class Table:
                 continue
             batch.append((number, cells))
             if len(batch) == _BATCH:
-                made = self.maker.make_rows(batch, self.fields, self.names, problems)
-                yield Ingested(rows=made, problems=problems)
+                yield self._made(batch, problems)
                 batch, problems = [], []
+        yield self._made(batch, problems)
+
+    def _made(self, batch: list[tuple[int, Sequence[str]]], problems: list[Problem],
+              ) -> Ingested:
         made = self.maker.make_rows(batch, self.fields, self.names, problems)
-        yield Ingested(rows=made, problems=problems)
+        # In row order, as a row's cells are read, whoever found them (a row too wide is
+        # found before the batch is made): the same order however a source is cut in batches.
+        problems.sort(key=lambda problem: problem.row)
+        return Ingested(rows=made, problems=problems)
 
 
 def _field_of(name: str, mapping: dict[str, str]) -> str | None:

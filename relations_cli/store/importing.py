@@ -25,8 +25,10 @@ from relations_cli.ingest.base import Draft, Ingested, Problem, Row
 
 if TYPE_CHECKING:
     from relations_cli.store.changes import Outcome
+    from relations_cli.store.yamltext import EventTexts
 
-__all__ = ["ImportResult", "create_streamed", "import_rows", "write_new_file"]
+__all__ = ["ImportResult", "Prepared", "create_streamed", "import_rows", "prepare", "prepared",
+           "write_new_file"]
 
 # Above this many events a new file is not parsed again after it is written: each draft was
 # checked as the loader checks an event (ingest/cells.check_draft), and the strict loader on
@@ -283,16 +285,81 @@ def _umask() -> int:
     return mask
 
 
-def create_streamed(path: Path, batches: Iterable[Ingested], skip_bad: bool,
+@dataclass
+class Prepared:
+    """A batch of a source's events ready to be written: each one's id ("" when it has none
+    yet), its date-and-title key, its title when it has no id, and its text (without an id
+    line when it has no id: the id is given where all ids are known); with the batch's bad
+    rows and what the source says of the timeline. Made here or in a worker process
+    (store/parallel_import), so it holds only what pickles."""
+
+    ids: list[str] = field(default_factory=list)
+    keys: list[_Key | None] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    title: str | None = None
+    description: str | None = None
+    notes: list[str] = field(default_factory=list)
+    eras: list[Draft] = field(default_factory=list)
+    # Rows of the source read for it, blank ones too, and lines (store/parallel_import).
+    read: int = 0
+    lines: int = 0
+
+    def extend(self, other: Prepared) -> None:
+        """The events and bad rows of the batch that follows, added."""
+        self.ids += other.ids
+        self.keys += other.keys
+        self.titles += other.titles
+        self.texts += other.texts
+        self.problems += other.problems
+
+
+def prepare(part: Ingested, texts: EventTexts) -> Prepared:
+    """The batch's events as text, with what a new file needs to know of each."""
+    drafts = [row.draft for row in part.rows]
+    ids = [str(draft.get("id") or "") for draft in drafts]
+    return Prepared(
+        ids=ids,
+        keys=[_key(str(draft.get("date", "")), str(draft.get("title", ""))) for draft in drafts],
+        titles=[str(draft.get("title", "")) if not event_id else ""
+                for draft, event_id in zip(drafts, ids, strict=True)],
+        texts=texts(drafts), problems=part.problems, title=part.title,
+        description=part.description, notes=part.notes, eras=part.eras)
+
+
+def prepared(parts: Iterable[Ingested]) -> Iterator[Prepared]:
+    """Each batch prepared here, in order."""
+    from relations_cli.store.yamltext import EventTexts
+
+    texts = EventTexts(2, 4, "\n")
+    for part in parts:
+        yield prepare(part, texts)
+
+
+def _all_new(part: Prepared, taken: set[str], seen: set[int]) -> bool:
+    """Whether each event of the batch has an id and a key, and neither is in the batch twice
+    nor seen before; if so, they are now."""
+    if None in part.keys:
+        return False
+    ids, keys = set(part.ids), set(map(hash, part.keys))
+    if not (len(ids) == len(keys) == len(part.ids) and "" not in ids
+            and taken.isdisjoint(ids) and seen.isdisjoint(keys)):
+        return False
+    taken |= ids
+    seen |= keys
+    return True
+
+
+def create_streamed(path: Path, batches: Iterable[Prepared], skip_bad: bool,
                     report: Callable[[Problem], None]) -> ImportResult:
     """A new timeline written as its sources are read, batch by batch, in bounded memory:
     the events in the sources' order (each checked as the loader checks an event), each bad
     row reported as it is met. With a bad row and not `skip_bad`, nothing is created."""
     from relations_cli.store.newfile import new_timeline_text
     from relations_cli.store.write import event_id_for
-    from relations_cli.store.yamltext import EventTexts
+    from relations_cli.store.yamltext import with_id
 
-    texts = EventTexts(2, 4, "\n")
     result = ImportResult(created=True)
     taken: set[str] = set()
     seen: set[int] = set()  # hashes of (days, precision, title): 8 bytes an event, not 80
@@ -304,26 +371,28 @@ def create_streamed(path: Path, batches: Iterable[Ingested], skip_bad: bool,
             for problem in part.problems:
                 bad[0] += 1
                 report(problem)
-            if head is None and (part.rows or part.title):
+            if head is None and (part.texts or part.title):
                 head = new_timeline_text(path, part.title, part.description, empty=False)
                 yield head
-            out: list[Draft] = []
-            for row in part.rows:
-                draft = row.draft
-                event_id = str(draft.get("id") or "")
-                key = _key(str(draft.get("date", "")), str(draft.get("title", "")))
+            if _all_new(part, taken, seen):  # the common case, taken a batch at a time
+                result.added += part.ids
+                yield "".join(part.texts)
+                continue
+            out: list[str] = []
+            for event_id, key, title, text in zip(part.ids, part.keys, part.titles, part.texts,
+                                                  strict=True):
                 if (event_id and event_id in taken) or (key is not None and hash(key) in seen):
                     result.skipped += 1
                     continue
                 if key is not None:
                     seen.add(hash(key))
                 if not event_id:
-                    event_id = draft["id"] = event_id_for(str(draft.get("title", "")),
-                                                          taken)
+                    event_id = event_id_for(title, taken)
+                    text = with_id(text, event_id)
                 taken.add(event_id)
                 result.added.append(event_id)
-                out.append(draft)
-            yield "".join(texts(out))
+                out.append(text)
+            yield "".join(out)
         if bad[0] and not skip_bad:
             raise WriteError(f"{bad[0]} bad {'row' if bad[0] == 1 else 'rows'}; nothing "
                              "written (--skip-bad writes the good rows)")

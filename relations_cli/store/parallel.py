@@ -21,7 +21,6 @@ import codecs
 import contextlib
 import os
 import re
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -236,10 +235,9 @@ def _work(conn: Any, path: Path, half: _Half) -> None:
 
     A child never prints: Ctrl-C is for the parent (which stops it), and when the parent is
     gone its next send fails and it leaves at once, quietly."""
-    with contextlib.suppress(ValueError, OSError):
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # drops a Ctrl-C held since start-up
-        # Started with the stops blocked (see _in_processes): SIGTERM may end it from here on.
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    from relations_cli.store.workers import started
+
+    started()  # Ctrl-C is the parent's (store/workers.spawning)
     try:
         read = [0]
 
@@ -307,17 +305,15 @@ def _in_processes(path: Path, halves: tuple[_Half, _Half], size: int,
     context = multiprocessing.get_context("spawn")
     connections = []
     processes = []
-    # Children start with Ctrl-C and SIGTERM blocked (a signal mask is kept across fork and
-    # exec), so a stop while they import prints no traceback there; _work then ignores Ctrl-C
-    # (it is for the parent). The parent only holds a stop meanwhile, never drops it: it is
-    # delivered here once the children are started, and the run stops as it should.
-    from relations_cli.store.cache import signals_deferred
+    # Children start with Ctrl-C ignored, so a stop while they import prints no traceback
+    # there (it is for the parent); the parent only holds a stop meanwhile, never drops it.
+    from relations_cli.store.workers import spawning
 
     outcomes: dict[int, HalfOutcome] = {}
     done = [0, 0]
     finished = False
     try:
-        with signals_deferred():
+        with spawning():
             for half in halves:
                 receiving, sending = context.Pipe(duplex=False)
                 process = context.Process(target=_work, args=(sending, path, half),

@@ -29,6 +29,7 @@ __all__ = [
     "EventTexts",
     "render_event",
     "render_value",
+    "with_id",
     "yaml_scalar",
 ]
 
@@ -179,6 +180,14 @@ def render_event(draft: Draft, dash: int = 2, indent: int = 4, newline: str = "\
     # Continuation lines of records carry their own relative indentation.
     body = text.replace(newline, newline + pad)
     return first + body + newline
+
+
+def with_id(text: str, event_id: str, dash: int = 2, indent: int = 4,
+            newline: str = "\n") -> str:
+    """An event's text written without its id, with the id as render_event writes it: the
+    first field (each event has a date and a title after it)."""
+    first = " " * dash + "-" + " " * max(1, indent - dash - 1)
+    return f"{first}id: {yaml_scalar(event_id)}{newline}{' ' * indent}{text[len(first):]}"
 
 
 # Text that every context reads back as itself, without the closer look of `_plain_ok`: an
