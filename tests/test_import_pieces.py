@@ -288,3 +288,33 @@ def _marked(mark: str) -> list[int]:
             except OSError:
                 continue
     return found
+
+
+def test_a_large_import_draws_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    import pty
+
+    from tests.helpers import read_all
+
+    source = tmp_path / "big.csv"
+    source.write_bytes(_numbered_sheet(3000))
+    env = _environment(RELATIONS_IMPORT_PIECE_BYTES="4096", RELATIONS_PROGRESS_DELAY="0",
+                       TERM="xterm-256color")
+    main, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "relations_cli", "import", str(source), "--data",
+         str(tmp_path / "t.yaml")], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=secondary, env=env, close_fds=True)
+    os.close(secondary)
+    drawn = read_all(main).decode("utf-8", "replace")
+    process.communicate(timeout=120)
+    os.close(main)
+    assert process.returncode == 0
+    assert "relations: importing" in drawn
+    assert "created with 3000 added" in drawn
+    piped = subprocess.run(
+        [sys.executable, "-m", "relations_cli", "import", str(source), "--data",
+         str(tmp_path / "u.yaml")], capture_output=True, text=True, env=env, check=False,
+        timeout=120)
+    assert piped.returncode == 0
+    assert piped.stderr == f"relations: created with 3000 added, 0 skipped, 0 updated in " \
+        f"{tmp_path / 'u.yaml'}\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -25,10 +26,12 @@ def indexing_progress(verb: str = "indexing") -> Iterator[Callable[[int, int], N
         return
     started = time.monotonic()
     state: dict[str, Any] = {}
+    given = os.environ.get("RELATIONS_PROGRESS_DELAY", "")  # for tests
+    delay = float(given) if given.replace(".", "", 1).isdigit() else DELAY
 
     def progress(done: int, total: int) -> None:
         if "bar" not in state:
-            if time.monotonic() - started < DELAY or done >= total:
+            if time.monotonic() - started < delay or done >= total:
                 return
             # Rich is imported only now, when a bar is really drawn.
             from rich.console import Console
