@@ -156,6 +156,7 @@ def test_a_draft_the_reader_accepts_is_an_event_the_loader_accepts(
     made = DraftMaker(ReadOptions(name="t.csv")).make_rows(
         batch, names, names, problems)
     taken: set[str] = set()
+    taken_in_order: list[str] = []
     texts = []
     for row in made:
         draft = dict(row.draft)
@@ -164,10 +165,16 @@ def test_a_draft_the_reader_accepts_is_an_event_the_loader_accepts(
         if draft["id"] in taken:
             continue  # a repeated id is the write's to refuse, not the row's
         taken.add(draft["id"])
+        taken_in_order.append(draft["id"])
         texts.append(render_event(draft, *style, newline))
     text = f"title: T{newline}events:{newline}" + "".join(texts)
-    _, loaded = parse_timeline(text, "t.yaml")
+    timeline, loaded = parse_timeline(text, "t.yaml")
     assert loaded == []
+    # Each text is the one event it was written for, whatever comes before and after it
+    # (the loader sorts them by date): what lets a write read only the first and the last
+    # of many new events again (store/changes._landed).
+    assert timeline is not None
+    assert sorted(event.id for event in timeline.events) == sorted(taken_in_order)
 
 
 def _timeline(path: Path, count: int) -> None:
@@ -456,20 +463,24 @@ def test_a_batch_passes_only_when_check_draft_finds_nothing_in_any_draft(
         assert [check_draft(draft) for draft in drafts] == [[] for _ in drafts]
 
 
+@pytest.mark.parametrize("count", [2, 7])
 @pytest.mark.parametrize("fault", ["before the previous event", "inside the previous event",
-                                   "inside the next event"])
+                                   "on the previous event's last line",
+                                   "inside the next event", "after the next event's id"])
 def test_checked_rows_spliced_where_the_plan_did_not_say_are_never_installed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str, count: int) -> None:
     """Rows the reader checked skip the strict loader, not the check that the new text has
     exactly the planned events in the planned order: a splice put elsewhere (fault
-    injected) is refused, and the whole-text path writes what the right plan writes."""
+    injected) is refused, and the whole-text path writes what the right plan writes. Of
+    more than two new events only the first and the last are read again, each with its
+    neighbour: a misplaced splice is still found."""
     from relations_cli.store import changes, write
     from relations_cli.store.layout import Item, line_after
     from relations_cli.store.loader import validate_file
 
     def drafts() -> list[dict[str, Any]]:
-        return [{"id": "new-a", "date": "2001-01-05", "title": "New A"},
-                {"id": "new-b", "date": "2001-01-05", "title": "New B"}]
+        return [{"id": f"new-{n}", "date": "2001-01-05", "title": f"New {n}"}
+                for n in range(count)]
 
     expected_path = tmp_path / "expected.yaml"
     _timeline(expected_path, 20)
@@ -486,7 +497,9 @@ def test_checked_rows_spliced_where_the_plan_did_not_say_are_never_installed(
         assert after is not None
         at = {"before the previous event": before.start,
               "inside the previous event": line_after(text, before.start),
-              "inside the next event": line_after(text, after.start)}[fault]
+              "inside the next event": line_after(text, after.start),
+              "on the previous event's last line": right.start - 1,
+              "after the next event's id": after.start + len("  - id: e4")}[fault]
         return write.Splice(at, at, right.text)
 
     whole: list[bool] = []
