@@ -577,3 +577,20 @@ def test_checked_rows_land_on_windows_as_unchecked_ones_do(
         written[checked] = path.read_bytes()
         assert validate_file(path)[1] == []
     assert written[True] == written[False]
+
+
+def test_a_write_asks_the_index_for_every_new_id_at_once(tmp_path: Path) -> None:
+    """The new ids are looked up in one statement (an import brings ten thousand), and one
+    an event has is still refused, by the index as by a reading."""
+    from relations_cli.core.errors import WriteError
+    from relations_cli.store import changes
+
+    path = tmp_path / "t.yaml"
+    _timeline(path, 20)
+    assert invoke("timeline", "--data", str(path), "--limit", "1").status == 0  # an index
+    new = [{"id": f"n{n}", "date": "2001-01-05", "title": f"N {n}"} for n in range(30)]
+    with pytest.raises(WriteError, match="duplicate id 'e7' \\(an event already has it\\)"):
+        changes.change(path, [*new, {"id": "e7", "date": "2001-01-06", "title": "Again"}], [],
+                       checked=True)
+    assert changes.change(path, new, [], checked=True).fast
+    assert path.read_text(encoding="utf-8").count("  - id: n") == 30

@@ -394,8 +394,9 @@ def _add_fast(located: Located, drafts: Sequence[Draft], checked: bool = False) 
     if located.count() < 2:
         raise NotHere  # a list too short to learn its style from
     _assign_ids(drafts, located.has_id)
+    taken = located.taken_of([str(draft["id"]) for draft in drafts])
     for draft in drafts:
-        if located.has_id(str(draft["id"])):
+        if str(draft["id"]) in taken:
             raise WriteError(f"{_name_of(located)}: duplicate id '{draft['id']}' (an event "
                              "already has it); refused, nothing written")
     first = located.first()

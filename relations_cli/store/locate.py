@@ -18,6 +18,7 @@ import itertools
 import os
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +104,10 @@ class Located:
 
     def has_id(self, event_id: str) -> bool:
         return self.by_id(event_id) is not None
+
+    def taken_of(self, ids: Sequence[str]) -> set[str]:
+        """Those of the ids that events already have."""
+        return {event_id for event_id in ids if self.has_id(event_id)}
 
     def first(self) -> Row | None:
         raise NotImplementedError
@@ -256,6 +261,14 @@ class FromIndex(Located):
 
     def by_id(self, event_id: str) -> Row | None:
         return self._row("WHERE id = ?", event_id)
+
+    def taken_of(self, ids: Sequence[str]) -> set[str]:
+        import json
+
+        # One statement, the ids as a JSON array: an import asks for ten thousand at once.
+        return {found for (found,) in self.db.execute(
+            "SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(list(ids))])}
 
     def first(self) -> Row | None:
         return self._row("ORDER BY n LIMIT 1")
