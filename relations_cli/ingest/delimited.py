@@ -19,7 +19,8 @@ from relations_cli.ingest.base import Ingested, ReadOptions
 from relations_cli.ingest.table import read_table
 from relations_cli.ingest.text import decoded, stream_error, text_stream
 
-__all__ = ["read_csv", "read_tsv", "stream_csv", "stream_tsv"]
+__all__ = ["BadLine", "Misaligned", "csv_rows", "read_csv", "read_tsv", "stream_csv", "stream_tsv",
+           "tsv_rows"]
 
 _TSV_ESCAPE = re.compile(r"\\([\\tnr])")
 _TSV_CHARS = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
@@ -30,14 +31,27 @@ def read_csv(data: bytes, options: ReadOptions) -> Ingested:
     # The reader's own limit (128 KiB a cell) would raise mid-file; ingest/cells reports
     # each cell over its limit instead, by row and column.
     csv.field_size_limit(min(sys.maxsize, (1 << 31) - 1))
-    rows = _csv_rows(text, options.name)
+    rows = csv_rows(text, options.name)
     header = next(rows, None)
     if header is None:
         raise IngestError(f"{options.name}: has no header row")
     return read_table(header[1], rows, options)
 
 
-def _csv_rows(text: str | IO[str], name: str, number: int = 0, line: int = 0,
+class Misaligned(Exception):
+    """A piece of a CSV (ingest/pieces) that ends inside a quoted cell: it was cut where no
+    row ends."""
+
+
+class BadLine(Exception):
+    """A line of a piece that the reader refuses: its number in the piece, and why."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(line, message)
+        self.line, self.message = line, message
+
+
+def csv_rows(text: str | IO[str], name: str, number: int = 0, line: int = 0,
               piece: str = "") -> Iterator[tuple[int, list[str]]]:
     """The rows of a CSV text, numbered after `number`, its lines counted after `line`. A
     `piece` of a source read apart (ingest/pieces: "last", or "inner" for any other) does
@@ -56,8 +70,6 @@ def _csv_rows(text: str | IO[str], name: str, number: int = 0, line: int = 0,
                 raise IngestError(f"{name}: holds NUL characters: a binary file, not CSV "
                                   "text") from None
             if piece:
-                from relations_cli.ingest.pieces import BadLine, Misaligned
-
                 if piece == "inner" and str(error) == "unexpected end of data":
                     raise Misaligned from None
                 raise BadLine(reader.line_num, f"not valid CSV: {error}") from None
@@ -67,7 +79,7 @@ def _csv_rows(text: str | IO[str], name: str, number: int = 0, line: int = 0,
         yield number, cells
 
 
-def _tsv_rows(lines: Iterable[str], after: int = 0) -> Iterator[tuple[int, list[str]]]:
+def tsv_rows(lines: Iterable[str], after: int = 0) -> Iterator[tuple[int, list[str]]]:
     """The rows of TSV lines (each with its line end), numbered after `after`."""
     for number, line in enumerate(lines, start=after + 1):
         yield number, [_unescaped(cell) for cell in
@@ -100,13 +112,13 @@ def stream_csv(raw: io.BufferedReader, options: ReadOptions) -> Iterator[Ingeste
     """read_csv as the file is read: its drafts and problems a batch at a time."""
     csv.field_size_limit(min(sys.maxsize, (1 << 31) - 1))
     text = text_stream(raw, options.name, "CSV", options.encoding)
-    yield from _streamed(_csv_rows(text, options.name), options)
+    yield from _streamed(csv_rows(text, options.name), options)
 
 
 def stream_tsv(raw: io.BufferedReader, options: ReadOptions) -> Iterator[Ingested]:
     """read_tsv as the file is read: its drafts and problems a batch at a time."""
     text = text_stream(raw, options.name, "TSV", options.encoding, newline="\n")
-    yield from _streamed(_tsv_rows(text), options)
+    yield from _streamed(tsv_rows(text), options)
 
 
 def _streamed(rows: Iterator[tuple[int, list[str]]], options: ReadOptions,

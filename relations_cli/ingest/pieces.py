@@ -21,27 +21,16 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, BinaryIO
 
+from relations_cli.ingest.delimited import csv_rows, tsv_rows
 from relations_cli.ingest.text import stream_error
 
-__all__ = ["PIECE_BYTES", "BadLine", "Chained", "Cutter", "Misaligned", "chained_rows", "header_of",
-           "piece_bytes", "piece_rows"]
+__all__ = ["PIECE_BYTES", "Chained", "Cutter", "chained_rows", "header_of", "piece_bytes",
+           "piece_rows"]
 
 PIECE_BYTES = 1 << 20
 _LONGEST = 16  # a piece grows to this many times piece_bytes() looking for its end
 
 Rows = list[tuple[int, list[str]]]
-
-
-class Misaligned(Exception):
-    """A piece of a CSV that ends inside a quoted cell: it was cut where no row ends."""
-
-
-class BadLine(Exception):
-    """A line of a piece that the reader refuses: its number in the piece, and why."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(line, message)
-        self.line, self.message = line, message
 
 
 def piece_bytes() -> int:
@@ -110,11 +99,9 @@ def header_of(first: bytes, quoted: bool) -> tuple[list[str], str, int] | None:
         text = first.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError:
         return None
-    from relations_cli.ingest.delimited import _tsv_rows
-
     lines = io.StringIO(text, newline="" if quoted else "\n")
     if not quoted:
-        return next(_tsv_rows([lines.readline()]))[1], lines.read(), 1
+        return next(tsv_rows([lines.readline()]))[1], lines.read(), 1
     csv.field_size_limit(min(sys.maxsize, (1 << 31) - 1))
     reader = csv.reader(lines, strict=True)
     try:
@@ -130,13 +117,11 @@ def piece_rows(data: bytes | str, quoted: bool, name: str, encoding: str | None,
     its lines as its reader counts them (CSV's end at `\\n`, `\\r\\n` and a lone `\\r`, TSV's at
     `\\n`). A CSV row the reader refuses raises BadLine, with its line in the piece; an inner
     piece that ends inside a quoted cell, Misaligned."""
-    from relations_cli.ingest.delimited import _csv_rows, _tsv_rows
-
     text = data if isinstance(data, str) else _text(data, name, encoding)
     if not quoted:
-        return list(_tsv_rows(io.StringIO(text, newline="\n"))), text.count("\n")
+        return list(tsv_rows(io.StringIO(text, newline="\n"))), text.count("\n")
     csv.field_size_limit(min(sys.maxsize, (1 << 31) - 1))
-    rows = list(_csv_rows(text, name, piece="last" if last else "inner"))
+    rows = list(csv_rows(text, name, piece="last" if last else "inner"))
     return rows, text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
@@ -169,14 +154,12 @@ def chained_rows(held: Sequence[bytes], rest: BinaryIO, quoted: bool, name: str,
                  ) -> Iterator[tuple[int, list[str]]]:
     """The rows of the bytes held and then of the rest of the source, read in order,
     numbered after `row` (`line` lines come before them)."""
-    from relations_cli.ingest.delimited import _csv_rows, _tsv_rows
-
     text: IO[str] = io.TextIOWrapper(io.BufferedReader(Chained(held, rest)), encoding="utf-8",
                                      errors="strict", newline="" if quoted else "\n")
     try:
         if quoted:
-            yield from _csv_rows(text, name, row, line)
+            yield from csv_rows(text, name, row, line)
         else:
-            yield from _tsv_rows(text, row)
+            yield from tsv_rows(text, row)
     except UnicodeDecodeError as error:
         raise stream_error(name, error, encoding) from None

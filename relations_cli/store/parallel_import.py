@@ -23,12 +23,11 @@ from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from relations_cli.core.errors import IngestError
 from relations_cli.ingest.base import Problem, ReadOptions
+from relations_cli.ingest.delimited import BadLine, Misaligned
 from relations_cli.ingest.formats import ImportFormat, streamer_of
 from relations_cli.ingest.pieces import (
-    BadLine,
     Chained,
     Cutter,
-    Misaligned,
     chained_rows,
     header_of,
     piece_bytes,
