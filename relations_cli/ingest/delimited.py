@@ -12,15 +12,18 @@ import io
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from relations_cli.core.errors import IngestError
 from relations_cli.ingest.base import Ingested, ReadOptions
 from relations_cli.ingest.table import read_table
 from relations_cli.ingest.text import decoded, stream_error, text_stream
 
-__all__ = ["BadLine", "Misaligned", "csv_rows", "read_csv", "read_tsv", "stream_csv", "stream_tsv",
-           "tsv_rows"]
+if TYPE_CHECKING:
+    import _csv
+
+__all__ = ["BadLine", "Misaligned", "csv_piece", "csv_rows", "read_csv", "read_tsv", "stream_csv",
+           "stream_tsv", "tsv_rows"]
 
 _TSV_ESCAPE = re.compile(r"\\([\\tnr])")
 _TSV_CHARS = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
@@ -52,31 +55,41 @@ class BadLine(Exception):
 
 
 def csv_rows(text: str | IO[str], name: str, number: int = 0, line: int = 0,
-              piece: str = "") -> Iterator[tuple[int, list[str]]]:
-    """The rows of a CSV text, numbered after `number`, its lines counted after `line`. A
-    `piece` of a source read apart (ingest/pieces: "last", or "inner" for any other) does
-    not know the lines before it: a row it cannot read raises BadLine with its own line; an
-    inner piece that ends inside a quoted cell raises Misaligned (it was cut where no row
-    ends)."""
-    reader = csv.reader(io.StringIO(text, newline="") if isinstance(text, str) else text,
-                        strict=True)
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            if "NUL" in str(error):
-                raise IngestError(f"{name}: holds NUL characters: a binary file, not CSV "
-                                  "text") from None
-            if piece:
-                if piece == "inner" and str(error) == "unexpected end of data":
-                    raise Misaligned from None
-                raise BadLine(reader.line_num, f"not valid CSV: {error}") from None
-            raise IngestError(f"{name}:{line + reader.line_num}: not valid CSV: {error}") \
-                from None
-        number += 1
-        yield number, cells
+             ) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a CSV text, numbered after `number`, its lines counted after `line`."""
+    reader = _reader(text)
+    try:
+        yield from enumerate(reader, number + 1)
+    except csv.Error as error:
+        _refuse(error, name)
+        raise IngestError(f"{name}:{line + reader.line_num}: not valid CSV: {error}") \
+            from None
+
+
+def csv_piece(text: str, name: str, last: bool) -> list[tuple[int, list[str]]]:
+    """The rows of a piece of a CSV read apart (ingest/pieces), numbered from 1, all at
+    once. It does not know the lines before it: a row it cannot read raises BadLine with
+    its own line; a piece but the `last` that ends inside a quoted cell raises Misaligned
+    (it was cut where no row ends)."""
+    reader = _reader(text)
+    try:
+        return list(enumerate(reader, 1))
+    except csv.Error as error:
+        _refuse(error, name)
+        if not last and str(error) == "unexpected end of data":
+            raise Misaligned from None
+        raise BadLine(reader.line_num, f"not valid CSV: {error}") from None
+
+
+def _reader(text: str | IO[str]) -> _csv.Reader:
+    return csv.reader(io.StringIO(text, newline="") if isinstance(text, str) else text,
+                      strict=True)
+
+
+def _refuse(error: csv.Error, name: str) -> None:
+    if "NUL" in str(error):
+        raise IngestError(f"{name}: holds NUL characters: a binary file, not CSV text") \
+            from None
 
 
 def tsv_rows(lines: Iterable[str], after: int = 0) -> Iterator[tuple[int, list[str]]]:

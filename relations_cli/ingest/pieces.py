@@ -21,7 +21,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, BinaryIO
 
-from relations_cli.ingest.delimited import csv_rows, tsv_rows
+from relations_cli.ingest.delimited import csv_piece, csv_rows, tsv_rows
 from relations_cli.ingest.text import stream_error
 
 __all__ = ["PIECE_BYTES", "Chained", "Cutter", "chained_rows", "header_of", "piece_bytes",
@@ -121,7 +121,7 @@ def piece_rows(data: bytes | str, quoted: bool, name: str, encoding: str | None,
     if not quoted:
         return list(tsv_rows(io.StringIO(text, newline="\n"))), text.count("\n")
     csv.field_size_limit(min(sys.maxsize, (1 << 31) - 1))
-    rows = list(csv_rows(text, name, piece="last" if last else "inner"))
+    rows = csv_piece(text, name, last)
     return rows, text.count("\n") + text.count("\r") - text.count("\r\n")
 
 

@@ -65,6 +65,7 @@ _WORDS = frozenset({
     "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "=", "<<", ".inf",
     ".nan", "-.inf", "+.inf",
 })  # fmt: skip
+_LONGEST_WORD = max(map(len, _WORDS))
 _DATE_TEXT = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0",
             "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
@@ -204,7 +205,8 @@ def _quick_plain(value: str) -> bool:
     """Whether `value` is plain in block context, as `_plain_ok` says, for the common text
     `_PLAIN_BLOCK` recognises; False is "ask `yaml_scalar`"."""
     return (_PLAIN_BLOCK.fullmatch(value) is not None and ": " not in value
-            and value[-1] not in " :" and value.casefold() not in _WORDS)
+            and value[-1] not in " :" and (len(value) > _LONGEST_WORD
+                                           or value.casefold() not in _WORDS))
 
 
 # Distinct values kept rendered for each field: a sheet's places, names, dates and tags repeat,
