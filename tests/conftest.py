@@ -69,6 +69,9 @@ SLOW = (
     # Hypothesis over imports and exports of whole timelines, and over reports of every
     # command: 1 to 7 s of CPU each.
     "tests/test_import_roundtrip.py",
+    # A large sheet read in pieces by real worker processes (and Ctrl-C to them, and the
+    # progress bar on a terminal), and Hypothesis over sheets cut in pieces: 1-2 s each.
+    "tests/test_import_pieces.py",
     "tests/test_people_resolution.py::test_renaming_a_mention_to_an_alias_changes_no_report",
     "tests/test_ingest_markwhen.py::test_any_text_comes_back_from_our_export",
     "tests/test_ingest_markwhen.py::test_control_characters_and_huge_input_never_raise",
