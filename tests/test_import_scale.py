@@ -22,6 +22,7 @@ from relations_cli.store.yamltext import (
     _plain_ok,
     _quick_plain,
     render_event,
+    with_id,
 )
 from tests.budgets import examples
 from tests.helpers import invoke
@@ -76,6 +77,27 @@ def test_the_batch_renderer_writes_what_render_event_writes(
     texts = EventTexts(dash, indent, newline)
     assert texts(drafts) == expected
     assert texts(drafts) == expected  # and again, from its caches
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(st.lists(st.tuples(_TEXT.filter(bool), _DRAFTS), min_size=1, max_size=4),
+       st.sampled_from([(2, 4), (0, 2), (4, 6)]), st.sampled_from(["\n", "\r\n"]))
+def test_an_id_given_after_the_text_is_written_as_render_event_writes_it(
+        given_ids: list[tuple[str, dict[str, Any]]], style: tuple[int, int],
+        newline: str) -> None:
+    """A new timeline's rows without ids are written first and given ids in order, after
+    (store/importing.create_streamed): the text is the one render_event writes with the id."""
+    dash, indent = style
+    drafts = [{**draft, "id": None, "date": "2016-03", "title": draft.get("title") or "T"}
+              for _, draft in given_ids]
+    try:
+        expected = [render_event({**draft, "id": event_id}, dash, indent, newline)
+                    for (event_id, _), draft in zip(given_ids, drafts, strict=True)]
+    except (TypeError, AttributeError):
+        return  # a draft no writer takes
+    texts = EventTexts(dash, indent, newline)(drafts)
+    assert [with_id(text, event_id, dash, indent, newline) for (event_id, _), text
+            in zip(given_ids, texts, strict=True)] == expected
 
 
 @settings(max_examples=examples(500), deadline=None)
