@@ -481,7 +481,7 @@ def passes_all(drafts: Sequence[Draft]) -> bool:
             if not value:
                 continue
             for record in [value] if isinstance(value, dict) else value:
-                if not all(record.get(key) for key in required):
+                if not all(map(record.get, required)):
                     return False
                 if field == "sources" and record.get("date"):
                     source_dates.add(record["date"])
