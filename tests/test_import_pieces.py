@@ -31,7 +31,7 @@ from relations_cli.ingest.formats import format_named
 from relations_cli.ingest.pieces import Cutter, piece_rows
 from relations_cli.store.importing import create_streamed, prepared
 from relations_cli.store.parallel_import import prepared_source
-from relations_cli.store.workers import Here, Workers, here
+from relations_cli.store.workers import Here, Workers
 from tests.budgets import examples
 from tests.helpers import LEAKY_VARIABLES, ROOT
 
@@ -46,7 +46,7 @@ class PickledHere(Workers):
     def submit(self, function: Callable[[Any], Any], job: Any) -> Here[Any]:  # type: ignore[override]
         self.jobs += 1
         sent = pickle.loads(pickle.dumps(job))
-        return here(lambda job: pickle.loads(pickle.dumps(function(job))), sent)
+        return Here(lambda job: pickle.loads(pickle.dumps(function(job))), sent)
 
 
 def _import(data: bytes, fmt: str, size: int | None, workers: Workers | None,

@@ -22,8 +22,8 @@ from relations_cli.ingest.text import decoded, stream_error, text_stream
 if TYPE_CHECKING:
     import _csv
 
-__all__ = ["BadLine", "Misaligned", "csv_piece", "csv_rows", "read_csv", "read_tsv", "stream_csv",
-           "stream_tsv", "tsv_rows"]
+__all__ = ["BadLine", "Misaligned", "csv_piece", "csv_reader", "csv_rows", "read_csv", "read_tsv",
+           "stream_csv", "stream_tsv", "tsv_rows"]
 
 _TSV_ESCAPE = re.compile(r"\\([\\tnr])")
 _TSV_CHARS = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
@@ -31,9 +31,6 @@ _TSV_CHARS = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 
 def read_csv(data: bytes, options: ReadOptions) -> Ingested:
     text = decoded(data, options.name, "CSV", options.encoding)
-    # The reader's own limit (128 KiB a cell) would raise mid-file; ingest/cells reports
-    # each cell over its limit instead, by row and column.
-    csv.field_size_limit(min(sys.maxsize, (1 << 31) - 1))
     rows = csv_rows(text, options.name)
     header = next(rows, None)
     if header is None:
@@ -57,7 +54,7 @@ class BadLine(Exception):
 def csv_rows(text: str | IO[str], name: str, number: int = 0, line: int = 0,
              ) -> Iterator[tuple[int, list[str]]]:
     """The rows of a CSV text, numbered after `number`, its lines counted after `line`."""
-    reader = _reader(text)
+    reader = csv_reader(text)
     try:
         yield from enumerate(reader, number + 1)
     except csv.Error as error:
@@ -71,7 +68,7 @@ def csv_piece(text: str, name: str, last: bool) -> list[tuple[int, list[str]]]:
     once. It does not know the lines before it: a row it cannot read raises BadLine with
     its own line; a piece but the `last` that ends inside a quoted cell raises Misaligned
     (it was cut where no row ends)."""
-    reader = _reader(text)
+    reader = csv_reader(text)
     try:
         return list(enumerate(reader, 1))
     except csv.Error as error:
@@ -81,7 +78,11 @@ def csv_piece(text: str, name: str, last: bool) -> list[tuple[int, list[str]]]:
         raise BadLine(reader.line_num, f"not valid CSV: {error}") from None
 
 
-def _reader(text: str | IO[str]) -> _csv.Reader:
+def csv_reader(text: str | IO[str]) -> _csv.Reader:
+    """Python's CSV reader, strict, as every CSV source is read."""
+    # The reader's own limit (128 KiB a cell) would raise mid-file; ingest/cells reports
+    # each cell over its limit instead, by row and column.
+    csv.field_size_limit(min(sys.maxsize, (1 << 31) - 1))
     return csv.reader(io.StringIO(text, newline="") if isinstance(text, str) else text,
                       strict=True)
 
@@ -123,7 +124,6 @@ def _unescaped(cell: str) -> str:
 
 def stream_csv(raw: io.BufferedReader, options: ReadOptions) -> Iterator[Ingested]:
     """read_csv as the file is read: its drafts and problems a batch at a time."""
-    csv.field_size_limit(min(sys.maxsize, (1 << 31) - 1))
     text = text_stream(raw, options.name, "CSV", options.encoding)
     yield from _streamed(csv_rows(text, options.name), options)
 

@@ -17,11 +17,10 @@ from __future__ import annotations
 import csv
 import io
 import os
-import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, BinaryIO
 
-from relations_cli.ingest.delimited import csv_piece, csv_rows, tsv_rows
+from relations_cli.ingest.delimited import csv_piece, csv_reader, csv_rows, tsv_rows
 from relations_cli.ingest.text import stream_error
 
 __all__ = ["PIECE_BYTES", "Chained", "Cutter", "chained_rows", "header_of", "piece_bytes",
@@ -102,8 +101,7 @@ def header_of(first: bytes, quoted: bool) -> tuple[list[str], str, int] | None:
     lines = io.StringIO(text, newline="" if quoted else "\n")
     if not quoted:
         return next(tsv_rows([lines.readline()]))[1], lines.read(), 1
-    csv.field_size_limit(min(sys.maxsize, (1 << 31) - 1))
-    reader = csv.reader(lines, strict=True)
+    reader = csv_reader(lines)
     try:
         names = next(reader, None)
     except csv.Error:
@@ -120,7 +118,6 @@ def piece_rows(data: bytes | str, quoted: bool, name: str, encoding: str | None,
     text = data if isinstance(data, str) else _text(data, name, encoding)
     if not quoted:
         return list(tsv_rows(io.StringIO(text, newline="\n"))), text.count("\n")
-    csv.field_size_limit(min(sys.maxsize, (1 << 31) - 1))
     rows = csv_piece(text, name, last)
     return rows, text.count("\n") + text.count("\r") - text.count("\r\n")
 

@@ -34,7 +34,7 @@ from relations_cli.ingest.pieces import (
     piece_rows,
 )
 from relations_cli.store.importing import Prepared, prepare, prepared
-from relations_cli.store.workers import Workers, here
+from relations_cli.store.workers import Here, Workers
 
 if TYPE_CHECKING:
     from relations_cli.ingest.table import Table
@@ -126,7 +126,7 @@ class _Sheet:
             # The first piece is read here when its answer is taken, by then the workers have
             # the next ones: they start meanwhile.
             first = self.taken + len(waiting) == 0
-            waiting.append((piece, here(_read_piece, job) if first
+            waiting.append((piece, Here(_read_piece, job) if first
                             else self.workers.submit(_read_piece, job)))
             while waiting and (following is None
                                or len(waiting) > _WAITING * self.workers.count):

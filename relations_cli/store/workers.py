@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult, Pool
 
-__all__ = ["Here", "Workers", "cores", "here", "spawning", "started"]
+__all__ = ["Here", "Workers", "cores", "spawning", "started"]
 
 _Job = TypeVar("_Job")
 _Answer = TypeVar("_Answer")
@@ -126,13 +126,9 @@ class Workers:
         pool.join()
 
 
-def here(function: Callable[[_Job], _Answer], job: _Job) -> Here[_Answer]:
-    """The job as a handle like the one `submit` gives, done here when its answer is asked."""
-    return Here(function, job)
-
-
 class Here(Generic[_Answer]):
-    """A job done in this process, when `get` asks for its answer."""
+    """A job as a handle like the one `submit` gives, done in this process when `get` asks
+    for its answer."""
 
     def __init__(self, function: Callable[[Any], _Answer], job: Any) -> None:
         self.function, self.job = function, job
